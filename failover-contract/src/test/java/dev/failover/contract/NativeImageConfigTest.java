@@ -29,12 +29,14 @@ class NativeImageConfigTest {
         }
         List<String> needed = new ArrayList<>();
         Path classes = Path.of("target/classes");
-        for (String pkg : List.of("dev/failover/contract/event", "dev/failover/contract/topology", "dev/failover/contract/whatif")) {
+        for (String pkg : List.of("dev/failover/contract/event", "dev/failover/contract/topology",
+                "dev/failover/contract/whatif")) {
             try (Stream<Path> files = Files.list(classes.resolve(pkg))) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
                     String name = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
                     Class<?> type = Class.forName(name);
-                    if ((type.isRecord() || type.isEnum()) && java.lang.reflect.Modifier.isPublic(type.getModifiers())) {
+                    if ((type.isRecord() || type.isEnum())
+                            && java.lang.reflect.Modifier.isPublic(type.getModifiers())) {
                         needed.add(name);
                     }
                 }

@@ -69,7 +69,8 @@ public final class TopicEnsurer implements AutoCloseable {
         List<NewTopic> missing = new ArrayList<>();
         for (TopicSpec topic : topics) {
             if (!existing.contains(topic.name())) {
-                missing.add(new NewTopic(topic.name(), topic.partitions(), topic.replicationFactor()).configs(topic.configs()));
+                missing.add(new NewTopic(topic.name(), topic.partitions(), topic.replicationFactor())
+                        .configs(topic.configs()));
             }
         }
         if (!missing.isEmpty()) {
@@ -77,8 +78,10 @@ public final class TopicEnsurer implements AutoCloseable {
                 await(admin.createTopics(missing).all(), "create " + missing.stream().map(NewTopic::name).toList());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create topics " + missing.stream().map(NewTopic::name).toList()
-                            + " at " + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+                    throw new IllegalStateException(
+                            "cannot create topics " + missing.stream().map(NewTopic::name).toList()
+                                    + " at " + bootstrapServers + ": " + e.getCause().getMessage(),
+                            e.getCause());
                 }
             }
         }
@@ -98,11 +101,13 @@ public final class TopicEnsurer implements AutoCloseable {
      * give (fewer brokers), or topics below it, stop the start naming {@code replicationKey}.
      */
     public Map<String, Integer> ensure(Collection<TopicSpec> topics, String replicationKey) {
-        Optional<Short> replication = topics.stream().map(TopicSpec::replicationFactor).flatMap(Optional::stream).findFirst();
+        Optional<Short> replication = topics.stream().map(TopicSpec::replicationFactor).flatMap(Optional::stream)
+                .findFirst();
         try {
             return ensure(topics);
         } catch (TopicSettingsException e) {
-            boolean belowAsked = e.problems().stream().anyMatch(p -> p.kind() == TopicProblem.Kind.BELOW_REPLICATION_FACTOR);
+            boolean belowAsked = e.problems().stream()
+                    .anyMatch(p -> p.kind() == TopicProblem.Kind.BELOW_REPLICATION_FACTOR);
             throw belowAsked ? new IllegalStateException(replicationKey + " is " + replication.orElseThrow() + ": "
                     + e.getMessage(), e) : e;
         } catch (IllegalStateException e) {
@@ -124,18 +129,24 @@ public final class TopicEnsurer implements AutoCloseable {
             int minInsync = Integer.parseInt(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value());
             String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
             if (replicas < minInsync) {
-                problems.add(new TopicProblem(topic.name(), TopicProblem.Kind.MIN_INSYNC_ABOVE_REPLICAS, "replication factor "
-                        + replicas + " is below its min.insync.replicas " + minInsync + ": every write with acks=all fails"
-                        + " (NotEnoughReplicas); recreate it with at least " + minInsync + " replicas"));
+                problems.add(new TopicProblem(topic.name(), TopicProblem.Kind.MIN_INSYNC_ABOVE_REPLICAS,
+                        "replication factor "
+                                + replicas + " is below its min.insync.replicas " + minInsync
+                                + ": every write with acks=all fails"
+                                + " (NotEnoughReplicas); recreate it with at least " + minInsync + " replicas"));
             }
             if (topic.replicationFactor().isPresent() && replicas < topic.replicationFactor().get()) {
-                problems.add(new TopicProblem(topic.name(), TopicProblem.Kind.BELOW_REPLICATION_FACTOR, "replication factor "
-                        + replicas + ", below the " + topic.replicationFactor().get() + " asked for: losing a broker loses"
-                        + " partitions; add replicas (kafka-reassign-partitions.sh)"));
+                problems.add(new TopicProblem(topic.name(), TopicProblem.Kind.BELOW_REPLICATION_FACTOR,
+                        "replication factor "
+                                + replicas + ", below the " + topic.replicationFactor().get()
+                                + " asked for: losing a broker loses"
+                                + " partitions; add replicas (kafka-reassign-partitions.sh)"));
             }
-            boolean compact = TopicConfig.CLEANUP_POLICY_COMPACT.equals(topic.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG));
+            boolean compact = TopicConfig.CLEANUP_POLICY_COMPACT
+                    .equals(topic.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG));
             if (compact && !List.of(policy.split(",")).contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
-                problems.add(new TopicProblem(topic.name(), TopicProblem.Kind.NOT_COMPACTED, "cleanup.policy is " + policy
+                problems.add(new TopicProblem(topic.name(), TopicProblem.Kind.NOT_COMPACTED, "cleanup.policy is "
+                        + policy
                         + ", not compact: the latest state of each group would be deleted after the retention time;"
                         + " set cleanup.policy=compact"));
             }
@@ -167,7 +178,8 @@ public final class TopicEnsurer implements AutoCloseable {
     }
 
     private Map<String, Config> configs(Collection<String> topics) {
-        List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                .toList();
         try {
             Map<ConfigResource, Config> configs = whileUnknown(() -> admin.describeConfigs(resources).all(),
                     "describe the configs of " + topics);
@@ -177,8 +189,10 @@ public final class TopicEnsurer implements AutoCloseable {
         } catch (ExecutionException e) {
             String hint = e.getCause() instanceof org.apache.kafka.common.errors.TopicAuthorizationException
                     ? " (the service's principal needs DescribeConfigs on them: docs/security-kafka.md)" : "";
-            throw new IllegalStateException("cannot describe the configs of " + topics + " at " + bootstrapServers + ": "
-                    + e.getCause().getMessage() + hint, e.getCause());
+            throw new IllegalStateException(
+                    "cannot describe the configs of " + topics + " at " + bootstrapServers + ": "
+                            + e.getCause().getMessage() + hint,
+                    e.getCause());
         }
     }
 
@@ -188,21 +202,24 @@ public final class TopicEnsurer implements AutoCloseable {
      * @return each topic that does not, with its count ("failover.x has 2"); empty when all match
      */
     public static List<String> mismatches(Map<String, Integer> partitions, Collection<String> topics, int expected) {
-        return topics.stream().filter(t -> !Integer.valueOf(expected).equals(partitions.get(t))).map(t -> t + " has " + partitions.get(t)).toList();
+        return topics.stream().filter(t -> !Integer.valueOf(expected).equals(partitions.get(t)))
+                .map(t -> t + " has " + partitions.get(t)).toList();
     }
 
     private Set<String> existing() {
         try {
             return await(admin.listTopics().names(), "list topics");
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot list the topics at " + bootstrapServers + ": " + e.getCause().getMessage(),
+            throw new IllegalStateException(
+                    "cannot list the topics at " + bootstrapServers + ": " + e.getCause().getMessage(),
                     e.getCause());
         }
     }
 
     private TopicDescription describe(String topic) {
         try {
-            return whileUnknown(() -> admin.describeTopics(List.of(topic)).allTopicNames(), "describe " + topic).get(topic);
+            return whileUnknown(() -> admin.describeTopics(List.of(topic)).allTopicNames(), "describe " + topic)
+                    .get(topic);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot describe " + topic + " at " + bootstrapServers + ": "
                     + e.getCause().getMessage(), e.getCause());
@@ -246,8 +263,10 @@ public final class TopicEnsurer implements AutoCloseable {
     }
 
     private IllegalStateException unreachable(String what, Throwable cause) {
-        return new IllegalStateException("kafka.bootstrap.servers: cannot reach Kafka at " + bootstrapServers + " within "
-                + timeout.toSeconds() + " s (to " + what + ")", cause);
+        return new IllegalStateException(
+                "kafka.bootstrap.servers: cannot reach Kafka at " + bootstrapServers + " within "
+                        + timeout.toSeconds() + " s (to " + what + ")",
+                cause);
     }
 
     private static void pause() {

@@ -10,7 +10,8 @@ import org.apache.kafka.common.config.TopicConfig;
  *
  * @param configs topic configs such as {@code cleanup.policy}
  */
-public record TopicSpec(String name, Optional<Integer> partitions, Optional<Short> replicationFactor, Map<String, String> configs) {
+public record TopicSpec(String name, Optional<Integer> partitions, Optional<Short> replicationFactor,
+        Map<String, String> configs) {
 
     public TopicSpec {
         configs = Map.copyOf(configs);

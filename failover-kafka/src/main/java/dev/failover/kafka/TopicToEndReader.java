@@ -64,7 +64,8 @@ public final class TopicToEndReader implements AutoCloseable {
                 // records of an aborted or open transaction are not state anyone acted on
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(FETCH_MAX_WAIT.toMillis()),
-                ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, String.valueOf(firstConnectionAttempt(clientProperties))));
+                ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG,
+                String.valueOf(firstConnectionAttempt(clientProperties))));
         this.timeout = timeout;
     }
 
@@ -96,7 +97,8 @@ public final class TopicToEndReader implements AutoCloseable {
      * @return how many records were read
      * @throws IllegalStateException when the end is not reached within the timeout
      */
-    public int read(List<String> topics, Collection<Integer> partitions, Consumer<ConsumerRecord<String, String>> each) {
+    public int read(List<String> topics, Collection<Integer> partitions,
+            Consumer<ConsumerRecord<String, String>> each) {
         long deadline = System.nanoTime() + timeout.toNanos();
         if (consumer == null) {
             consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new StringDeserializer());
@@ -107,8 +109,10 @@ public final class TopicToEndReader implements AutoCloseable {
         consumer.unsubscribe();
         List<TopicPartition> assigned = new ArrayList<>();
         for (String topic : topics) {
-            List<Integer> existing = consumer.partitionsFor(topic, timeout).stream().map(PartitionInfo::partition).toList();
-            partitions.stream().filter(existing::contains).map(p -> new TopicPartition(topic, p)).forEach(assigned::add);
+            List<Integer> existing = consumer.partitionsFor(topic, timeout).stream().map(PartitionInfo::partition)
+                    .toList();
+            partitions.stream().filter(existing::contains).map(p -> new TopicPartition(topic, p))
+                    .forEach(assigned::add);
         }
         if (assigned.isEmpty()) {
             return 0;
@@ -144,7 +148,8 @@ public final class TopicToEndReader implements AutoCloseable {
         Map<TopicPartition, Long> at = new LinkedHashMap<>();
         assigned.forEach(tp -> at.put(tp, since.toEpochMilli()));
         Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
-        consumer.offsetsForTimes(at, timeout).forEach((tp, found) -> consumer.seek(tp, found == null ? end.get(tp) : found.offset()));
+        consumer.offsetsForTimes(at, timeout)
+                .forEach((tp, found) -> consumer.seek(tp, found == null ? end.get(tp) : found.offset()));
         return readToEnd(List.of(topic), assigned, deadline, each);
     }
 
@@ -155,7 +160,8 @@ public final class TopicToEndReader implements AutoCloseable {
         while (assigned.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("could not read " + String.join(", ", topics) + " partitions "
-                        + assigned.stream().map(TopicPartition::partition).toList() + " to their end within " + timeout + " (at " + positions(assigned) + ", end " + end + ")");
+                        + assigned.stream().map(TopicPartition::partition).toList() + " to their end within " + timeout
+                        + " (at " + positions(assigned) + ", end " + end + ")");
             }
             for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
                 // only up to the ends taken at the start: one topic's later writes must not come without the other's

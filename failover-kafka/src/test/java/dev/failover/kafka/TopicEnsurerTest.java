@@ -30,7 +30,8 @@ import dev.failover.testkit.kafka.KafkaBrokerResource;
 /** Against the real in-JVM broker of the testkit. */
 class TopicEnsurerTest {
 
-    final KafkaClientProperties client = KafkaClientProperties.bootstrap(KafkaBrokerResource.broker().bootstrapServers());
+    final KafkaClientProperties client = KafkaClientProperties
+            .bootstrap(KafkaBrokerResource.broker().bootstrapServers());
 
     @Test
     void aMissingTopicIsCreatedWithItsPartitionsAndConfigsAndAnExistingOneIsLeftAsItIs() throws Exception {
@@ -46,7 +47,8 @@ class TopicEnsurerTest {
             assertThat(partitions).as("created with 4; the existing topic keeps its 2")
                     .containsExactlyInAnyOrderEntriesOf(Map.of(compacted, 4, existing, 2));
             assertThat(topics.partitionCount(compacted)).contains(4);
-            assertThat(TopicEnsurer.mismatches(partitions, List.of(compacted, existing), 4)).as("topics without 4 partitions")
+            assertThat(TopicEnsurer.mismatches(partitions, List.of(compacted, existing), 4))
+                    .as("topics without 4 partitions")
                     .containsExactly(existing + " has 2");
         }
         try (Admin admin = Admin.create(client.with(Map.of()))) {
@@ -65,11 +67,14 @@ class TopicEnsurerTest {
     void segmentSettingsAreGivenToACreatedTopicAndOnlyNamedForAnExistingOne() throws Exception {
         String created = "ensure-" + UUID.randomUUID();
         String existing = "ensure-" + UUID.randomUUID();
-        Map<String, String> segments = Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "16777216", TopicConfig.SEGMENT_MS_CONFIG,
+        Map<String, String> segments = Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "16777216",
+                TopicConfig.SEGMENT_MS_CONFIG,
                 "3600000");
         try (Admin admin = Admin.create(client.with(Map.of()))) {
-            admin.createTopics(List.of(new NewTopic(existing, 1, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.SEGMENT_BYTES_CONFIG, "1073741824")))).all().get();
+            admin.createTopics(
+                    List.of(new NewTopic(existing, 1, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.SEGMENT_BYTES_CONFIG, "1073741824"))))
+                    .all().get();
         }
         try (TopicEnsurer topics = new TopicEnsurer(client, Duration.ofSeconds(30))) {
             List<TopicSpec> specs = List.of(TopicSpec.of(created, 1, (short) 1).compacted().withConfigs(segments),
@@ -96,7 +101,8 @@ class TopicEnsurerTest {
                     new NewTopic(noWrites, 1, (short) 1).configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")),
                     new NewTopic(fewReplicas, 1, (short) 1),
                     new NewTopic(deleted, 1, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
-                            TopicConfig.CLEANUP_POLICY_DELETE)))).all().get();
+                            TopicConfig.CLEANUP_POLICY_DELETE))))
+                    .all().get();
         }
         try (TopicEnsurer topics = new TopicEnsurer(client, Duration.ofSeconds(30))) {
             assertThatThrownBy(() -> topics.ensure(List.of(TopicSpec.of(noWrites, 1, (short) 1),
@@ -118,7 +124,8 @@ class TopicEnsurerTest {
     void aReplicationFactorTheClusterCannotGiveIsNamed() {
         try (TopicEnsurer topics = new TopicEnsurer(client, Duration.ofSeconds(30))) {
             assertThatThrownBy(() -> topics.ensure(List.of(TopicSpec.of("ensure-" + UUID.randomUUID(), 1, (short) 3))))
-                    .hasMessageContaining("cannot create topics").hasMessageContaining("replication factor of 3 cannot be reached");
+                    .hasMessageContaining("cannot create topics")
+                    .hasMessageContaining("replication factor of 3 cannot be reached");
         }
     }
 
@@ -127,7 +134,8 @@ class TopicEnsurerTest {
         KafkaClientProperties nowhere = KafkaClientProperties.bootstrap("127.0.0.1:1");
         try (TopicEnsurer topics = new TopicEnsurer(nowhere, Duration.ofSeconds(2))) {
             assertThatThrownBy(() -> topics.ensure(List.of(TopicSpec.of("anything", 1, (short) 1))))
-                    .hasMessage("kafka.bootstrap.servers: cannot reach Kafka at 127.0.0.1:1 within 2 s (to list topics)");
+                    .hasMessage(
+                            "kafka.bootstrap.servers: cannot reach Kafka at 127.0.0.1:1 within 2 s (to list topics)");
         }
     }
 
@@ -144,14 +152,16 @@ class TopicEnsurerTest {
         AtomicInteger unknownAnswers = new AtomicInteger(2);
         Admin lagging = new ForwardingAdmin(Map.copyOf(client.with(Map.of()))) {
             @Override
-            public DescribeConfigsResult describeConfigs(Collection<ConfigResource> resources, DescribeConfigsOptions options) {
+            public DescribeConfigsResult describeConfigs(Collection<ConfigResource> resources,
+                    DescribeConfigsOptions options) {
                 if (unknownAnswers.getAndDecrement() <= 0) {
                     return super.describeConfigs(resources, options);
                 }
                 Map<ConfigResource, KafkaFuture<Config>> unknown = new HashMap<>();
                 resources.forEach(resource -> {
                     KafkaFutureImpl<Config> future = new KafkaFutureImpl<>();
-                    future.completeExceptionally(new UnknownTopicOrPartitionException("This server does not host this topic-partition."));
+                    future.completeExceptionally(
+                            new UnknownTopicOrPartitionException("This server does not host this topic-partition."));
                     unknown.put(resource, future);
                 });
                 return new DescribeConfigsResult(unknown) {

@@ -91,7 +91,8 @@ class TopicToEndReaderTest {
             latest = reader.latestPerKey(topic, List.of(0, 1));
         }
 
-        assertThat(latest).as("g1 rewritten, g3 deleted").containsExactlyInAnyOrderEntriesOf(Map.of("g1", "2", "g2", "1"));
+        assertThat(latest).as("g1 rewritten, g3 deleted")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("g1", "2", "g2", "1"));
     }
 
     @Test
@@ -99,9 +100,10 @@ class TopicToEndReaderTest {
         String topic = topicWithTwoPartitions();
         send(topic, 1, "g2", "1");
         try (TopicToEndReader reader = new TopicToEndReader(client, Duration.ofSeconds(30))) {
-            assertThat(reader.read("reader-missing-" + UUID.randomUUID(), List.of(0, 1), r -> { }))
+            assertThat(reader.read("reader-missing-" + UUID.randomUUID(), List.of(0, 1), r -> {}))
                     .as("records of a missing topic").isZero();
-            assertThat(reader.latestPerKey(topic, List.of(0, 7))).as("partition 7 does not exist; partition 0 is empty").isEmpty();
+            assertThat(reader.latestPerKey(topic, List.of(0, 7))).as("partition 7 does not exist; partition 0 is empty")
+                    .isEmpty();
         }
     }
 
@@ -115,7 +117,8 @@ class TopicToEndReaderTest {
         send(second, 0, "g3", "c");
         try (TopicToEndReader reader = new TopicToEndReader(client, Duration.ofSeconds(30))) {
             assertThat(reader.latestPerKey(first, List.of(0, 1))).as("the first topic").isEqualTo(Map.of("g1", "a"));
-            assertThat(reader.latestPerKey(second, List.of(1))).as("partition 1 of the second topic, nothing of the first")
+            assertThat(reader.latestPerKey(second, List.of(1)))
+                    .as("partition 1 of the second topic, nothing of the first")
                     .isEqualTo(Map.of("g2", "b"));
         }
     }
@@ -154,13 +157,13 @@ class TopicToEndReaderTest {
         send(topic, 0, "g1", "a");
         try (TopicToEndReader reader = new TopicToEndReader(client, Duration.ofSeconds(30))) {
             reader.wakeup();
-            assertThatThrownBy(() -> reader.read(topic, List.of(0), r -> { })).as("woken before its first read")
+            assertThatThrownBy(() -> reader.read(topic, List.of(0), r -> {})).as("woken before its first read")
                     .isInstanceOf(WakeupException.class);
         }
         try (TopicToEndReader reader = new TopicToEndReader(client, Duration.ofSeconds(30))) {
-            assertThat(reader.read(topic, List.of(0), r -> { })).as("records of a read before the wake-up").isEqualTo(1);
+            assertThat(reader.read(topic, List.of(0), r -> {})).as("records of a read before the wake-up").isEqualTo(1);
             reader.wakeup();
-            assertThatThrownBy(() -> reader.read(topic, List.of(0), r -> { })).as("woken with its consumer made")
+            assertThatThrownBy(() -> reader.read(topic, List.of(0), r -> {})).as("woken with its consumer made")
                     .isInstanceOf(WakeupException.class);
         }
     }
@@ -187,7 +190,8 @@ class TopicToEndReaderTest {
             assertThat(reader.latestPerKey(second, List.of(0))).as("the second topic").isEqualTo(Map.of("g2", "b"));
             long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
             System.out.println("second topic read in " + millis + " ms");
-            assertThat(millis).as("ms to read the second topic: well below the service's 5 s fetch wait").isLessThan(2500);
+            assertThat(millis).as("ms to read the second topic: well below the service's 5 s fetch wait")
+                    .isLessThan(2500);
         }
     }
 
@@ -208,13 +212,15 @@ class TopicToEndReaderTest {
         send(topic, 0, "g1", "state");
         try (SilentPort lost = SilentPort.open()) {
             KafkaClientProperties twoRegions = new KafkaClientProperties(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, lost.address() + "," + KafkaBrokerResource.broker().bootstrapServers(),
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    lost.address() + "," + KafkaBrokerResource.broker().bootstrapServers(),
                     "socket.connection.setup.timeout.ms", "2000", "socket.connection.setup.timeout.max.ms", "10000"));
             List<Long> millis = new ArrayList<>();
             for (int read = 0; read < 4; read++) { // the first pick is random: four reads make a lost first pick likely
                 long start = System.nanoTime();
                 try (TopicToEndReader reader = new TopicToEndReader(twoRegions, Duration.ofSeconds(30))) {
-                    assertThat(reader.latestPerKey(topic, List.of(0))).as("what partition 0 holds").containsEntry("g1", "state");
+                    assertThat(reader.latestPerKey(topic, List.of(0))).as("what partition 0 holds").containsEntry("g1",
+                            "state");
                 }
                 millis.add(Duration.ofNanos(System.nanoTime() - start).toMillis());
             }
@@ -223,8 +229,10 @@ class TopicToEndReaderTest {
             // machine's slower reads do not count as the lost broker's; before the cap a lost first pick cost 1,750 and
             // 2,300 ms more than that (reads of 548, 550, 2,297 and 2,858 ms), after it 670 and 780 ms
             long fastest = millis.stream().mapToLong(Long::longValue).min().orElseThrow();
-            assertThat(millis).as("each read's time in ms, one bootstrap broker lost: none %d ms or more above the fastest",
-                    LOST_BROKER_ALLOWANCE_MS).allMatch(ms -> ms - fastest < LOST_BROKER_ALLOWANCE_MS);
+            assertThat(millis)
+                    .as("each read's time in ms, one bootstrap broker lost: none %d ms or more above the fastest",
+                            LOST_BROKER_ALLOWANCE_MS)
+                    .allMatch(ms -> ms - fastest < LOST_BROKER_ALLOWANCE_MS);
         }
     }
 }

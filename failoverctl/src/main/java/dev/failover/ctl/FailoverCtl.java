@@ -5,16 +5,16 @@ import java.util.Map;
 import dev.failover.ctl.command.Completion;
 import dev.failover.ctl.command.ConfigCommands;
 import dev.failover.ctl.command.ConnectionOptions;
-import dev.failover.ctl.command.ReportCommands;
 import dev.failover.ctl.command.DatabasesCommand;
 import dev.failover.ctl.command.KafkaAclsCommand;
 import dev.failover.ctl.command.PermissionsCommand;
 import dev.failover.ctl.command.ReadCommands;
+import dev.failover.ctl.command.RegionSwitchCommands;
+import dev.failover.ctl.command.ReportCommands;
 import dev.failover.ctl.command.RetryCommand;
 import dev.failover.ctl.command.StartCheckCommand;
 import dev.failover.ctl.command.ValidateCommand;
 import dev.failover.ctl.command.WhatIfCommand;
-import dev.failover.ctl.command.RegionSwitchCommands;
 import dev.failover.ctl.command.WriteCommands;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine;
@@ -32,9 +32,13 @@ import picocli.CommandLine.Mixin;
         version = "failoverctl 0.2.0", usageHelpWidth = 100,
         description = "See and move a failover group's traffic through the decision-service's API.",
         subcommands = { ReadCommands.Status.class, ReadCommands.Explain.class, ReadCommands.History.class,
-                ReadCommands.Watch.class, WriteCommands.Pin.class, WriteCommands.Release.class, WriteCommands.Pause.class,
-                WriteCommands.Resume.class, WriteCommands.Force.class, WriteCommands.Drill.class, WriteCommands.Switchover.class,
-                RetryCommand.class, ReportCommands.Report.class, WhatIfCommand.class, RegionSwitchCommands.RegionSwitch.class, DatabasesCommand.class, PermissionsCommand.class, StartCheckCommand.class, ValidateCommand.class,
+                ReadCommands.Watch.class, WriteCommands.Pin.class, WriteCommands.Release.class,
+                WriteCommands.Pause.class,
+                WriteCommands.Resume.class, WriteCommands.Force.class, WriteCommands.Drill.class,
+                WriteCommands.Switchover.class,
+                RetryCommand.class, ReportCommands.Report.class, WhatIfCommand.class,
+                RegionSwitchCommands.RegionSwitch.class, DatabasesCommand.class, PermissionsCommand.class,
+                StartCheckCommand.class, ValidateCommand.class,
                 KafkaAclsCommand.class, ConfigCommands.Config.class, Completion.class },
         footerHeading = "%nEnvironment, config and exit codes (docs/failoverctl.md):%n",
         footer = { "FAILOVER_URL, FAILOVER_TOKEN      the decision-service and its token",

@@ -8,9 +8,8 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import picocli.CommandLine;
-
 import dev.failover.ctl.exit.Exits;
+import picocli.CommandLine;
 
 /**
  * The papercuts found driving failoverctl in a terminal, each shown on the command line as typed.
@@ -51,7 +50,8 @@ class CliPapercutsTest {
     @Test
     void jsonpathOutputPicksFieldsAndABadTemplateIsAUsageError() {
         api.answer("GET /groups/api", 200, FailoverCtlTest.GROUP);
-        Run run = exec("status", "api", "-o", "jsonpath={.activeTarget} {.targets[*].health}{\"\\n\"}", "--url", api.url());
+        Run run = exec("status", "api", "-o", "jsonpath={.activeTarget} {.targets[*].health}{\"\\n\"}", "--url",
+                api.url());
         assertThat(run.exit()).as(run.err()).isEqualTo(Exits.OK);
         assertThat(run.out()).isEqualTo("secondary UNHEALTHY HEALTHY\n");
         Run bare = exec("status", "api", "-o", "jsonpath={.epoch}", "--url", api.url());
@@ -70,14 +70,16 @@ class CliPapercutsTest {
         api.answer("GET /groups/api", 200, FailoverCtlTest.GROUP);
         Run run = exec("status", "api", "-o", "yaml", "--url", api.url());
         assertThat(run.exit()).as(run.err()).isEqualTo(Exits.OK);
-        assertThat(run.out()).contains("group: api").contains("switchedFrom: primary").contains("epoch: 2").doesNotContain("{");
+        assertThat(run.out()).contains("group: api").contains("switchedFrom: primary").contains("epoch: 2")
+                .doesNotContain("{");
     }
 
     @Test
     void anUnresolvableHostIsReportedAsSuchNotAsARefusedConnection() {
         Run run = exec("status", "--url", "http://no-such-decision-service.invalid:8280");
         assertThat(run.exit()).isEqualTo(Exits.NAME_NOT_RESOLVED);
-        assertThat(run.err()).contains("no-such-decision-service.invalid").contains("DNS").doesNotContain("connection refused");
+        assertThat(run.err()).contains("no-such-decision-service.invalid").contains("DNS")
+                .doesNotContain("connection refused");
     }
 
     /**
@@ -147,18 +149,22 @@ class CliPapercutsTest {
     void statusAndHistoryFitIn120ColumnsToo() {
         String reason = "patching the eu-central-1 database cluster after the storage incident of this morning, see INC-4711 "
                 + "and the change CHG-0815 for the plan and the rollback";
-        api.answer("GET /groups/api", 200, FailoverCtlTest.GROUP.replace("\"reason\":\"patching\"", "\"reason\":\"" + reason
-                + "\",\"until\":\"2026-11-24T06:00:00Z\"").replace("planned switchover by alice: patching", reason));
-        api.answer("GET /groups/api/history", 200, """
+        api.answer("GET /groups/api", 200,
+                FailoverCtlTest.GROUP.replace("\"reason\":\"patching\"", "\"reason\":\"" + reason
+                        + "\",\"until\":\"2026-11-24T06:00:00Z\"")
+                        .replace("planned switchover by alice: patching", reason));
+        api.answer("GET /groups/api/history", 200,
+                """
                 {"decisions":[{"decisionId":"0f9c2d4e-7b1a-4c3e-9d2f-5a6b7c8d9e0f","epoch":12,"kind":"SWITCHOVER",
                   "fromTarget":"primary-eu-central-1","toTarget":"secondary-eu-west-1","issuedAt":"2026-11-23T10:00:05.123456Z",
                   "principal":"alice@example.com","reason":"%s"}],
                  "actions":[{"at":"2026-11-23T10:01:00Z","principal":"alice@example.com","action":"switchover","reason":"%s"}]}"""
-                .formatted(reason, reason));
+                        .formatted(reason, reason));
         for (String verb : new String[] { "status", "history" }) {
             Run run = exec(verb, "api", "--url", api.url());
             assertThat(run.exit()).as(run.err()).isEqualTo(Exits.OK);
-            assertThat(run.out().lines()).as(verb).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(120));
+            assertThat(run.out().lines()).as(verb)
+                    .allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(120));
             assertThat(run.out().replaceAll("\\s+", " ")).as(verb).contains(reason);
         }
     }
@@ -172,6 +178,7 @@ class CliPapercutsTest {
             assertThat(top.out()).containsPattern("exit " + code + " +\\S");
         }
         assertThat(top.out()).contains("retry").contains("config");
-        assertThat(exec("status", "--help").out()).contains("--context").contains("--token-file").contains("table, json or yaml");
+        assertThat(exec("status", "--help").out()).contains("--context").contains("--token-file")
+                .contains("table, json or yaml");
     }
 }

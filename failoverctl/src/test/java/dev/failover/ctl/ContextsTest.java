@@ -93,7 +93,8 @@ class ContextsTest {
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(prod.requests.get(0).header("Authorization")).isEqualTo("Bearer alice-failover-decision-service");
         run("databases", "api");
-        assertThat(prod.requests.get(1).header("Authorization")).as("an actuator command is asked for the actuator's audience")
+        assertThat(prod.requests.get(1).header("Authorization"))
+                .as("an actuator command is asked for the actuator's audience")
                 .isEqualTo("Bearer alice-failover-actuator-service");
     }
 
@@ -108,7 +109,8 @@ class ContextsTest {
 
         Run use = run("config", "use-context", "staging");
         assertThat(use.exit()).as(use.err()).isZero();
-        assertThat(Files.readString(file)).startsWith("# my planes: comments stay").contains("current-context: staging\n")
+        assertThat(Files.readString(file)).startsWith("# my planes: comments stay")
+                .contains("current-context: staging\n")
                 .doesNotContain("current-context: prod");
         assertThat(run("config", "current-context").out()).isEqualTo("staging\n");
         assertThat(run("status").exit()).isZero();
@@ -151,7 +153,8 @@ class ContextsTest {
                 """.formatted(prod.url(), expired));
         Run run = run("status");
         assertThat(run.exit()).isEqualTo(Exits.CREDENTIALS);
-        assertThat(run.err()).contains("token command").contains("exit 3").contains("SSO session expired: run idp login");
+        assertThat(run.err()).contains("token command").contains("exit 3")
+                .contains("SSO session expired: run idp login");
         assertThat(prod.requests).isEmpty();
     }
 

@@ -15,9 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
-
 import dev.failover.ctl.exit.Exits;
+import picocli.CommandLine;
 
 /**
  * The CLI in-process against a stand-in server: what it sends, how it prints, and which exit code each outcome gets. The
@@ -85,7 +84,8 @@ class FailoverCtlTest {
     @Test
     void statusOfAllGroupsIsOneLineEachAndJsonIsTheServersOwn() {
         api.answer("GET /groups", 200, "[" + GROUP + "]");
-        assertThat(run("status").out()).containsPattern("api\\s+secondary\\s+HEALTHY\\s+PINNED\\s+2\\s+CONVERGING epoch 2");
+        assertThat(run("status").out())
+                .containsPattern("api\\s+secondary\\s+HEALTHY\\s+PINNED\\s+2\\s+CONVERGING epoch 2");
         Run json = run("status", "-o", "json");
         assertThat(json.out()).contains("\"switchedFrom\" : \"primary\"");
     }
@@ -97,18 +97,21 @@ class FailoverCtlTest {
                  "served":"d-1","servedEpoch":2,"detail":"the actuator reports decision d-1 (epoch 2, CONVERGED) as its record, \
                 not decision d-2 (epoch 2) issued at 2026-11-23T10:00:00Z; longer than 60 s: another owner's decision of the \
                 same epoch, a decision the actuator dead-lettered, or an actuator that is down"}""".strip());
-        assertThat(notServed).as("the test's group with another check").contains("NOT_SERVED").doesNotContain("ACTUATING");
+        assertThat(notServed).as("the test's group with another check").contains("NOT_SERVED")
+                .doesNotContain("ACTUATING");
         api.answer("GET /groups/api", 200, notServed);
         Run run = run("status", "api", "--token", "t");
         assertThat(run.exit()).isEqualTo(Exits.OK);
-        assertThat(run.out()).containsPattern("(?m)^decided  NOT_SERVED for \\d+ s: actuator serves d-1 \\(epoch 2\\), not the last decision$")
+        assertThat(run.out()).containsPattern(
+                "(?m)^decided  NOT_SERVED for \\d+ s: actuator serves d-1 \\(epoch 2\\), not the last decision$")
                 .contains("last decision  SWITCHOVER primary -> secondary (epoch 2, d-2)");
         assertThat(run.out().lines()).as("every line for people within 120 columns")
                 .allSatisfy(l -> assertThat(l).hasSizeLessThanOrEqualTo(120));
 
         api.answer("GET /groups", 200, "[" + notServed + "]");
         assertThat(run("status").out()).containsPattern("(?m)^GROUP .* DECIDED VS SERVED$")
-                .containsPattern("(?m)^api\\s+secondary\\s+HEALTHY\\s+PINNED\\s+2\\s+CONVERGING epoch 2\\s+NOT_SERVED \\d+ s$");
+                .containsPattern(
+                        "(?m)^api\\s+secondary\\s+HEALTHY\\s+PINNED\\s+2\\s+CONVERGING epoch 2\\s+NOT_SERVED \\d+ s$");
         for (String format : List.of("json", "yaml")) {
             assertThat(run("status", "api", "-o", format).out()).as("-o " + format).contains("decidedVsServed")
                     .contains("NOT_SERVED").contains("longer than 60 s");
@@ -121,8 +124,10 @@ class FailoverCtlTest {
 
     /** The group's view with its decided-vs-served check, and its recent decisions d-3 (to secondary) and {@code decided}. */
     static String checked(String state, String decided, int epoch, String detail, String decidedTarget) {
-        return "{\"group\":\"api\",\"epoch\":" + epoch + ",\"decidedVsServed\":{\"state\":\"" + state + "\",\"decided\":\""
-                + decided + "\",\"decidedEpoch\":" + epoch + ",\"decidedAt\":\"2026-11-23T10:00:00Z\",\"served\":\"" + decided
+        return "{\"group\":\"api\",\"epoch\":" + epoch + ",\"decidedVsServed\":{\"state\":\"" + state
+                + "\",\"decided\":\""
+                + decided + "\",\"decidedEpoch\":" + epoch + ",\"decidedAt\":\"2026-11-23T10:00:00Z\",\"served\":\""
+                + decided
                 + "\",\"servedEpoch\":" + epoch + ",\"detail\":\"" + detail + "\"},\"recentDecisions\":["
                 + "{\"decisionId\":\"" + decided + "\",\"epoch\":" + epoch + ",\"toTarget\":\"" + decidedTarget + "\"},"
                 + "{\"decisionId\":\"d-3\",\"epoch\":3,\"toTarget\":\"secondary\"}]}";
@@ -145,10 +150,13 @@ class FailoverCtlTest {
                 checked("SERVED", "d-3", 3, "served"));
         Run served = run("force", "api", "secondary", "-r", "db failover", "--wait=30s");
         assertThat(served.exit()).as(served.err()).isEqualTo(Exits.OK);
-        assertThat(served.out()).contains("applied: forced to secondary").contains("served: SERVED (decision d-3, epoch 3)");
-        assertThat(api.requests.stream().filter(r -> r.method().equals("GET")).count()).as("asked until served").isEqualTo(4);
+        assertThat(served.out()).contains("applied: forced to secondary")
+                .contains("served: SERVED (decision d-3, epoch 3)");
+        assertThat(api.requests.stream().filter(r -> r.method().equals("GET")).count()).as("asked until served")
+                .isEqualTo(4);
 
-        api.answerInTurn("GET /groups/api", 200, checked("NOT_SERVED", "d-3", 3, "BLOCKED: safety rule gate refused it"));
+        api.answerInTurn("GET /groups/api", 200,
+                checked("NOT_SERVED", "d-3", 3, "BLOCKED: safety rule gate refused it"));
         Run refused = run("force", "api", "secondary", "-r", "db failover", "--wait");
         assertThat(refused.exit()).isEqualTo(Exits.NOT_SERVED);
         assertThat(refused.out()).contains("not served: NOT_SERVED").contains("safety rule gate refused it");
@@ -158,7 +166,8 @@ class FailoverCtlTest {
                 checked("SERVED", "d-4", 4, "served"));
         Run followed = run("force", "api", "secondary", "-r", "db failover", "--wait=30s");
         assertThat(followed.exit()).as(followed.out()).isEqualTo(Exits.OK);
-        assertThat(followed.out()).contains("followed: decision d-4 (epoch 4) takes d-3's place, to the same target secondary")
+        assertThat(followed.out())
+                .contains("followed: decision d-4 (epoch 4) takes d-3's place, to the same target secondary")
                 .contains("served: SERVED (decision d-4, epoch 4)");
 
         api.answerInTurn("GET /groups/api", 200, checked("ACTUATING", "d-4", 4, "CONVERGING", "primary"));
@@ -182,7 +191,8 @@ class FailoverCtlTest {
         api.answer("POST /groups/api/switchover", 200, """
                 {"commandId":"c-1","status":"applied","message":"switchover to secondary started","decisionIds":["d-2"],
                  "group":{"activeTarget":"secondary","epoch":2,"automation":"PINNED"}}""");
-        Run run = run("switchover", "start", "api", "secondary", "--reason", "patching us-east-1", "--until", "2026-11-24T06:00:00Z",
+        Run run = run("switchover", "start", "api", "secondary", "--reason", "patching us-east-1", "--until",
+                "2026-11-24T06:00:00Z",
                 "--idempotency-key", "k-1");
         assertThat(run.exit()).isEqualTo(Exits.OK);
         assertThat(run.out()).contains("applied: switchover to secondary started").contains("decision d-2")
@@ -193,9 +203,11 @@ class FailoverCtlTest {
         assertThat(sent.header("Idempotency-Key")).isEqualTo("k-1");
         assertThat(sent.header("Content-Type")).isEqualTo("application/json");
 
-        api.answer("POST /groups/api/switchover/abort", 200, "{\"status\":\"applied\",\"message\":\"switchover aborted\"}");
+        api.answer("POST /groups/api/switchover/abort", 200,
+                "{\"status\":\"applied\",\"message\":\"switchover aborted\"}");
         assertThat(run("switchover", "abort", "api", "--reason", "postponed").exit()).isEqualTo(Exits.OK);
-        assertThat(api.requests.get(1).header("Idempotency-Key")).as("a fresh key per run").isNotBlank().isNotEqualTo("k-1");
+        assertThat(api.requests.get(1).header("Idempotency-Key")).as("a fresh key per run").isNotBlank()
+                .isNotEqualTo("k-1");
         api.answer("POST /groups/api/drills/end", 200, "{\"status\":\"applied\",\"message\":\"drill ended\"}");
         assertThat(run("drill", "end", "api", "-r", "done").out()).contains("applied: drill ended");
 
@@ -213,8 +225,9 @@ class FailoverCtlTest {
                 + "\"message\":\"target secondary is UNHEALTHY, not HEALTHY; use force (break glass) to pin it anyway\"}");
         Run run = run("pin", "api", "secondary", "--reason", "r");
         assertThat(run.exit()).isEqualTo(Exits.REFUSED);
-        assertThat(run.err().strip()).isEqualTo("failoverctl: refused (409 conflict): target: target secondary is UNHEALTHY, "
-                + "not HEALTHY; use force (break glass) to pin it anyway");
+        assertThat(run.err().strip())
+                .isEqualTo("failoverctl: refused (409 conflict): target: target secondary is UNHEALTHY, "
+                        + "not HEALTHY; use force (break glass) to pin it anyway");
         assertThat(run.out()).isEmpty();
 
         api.answer("POST /groups/api/pause", 403, "");
@@ -225,8 +238,9 @@ class FailoverCtlTest {
 
     @Test
     void anUnreachableOrUnreadyServerExitsWith4() throws IOException {
-        api.answer("GET /groups/api", 503, "{\"status\":503,\"error\":\"unavailable\",\"message\":\"the state of group api is "
-                + "not loaded yet; retry in a few seconds\"}");
+        api.answer("GET /groups/api", 503,
+                "{\"status\":503,\"error\":\"unavailable\",\"message\":\"the state of group api is "
+                        + "not loaded yet; retry in a few seconds\"}");
         Run unready = run("status", "api");
         assertThat(unready.exit()).isEqualTo(Exits.UNREACHABLE);
         assertThat(unready.err()).contains("(503)").contains("not loaded yet");
@@ -242,7 +256,8 @@ class FailoverCtlTest {
 
     @Test
     void anAcceptedButUnconfirmedWriteExitsWith5AndSaysHowToCheck() {
-        api.answer("POST /groups/api/resume", 202, "{\"commandId\":\"c-9\",\"status\":\"pending\",\"message\":\"sent to the owner\"}");
+        api.answer("POST /groups/api/resume", 202,
+                "{\"commandId\":\"c-9\",\"status\":\"pending\",\"message\":\"sent to the owner\"}");
         Run run = run("resume", "api", "--reason", "r", "--idempotency-key", "k-9");
         assertThat(run.exit()).isEqualTo(Exits.PENDING);
         assertThat(run.out()).contains("pending: sent to the owner").contains("k-9").contains("failoverctl status api");
@@ -269,7 +284,8 @@ class FailoverCtlTest {
 
     @Test
     void explainShowsTheRulesThresholdsAndEachLocationsResultsWithTheirOffsets() {
-        api.answer("GET /groups/api/decisions/d-1/explanation", 200, """
+        api.answer("GET /groups/api/decisions/d-1/explanation", 200,
+                """
                 {"group":"api","decisionId":"d-1","at":"2026-11-23T10:00:05Z","outcome":"SWITCHED","kind":"FAILOVER",
                  "fromTarget":"primary","toTarget":"secondary","summary":"primary UNHEALTHY at 2 of 3 locations (quorum 2)",
                  "rules":[{"rule":"hold","result":"PASSED","detail":"automation runs"},
@@ -280,23 +296,27 @@ class FailoverCtlTest {
                      "margin":"3 successes to UP","results":[{"startedAt":"2026-11-23T10:00:03Z","outcome":"DOWN","partition":1,"offset":42}]}]}]}""");
         Run run = run("explain", "api", "d-1");
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("decision d-1 of api at 2026-11-23T10:00:05Z: SWITCHED FAILOVER primary -> secondary")
+        assertThat(run.out())
+                .contains("decision d-1 of api at 2026-11-23T10:00:05Z: SWITCHED FAILOVER primary -> secondary")
                 .containsPattern("active-health\\s+FIRED\\s+primary is UNHEALTHY")
                 .contains("thresholds  failuresToDown=3 quorum=2")
                 .contains("target primary: UNHEALTHY - 1 location fewer DOWN and it would have held")
                 .containsPattern("loc-a\\s+DOWN\\s+3\\s+0\\s+DOWN 10:00:03@1:42\\s+3 successes to UP");
-        api.answer("GET /groups/api/explanation", 200, "{\"group\":\"api\",\"outcome\":\"HELD\",\"holdReason\":\"DWELL_TIME\"}");
+        api.answer("GET /groups/api/explanation", 200,
+                "{\"group\":\"api\",\"outcome\":\"HELD\",\"holdReason\":\"DWELL_TIME\"}");
         assertThat(run("explain", "api").out()).startsWith("now of api").contains("HELD (held: DWELL_TIME)");
     }
 
     @Test
     void historyListsDecisionsAndActions() {
-        api.answer("GET /groups/api/history", 200, """
+        api.answer("GET /groups/api/history", 200,
+                """
                 {"decisions":[{"decisionId":"d-1","epoch":1,"kind":"FAILOVER","fromTarget":"primary","toTarget":"secondary",
                   "issuedAt":"2026-11-23T10:00:05Z","principal":"automation","reason":"primary UNHEALTHY"}],
                  "actions":[{"at":"2026-11-23T10:01:00Z","principal":"alice","action":"pause","reason":"deploying"}]}""");
         assertThat(run("history", "api").out())
-                .containsPattern("2026-11-23T10:00:05Z\\s+FAILOVER\\s+primary\\s+secondary\\s+1\\s+automation\\s+d-1\\s+primary UNHEALTHY")
+                .containsPattern(
+                        "2026-11-23T10:00:05Z\\s+FAILOVER\\s+primary\\s+secondary\\s+1\\s+automation\\s+d-1\\s+primary UNHEALTHY")
                 .containsPattern("alice\\s+pause\\s+deploying");
     }
 
@@ -315,7 +335,8 @@ class FailoverCtlTest {
     void completionCoversEveryCommand() {
         Run run = run("completion");
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("complete -F").contains("switchover").contains("explain").contains("--token-file");
+        assertThat(run.out()).contains("complete -F").contains("switchover").contains("explain")
+                .contains("--token-file");
     }
 
     static Run runAt(String url, String... args) {

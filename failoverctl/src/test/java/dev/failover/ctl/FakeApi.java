@@ -19,7 +19,8 @@ final class FakeApi implements AutoCloseable {
 
     record Request(String method, String path, Map<String, List<String>> headers, String body) {
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
                     .findFirst().orElse(null);
         }
     }

@@ -60,7 +60,8 @@ class NetworkErrorsTest {
         try (ServerSocket silent = new ServerSocket(0)) { // accepts connections (the backlog) and never answers
             Run read = run("status", "--url", "http://127.0.0.1:" + silent.getLocalPort(), "--timeout", "300ms");
             assertThat(read.exit()).isEqualTo(Exits.TIMEOUT);
-            assertThat(read.err()).contains("no answer from the decision-service at http://127.0.0.1:" + silent.getLocalPort())
+            assertThat(read.err())
+                    .contains("no answer from the decision-service at http://127.0.0.1:" + silent.getLocalPort())
                     .contains("within 300ms");
             Run write = run("pause", "api", "-r", "r", "--idempotency-key", "k-7", "--timeout", "300ms", "--url",
                     "http://127.0.0.1:" + silent.getLocalPort());
@@ -159,7 +160,8 @@ class NetworkErrorsTest {
             server.start();
             Run plain = run("status", "--url", "https://127.0.0.1:" + http.getLocalPort(), "--timeout", "500ms");
             assertThat(plain.exit()).as(plain.err()).isEqualTo(Exits.TLS);
-            assertThat(plain.err()).contains("TLS with the decision-service at https://127.0.0.1:" + http.getLocalPort())
+            assertThat(plain.err())
+                    .contains("TLS with the decision-service at https://127.0.0.1:" + http.getLocalPort())
                     .contains("does not speak TLS on that port");
         }
         try (ServerSocket silent = new ServerSocket(0)) { // accepts (the backlog), never answers: the check times out too
@@ -176,7 +178,8 @@ class NetworkErrorsTest {
     @Test
     void retryIsSentThroughTheDecisionServiceNotToEachActuator() throws Exception {
         try (FakeApi decisions = new FakeApi()) {
-            decisions.answer("POST /groups/api/retry", 202, "{\"retryId\":\"r-7\",\"status\":\"sent\",\"message\":\"sent\"}");
+            decisions.answer("POST /groups/api/retry", 202,
+                    "{\"retryId\":\"r-7\",\"status\":\"sent\",\"message\":\"sent\"}");
             Run run = run("retry", "api", "-r", "the TSIG key was fixed", "--token", "op", "--url", decisions.url());
             assertThat(run.exit()).as(run.err()).isZero();
             assertThat(run.out()).contains("retry of api sent to the actuator that drives it (retry id r-7)")
@@ -211,7 +214,8 @@ class NetworkErrorsTest {
             Run run = run("databases", "orders", "--token", "viewer", "--actuator-url",
                     String.join(",", List.of(east.url(), "http://127.0.0.1:" + lost, west.url())));
             assertThat(run.exit()).as(run.err()).isZero();
-            assertThat(run.out()).contains("orders: desired secondary at epoch 3, CONVERGING (actuator " + west.url() + "/)")
+            assertThat(run.out())
+                    .contains("orders: desired secondary at epoch 3, CONVERGING (actuator " + west.url() + "/)")
                     .containsPattern("primary +UNAVAILABLE +- +- +- +2026-11-25T03:00:04Z +connect timed out")
                     .containsPattern("secondary +REPLICA +42.5 s +8192 B +paused")
                     .contains("HELD since 2026-11-25T03:00:00Z").doesNotContain("last promotion");
@@ -222,7 +226,8 @@ class NetworkErrorsTest {
 
             Run nobody = run("databases", "orders", "--actuator-url", east.url() + ",http://127.0.0.1:" + lost);
             assertThat(nobody.exit()).isEqualTo(Exits.REFUSED);
-            assertThat(nobody.err()).contains("no actuator drives orders (2 asked)").contains(east.url() + "/: does not drive")
+            assertThat(nobody.err()).contains("no actuator drives orders (2 asked)")
+                    .contains(east.url() + "/: does not drive")
                     .contains("connection refused");
 
             Run one = run("databases", "orders", "--actuator-url", east.url());
@@ -239,8 +244,10 @@ class NetworkErrorsTest {
             Run watched = run("databases", "orders", "--actuator-url", east.url() + ",http://127.0.0.1:" + lost);
             assertThat(watched.exit()).as(watched.err()).isZero();
             assertThat(watched.err()).contains("no actuator drives orders (2 asked)").contains("connection refused");
-            assertThat(watched.out()).contains("orders: as observed by " + east.url() + "/, which watches the group's nodes "
-                    + "but does not drive it").containsPattern("secondary +REPLICA +1.5 s +0 B +running");
+            assertThat(watched.out())
+                    .contains("orders: as observed by " + east.url() + "/, which watches the group's nodes "
+                            + "but does not drive it")
+                    .containsPattern("secondary +REPLICA +1.5 s +0 B +running");
         }
     }
 
@@ -280,7 +287,8 @@ class NetworkErrorsTest {
             assertThat(west.requests.get(0).header("Authorization")).isEqualTo("Bearer viewer");
 
             Run notAsked = run("permissions", "-o", "json", "--actuator-url", east.url());
-            assertThat(notAsked.exit()).as("a place not asked: not known, not granted").isEqualTo(Exits.PERMISSION_UNKNOWN);
+            assertThat(notAsked.exit()).as("a place not asked: not known, not granted")
+                    .isEqualTo(Exits.PERMISSION_UNKNOWN);
             assertThat(notAsked.out()).contains("\"" + east.url() + "/\" : {").contains("\"needed\" : 4");
             assertThat(run("permissions", "--actuator-url", old.url()).exit()).as("an older actuator")
                     .isEqualTo(Exits.PERMISSION_UNKNOWN);
@@ -334,7 +342,8 @@ class NetworkErrorsTest {
             assertThat(writable.exit()).as(writable.err()).isZero();
             assertThat(writable.out()).contains("orders/primary: may start writable");
 
-            Run nobody = run("start-check", "orders", "primary", "--actuator-url", east.url() + ",http://127.0.0.1:" + lost);
+            Run nobody = run("start-check", "orders", "primary", "--actuator-url",
+                    east.url() + ",http://127.0.0.1:" + lost);
             assertThat(nobody.exit()).as("no answer from a driving actuator: not 0").isNotZero()
                     .isNotEqualTo(Exits.NOT_PRIMARY);
             assertThat(nobody.err()).contains("no actuator drives orders (2 asked)");
@@ -366,7 +375,8 @@ class NetworkErrorsTest {
             assertThat(run.out()).contains("start read-only (actuator " + owner.url() + "/)").contains("(epoch 3)");
 
             Run alone = run("start-check", "orders", "primary", "--actuator-url", lapsed.url());
-            assertThat(alone.exit()).as("a lapsed lease is no answer: not 0").isNotZero().isNotEqualTo(Exits.NOT_PRIMARY);
+            assertThat(alone.exit()).as("a lapsed lease is no answer: not 0").isNotZero()
+                    .isNotEqualTo(Exits.NOT_PRIMARY);
         }
     }
 
@@ -395,8 +405,9 @@ class NetworkErrorsTest {
     }
 
     private static void keytool(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
-                .toString()));
+        List<String> command = new java.util.ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
+                        .toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());

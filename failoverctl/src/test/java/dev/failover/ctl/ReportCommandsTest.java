@@ -109,7 +109,8 @@ class ReportCommandsTest {
         Path file = Files.writeString(dir.resolve("report.json"), signed(REPORT));
         Run ok = run("report", "verify", file.toString(), "--trusted-keys", trusted.toString(), "--no-replay");
         assertThat(ok.exit()).as(ok.err()).isEqualTo(Exits.OK);
-        assertThat(ok.out()).contains("signature valid (key decision-1): group api, decision d-1 FAILOVER primary -> secondary");
+        assertThat(ok.out())
+                .contains("signature valid (key decision-1): group api, decision d-1 FAILOVER primary -> secondary");
         assertThat(api.requests).isEmpty();
 
         // the loss exposure edited after the fact
@@ -147,8 +148,10 @@ class ReportCommandsTest {
 
     @Test
     void anOperatorsDecisionIsNotReplayed() throws Exception {
-        Path file = Files.writeString(dir.resolve("report.json"), signed(REPORT.replace("\"kind\":\"FAILOVER\",\"fromTarget\"",
-                "\"kind\":\"SWITCHOVER\",\"fromTarget\"").replace("\"principal\":\"automation\"", "\"principal\":\"alice\"")));
+        Path file = Files.writeString(dir.resolve("report.json"),
+                signed(REPORT.replace("\"kind\":\"FAILOVER\",\"fromTarget\"",
+                        "\"kind\":\"SWITCHOVER\",\"fromTarget\"")
+                        .replace("\"principal\":\"automation\"", "\"principal\":\"alice\"")));
         Run run = run("report", "verify", file.toString(), "--trusted-keys", trusted.toString());
         assertThat(run.exit()).as(run.err()).isEqualTo(Exits.OK);
         assertThat(run.out()).contains("not replayed: SWITCHOVER is alice's decision, not the rules'");
@@ -170,7 +173,8 @@ class ReportCommandsTest {
                 "| primary | UNHEALTHY | DOWN (3 failed, 0 ok; 1 results) |",
                 "| loc-b | 2026-11-28T10:00:06Z | 1.000 s |");
         assertThat(run.out()).as("a switch of one provider has no providers' table").doesNotContain("## Providers");
-        assertThat(run.out()).as("nor one no provider's server observed").doesNotContain("| provider | every server", "provider servers");
+        assertThat(run.out()).as("nor one no provider's server observed").doesNotContain("| provider | every server",
+                "provider servers");
         Run json = run("report", "api", "d-1", "-o", "json");
         assertThat(JSON.readTree(json.out()).path("signature").path("keyId").asText()).isEqualTo("decision-1");
     }

@@ -16,9 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import picocli.CommandLine;
-
 import dev.failover.ctl.exit.Exits;
+import picocli.CommandLine;
 
 /**
  * {@code failoverctl whatif} (ADR 0027): what it asks the decision-service (a stand-in here; the real one in
@@ -71,7 +70,8 @@ class WhatIfCommandTest {
         Path proposed = Files.writeString(dir.resolve("proposed.yaml"), "version: 1\n# proposed\n");
         Path svg = dir.resolve("whatif.svg");
         api.answer("POST /whatif", 200, REPORT);
-        Run run = run("whatif", "--topology", proposed.toString(), "--since", "7d", "--to", "2026-11-28T00:00:00Z", "--group",
+        Run run = run("whatif", "--topology", proposed.toString(), "--since", "7d", "--to", "2026-11-28T00:00:00Z",
+                "--group",
                 "demo-api", "--recovered-within", "1m", "--svg", svg.toString());
         assertThat(run.exit()).as(run.err()).isEqualTo(Exits.OK);
         JsonNode sent = JSON.readTree(api.requests.get(0).body());
@@ -120,10 +120,12 @@ class WhatIfCommandTest {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             int exit = FailoverCtl.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(
-                    "region-switch", "approve", "api", "--step", "approve-database", "--reason", "not ready", "--decline",
+                    "region-switch", "approve", "api", "--step", "approve-database", "--reason", "not ready",
+                    "--decline",
                     "--token=t", "--actuator-url", east.url() + "," + west.url());
             assertThat(exit).as(err.toString()).isEqualTo(Exits.OK);
-            assertThat(out.toString()).contains("step approve-database of execution exec-1 declined by alice: not ready");
+            assertThat(out.toString())
+                    .contains("step approve-database of execution exec-1 declined by alice: not ready");
             JsonNode sent = JSON.readTree(west.requests.get(0).body());
             assertThat(sent.path("step").asText()).isEqualTo("approve-database");
             assertThat(sent.path("reason").asText()).isEqualTo("not ready");

@@ -82,7 +82,7 @@ class AlertRulesTest {
      * runbook has: for the global file as for the regional one, since the on-call opens the link whichever ruler fired.
      */
     @ParameterizedTest
-    @ValueSource(strings = {REGIONAL, GLOBAL})
+    @ValueSource(strings = { REGIONAL, GLOBAL })
     void everyAlertLinksARunbookAnchorTheDocsHave(String file) throws Exception {
         Set<String> anchors = runbookAnchors();
         List<String> problems = new ArrayList<>();
@@ -107,7 +107,7 @@ class AlertRulesTest {
 
     /** The runbook has a row for every alert the rules can fire, so no page leaves the on-call guessing. */
     @ParameterizedTest
-    @ValueSource(strings = {REGIONAL, GLOBAL})
+    @ValueSource(strings = { REGIONAL, GLOBAL })
     void everyAlertHasARunbookRow(String file) throws Exception {
         String runbook = Files.readString(Repository.ROOT.resolve(RUNBOOK));
         assertThat(names(file)).allSatisfy(alert -> assertThat(runbook).as(RUNBOOK + " row of " + alert)
@@ -119,7 +119,7 @@ class AlertRulesTest {
      * ask and carries the token), never as a raw HTTP request; every command it names exists.
      */
     @ParameterizedTest
-    @ValueSource(strings = {REGIONAL, GLOBAL})
+    @ValueSource(strings = { REGIONAL, GLOBAL })
     void everyAlertNamesFailoverctlCommandsThatExist(String file) throws Exception {
         // each command, and whether the source that declares it requires --reason (the writes: WriteCommands, retry)
         Map<String, Boolean> commands = new TreeMap<>();
@@ -202,7 +202,8 @@ class AlertRulesTest {
                     problems.add(name + ": " + clause.group() + " drops region");
                 }
             }
-            Matcher dropping = Pattern.compile("\\b(without|ignoring)\\s*\\(([^)]*)\\)|\\b(absent|vector)\\s*\\(").matcher(expr);
+            Matcher dropping = Pattern.compile("\\b(without|ignoring)\\s*\\(([^)]*)\\)|\\b(absent|vector)\\s*\\(")
+                    .matcher(expr);
             while (dropping.find()) {
                 if (dropping.group(3) != null || dropping.group(1).equals("without")
                         || List.of(dropping.group(2).split("\\s*,\\s*")).contains("region")) {
@@ -248,7 +249,8 @@ class AlertRulesTest {
     static void assertIsTheRuleFile(JsonNode rule, String file, String runbookBase, String what) throws Exception {
         assertThat(rule).as(what + ": PrometheusRule from " + file).isNotNull();
         String namespace = rule.at("/metadata/namespace").asText();
-        assertThat(namespace).as(what + ": the namespace of " + rule.at("/metadata/name").asText()).isEqualTo("failover");
+        assertThat(namespace).as(what + ": the namespace of " + rule.at("/metadata/name").asText())
+                .isEqualTo("failover");
         ObjectNode spec = rule.get("spec").deepCopy();
         for (JsonNode group : spec.get("groups")) {
             for (JsonNode alert : group.get("rules")) {
@@ -260,7 +262,8 @@ class AlertRulesTest {
             }
         }
         ObjectMapper json = new ObjectMapper();
-        JsonNode unfilled = json.readTree(json.writeValueAsString(spec).replace(runbookBase + LINK_PATH, LINK_BASE + LINK_PATH));
+        JsonNode unfilled = json
+                .readTree(json.writeValueAsString(spec).replace(runbookBase + LINK_PATH, LINK_BASE + LINK_PATH));
         assertThat(unfilled).as(what + ": " + rule.at("/metadata/name").asText() + " = " + file + " with the site's "
                 + "runbook-base-url (run scripts/sync-prometheus-rule.sh)")
                 .isEqualTo(DeploymentFilesTest.YAML.readTree(Repository.ROOT.resolve(file).toFile()));
@@ -290,7 +293,8 @@ class AlertRulesTest {
         assertThat(sample.keySet()).as(region + ": its PrometheusRules").containsExactly("failover");
         assertIsTheRuleFile(sample.get("failover"), REGIONAL, runbookBase, region);
 
-        String out = DeploymentFilesTest.renderText(DeploymentFilesTest.overlayWith(copy, region, "global-alerts", Map.of()));
+        String out = DeploymentFilesTest
+                .renderText(DeploymentFilesTest.overlayWith(copy, region, "global-alerts", Map.of()));
         assertThat(out).as(region + " with k8s/global-alerts: a runbook link left unfilled").doesNotContain(LINK_BASE);
         Map<String, JsonNode> rules = rules(DeploymentFilesTest.documents(out));
         assertThat(rules.keySet()).as(region + " with k8s/global-alerts: its PrometheusRules")

@@ -37,16 +37,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.ScalingRef;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.kafka.security.KafkaSecurityCheck;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
  * Every Kubernetes overlay renders offline with kubectl kustomize, and what it renders fits the services: health
@@ -64,7 +63,8 @@ class DeploymentFilesTest {
     /** Every overlay there is: a new one is checked without being listed here. */
     static List<String> overlays() throws IOException {
         try (Stream<Path> dirs = Files.list(OVERLAYS)) {
-            return dirs.filter(dir -> Files.exists(dir.resolve("kustomization.yaml"))).map(dir -> dir.getFileName().toString())
+            return dirs.filter(dir -> Files.exists(dir.resolve("kustomization.yaml")))
+                    .map(dir -> dir.getFileName().toString())
                     .sorted().toList();
         }
     }
@@ -130,9 +130,12 @@ class DeploymentFilesTest {
     /** SASL_SSL with the service's own credentials from a Secret and the Kafka CA from a mounted Secret. */
     static void kafkaOverSaslSsl(String name, JsonNode deployment) {
         JsonNode container = deployment.at("/spec/template/spec/containers/0");
-        assertThat(env(container, "KAFKA_SECURITY_PROTOCOL").get("value").asText()).as(name + " protocol").isEqualTo("SASL_SSL");
-        assertThat(env(container, "KAFKA_SASL_MECHANISM").get("value").asText()).as(name + " mechanism").isEqualTo("SCRAM-SHA-512");
-        assertThat(env(container, "KAFKA_SASL_JAAS_CONFIG").at("/valueFrom/secretKeyRef/key").asText()).as(name + " JAAS config")
+        assertThat(env(container, "KAFKA_SECURITY_PROTOCOL").get("value").asText()).as(name + " protocol")
+                .isEqualTo("SASL_SSL");
+        assertThat(env(container, "KAFKA_SASL_MECHANISM").get("value").asText()).as(name + " mechanism")
+                .isEqualTo("SCRAM-SHA-512");
+        assertThat(env(container, "KAFKA_SASL_JAAS_CONFIG").at("/valueFrom/secretKeyRef/key").asText())
+                .as(name + " JAAS config")
                 .isEqualTo("sasl.jaas.config");
         String truststore = env(container, "KAFKA_SSL_TRUSTSTORE_LOCATION").get("value").asText();
         JsonNode mount = null;
@@ -176,7 +179,8 @@ class DeploymentFilesTest {
         for (var entry : deployments.entrySet()) {
             JsonNode container = entry.getValue().at("/spec/template/spec/containers/0");
             int containerPort = containerPort(container, API_PORT);
-            assertThat(env(container, "QUARKUS_HTTP_PORT").get("value").asText()).isEqualTo(String.valueOf(containerPort));
+            assertThat(env(container, "QUARKUS_HTTP_PORT").get("value").asText())
+                    .isEqualTo(String.valueOf(containerPort));
             // /q on the management interface (ADR 0034): a port of its own, set as the service reads it
             int management = containerPort(container, MANAGEMENT_PORT);
             assertThat(management).as(entry.getKey() + ": the management port is not the API's")
@@ -202,11 +206,14 @@ class DeploymentFilesTest {
             assertThat(container.at("/resources/limits/memory").asText()).isNotEmpty();
             kafkaOverSaslSsl(entry.getKey(), entry.getValue());
         }
-        assertThat(deployments.values().stream().map(d -> env(d.at("/spec/template/spec/containers/0"), "KAFKA_SASL_JAAS_CONFIG")
-                .at("/valueFrom/secretKeyRef/name").asText()).distinct()).as("one Kafka principal per service").hasSize(3);
+        assertThat(deployments.values().stream()
+                .map(d -> env(d.at("/spec/template/spec/containers/0"), "KAFKA_SASL_JAAS_CONFIG")
+                        .at("/valueFrom/secretKeyRef/name").asText())
+                .distinct()).as("one Kafka principal per service").hasSize(3);
         // one identity per service in the cluster too (on MSK with IAM, one role each: a probe-service's role must not
         // be able to write decisions)
-        assertThat(deployments.values().stream().map(d -> d.at("/spec/template/spec/serviceAccountName").asText()).distinct())
+        assertThat(deployments.values().stream().map(d -> d.at("/spec/template/spec/serviceAccountName").asText())
+                .distinct())
                 .as("one ServiceAccount per service").hasSize(3);
         String location = expandedEnv(deployments.get("probe-service"), 0).get("FAILOVER_LOCATION");
         assertThat(location).isEqualTo(region);
@@ -230,8 +237,10 @@ class DeploymentFilesTest {
         ObjectMapper json = new ObjectMapper();
         JsonNode spec = json.readTree(json.writeValueAsString(rule.get("spec")).replace(runbook + "/docs/runbook.md#",
                 "{{ $externalLabels.runbook_base_url }}/docs/runbook.md#"));
-        assertThat(spec).as("PrometheusRule = monitoring/prometheus/failover-alerts.yml with the site's runbook-base-url "
-                + "(run scripts/sync-prometheus-rule.sh)").isEqualTo(rules);
+        assertThat(spec)
+                .as("PrometheusRule = monitoring/prometheus/failover-alerts.yml with the site's runbook-base-url "
+                        + "(run scripts/sync-prometheus-rule.sh)")
+                .isEqualTo(rules);
     }
 
     /**
@@ -257,7 +266,8 @@ class DeploymentFilesTest {
             assertThat(expandedEnv(workload, 0).get("FAILOVER_INSTANCE_ID")).as(name + " pod 0's FAILOVER_INSTANCE_ID")
                     .isEqualTo(region + "-" + name + "-0");
         }
-        assertThat(workloads.get("probe-service").at("/spec/replicas").asInt()).as("probe replicas of location " + region)
+        assertThat(workloads.get("probe-service").at("/spec/replicas").asInt())
+                .as("probe replicas of location " + region)
                 .isEqualTo(1);
     }
 
@@ -272,7 +282,8 @@ class DeploymentFilesTest {
         Map<String, Map<String, String>> envs = new HashMap<>();
         for (String overlay : overlays()) {
             for (JsonNode doc : render(overlay)) {
-                if (doc.at("/metadata/name").asText().equals("actuator-service") && doc.get("kind").asText().equals("StatefulSet")) {
+                if (doc.at("/metadata/name").asText().equals("actuator-service")
+                        && doc.get("kind").asText().equals("StatefulSet")) {
                     replicas += doc.at("/spec/replicas").asInt();
                     envs.put(overlay, expandedEnv(doc, 0));
                 }
@@ -282,12 +293,16 @@ class DeploymentFilesTest {
         for (var entry : envs.entrySet()) {
             Map<String, String> env = entry.getValue();
             assertThat(env.get("FAILOVER_DNS_PROVIDER")).isEqualTo("route53");
-            assertThat(env.get("FAILOVER_DNS_ROUTE53_BUDGET_INSTANCES")).as(entry.getKey() + ": the instances sharing the"
-                    + " account's budget, all overlays' actuator replicas").isEqualTo(Integer.toString(replicas));
-            double account = Double.parseDouble(env.getOrDefault("FAILOVER_DNS_ROUTE53_BUDGET_ACCOUNT_REQUESTS_PER_SECOND", "4"));
+            assertThat(env.get("FAILOVER_DNS_ROUTE53_BUDGET_INSTANCES"))
+                    .as(entry.getKey() + ": the instances sharing the"
+                            + " account's budget, all overlays' actuator replicas")
+                    .isEqualTo(Integer.toString(replicas));
+            double account = Double
+                    .parseDouble(env.getOrDefault("FAILOVER_DNS_ROUTE53_BUDGET_ACCOUNT_REQUESTS_PER_SECOND", "4"));
             double perInstance = account / Integer.parseInt(env.get("FAILOVER_DNS_ROUTE53_BUDGET_INSTANCES"));
             assertThat(perInstance * replicas).as("all actuators together, each at its share").isLessThanOrEqualTo(5.0);
-            assertThat(env).as("no per-instance budget").doesNotContainKey("FAILOVER_DNS_ROUTE53_BUDGET_REQUESTS_PER_SECOND");
+            assertThat(env).as("no per-instance budget")
+                    .doesNotContainKey("FAILOVER_DNS_ROUTE53_BUDGET_REQUESTS_PER_SECOND");
         }
     }
 
@@ -340,7 +355,8 @@ class DeploymentFilesTest {
         Map<String, List<String>> expected = new TreeMap<>();
         for (FailoverGroup group : topology(docs).groups()) {
             for (Target target : group.targets()) {
-                if (target.scaling() instanceof ScalingRef.KubernetesDeployment deployment && region.equals(deployment.cluster())) {
+                if (target.scaling() instanceof ScalingRef.KubernetesDeployment deployment
+                        && region.equals(deployment.cluster())) {
                     expected.put(deployment.namespace(), List.of("Role", "RoleBinding"));
                 }
             }
@@ -351,13 +367,16 @@ class DeploymentFilesTest {
             String kind = doc.get("kind").asText();
             String name = doc.at("/metadata/name").asText();
             if (!namespace.isEmpty() && !namespace.equals("failover")) {
-                boolean scaler = name.startsWith("failover-actuator-scaler") && List.of("Role", "RoleBinding").contains(kind);
+                boolean scaler = name.startsWith("failover-actuator-scaler")
+                        && List.of("Role", "RoleBinding").contains(kind);
                 outside.computeIfAbsent(namespace, n -> new ArrayList<>()).add(scaler ? kind : kind + "/" + name);
             }
         }
         outside.values().forEach(Collections::sort);
-        assertThat(outside).as("k8s/overlays/" + region + ": objects outside namespace failover, by namespace (the topology "
-                + "scales Deployments of this region's cluster in " + expected.keySet() + ")").isEqualTo(expected);
+        assertThat(outside)
+                .as("k8s/overlays/" + region + ": objects outside namespace failover, by namespace (the topology "
+                        + "scales Deployments of this region's cluster in " + expected.keySet() + ")")
+                .isEqualTo(expected);
     }
 
     /** The topology of a rendered overlay, from its ConfigMap. */
@@ -405,7 +424,8 @@ class DeploymentFilesTest {
         List<JsonNode> docs = documents(renderText(overlay));
         assertGrantsFitTheTopology(region, docs);
         for (JsonNode doc : docs) {
-            if (doc.at("/metadata/name").asText().equals("failover-actuator-scaler") && doc.get("kind").asText().equals("Role")) {
+            if (doc.at("/metadata/name").asText().equals("failover-actuator-scaler")
+                    && doc.get("kind").asText().equals("Role")) {
                 Set<String> granted = new TreeSet<>();
                 for (JsonNode rule : doc.get("rules")) {
                     rule.get("apiGroups").forEach(g -> rule.get("resources").forEach(r -> rule.get("verbs").forEach(
@@ -418,13 +438,12 @@ class DeploymentFilesTest {
             if (doc.at("/metadata/name").asText().equals("failover-actuator-scaler")
                     && doc.get("kind").asText().equals("RoleBinding")) {
                 assertThat(doc.at("/subjects/0/name").asText()).isEqualTo("failover-actuator");
-                assertThat(doc.at("/subjects/0/namespace").asText()).as("the actuator's namespace").isEqualTo("failover");
+                assertThat(doc.at("/subjects/0/namespace").asText()).as("the actuator's namespace")
+                        .isEqualTo("failover");
                 assertThat(doc.at("/roleRef/name").asText()).isEqualTo("failover-actuator-scaler");
             }
         }
     }
-
-
 
     /**
      * On kube-prometheus-stack, whose Prometheus selects only the ServiceMonitors and PrometheusRules labelled release:
@@ -447,14 +466,17 @@ class DeploymentFilesTest {
         }
         assertThat(found).containsOnlyKeys("ServiceMonitor", "PrometheusRule", "ConfigMap");
         for (String kind : CUSTOM_KINDS) {
-            assertThat(found.get(kind).at("/metadata/labels/release").asText()).as(kind + "'s release label").isEqualTo(release);
+            assertThat(found.get(kind).at("/metadata/labels/release").asText()).as(kind + "'s release label")
+                    .isEqualTo(release);
         }
         JsonNode dashboard = found.get("ConfigMap");
-        assertThat(dashboard.at("/metadata/labels/grafana_dashboard").asText()).as("the Grafana sidecar's label").isEqualTo("1");
+        assertThat(dashboard.at("/metadata/labels/grafana_dashboard").asText()).as("the Grafana sidecar's label")
+                .isEqualTo("1");
         assertThat(dashboard.at("/metadata/namespace").asText()).isEqualTo("failover");
         assertThat(new ObjectMapper().readTree(dashboard.at("/data/failover-dashboard.json").asText()))
                 .as("the dashboard = monitoring/grafana/failover-dashboard.json (run scripts/sync-prometheus-rule.sh)")
-                .isEqualTo(new ObjectMapper().readTree(Repository.ROOT.resolve("monitoring/grafana/failover-dashboard.json").toFile()));
+                .isEqualTo(new ObjectMapper()
+                        .readTree(Repository.ROOT.resolve("monitoring/grafana/failover-dashboard.json").toFile()));
     }
 
     /**
@@ -467,7 +489,8 @@ class DeploymentFilesTest {
     @MethodSource("overlays")
     void eachPodIsScrapedOnce(String overlay) throws Exception {
         List<JsonNode> docs = render(overlay);
-        JsonNode monitor = docs.stream().filter(d -> d.get("kind").asText().equals("ServiceMonitor")).findFirst().orElseThrow();
+        JsonNode monitor = docs.stream().filter(d -> d.get("kind").asText().equals("ServiceMonitor")).findFirst()
+                .orElseThrow();
         String port = monitor.at("/spec/endpoints/0/port").asText();
         // metrics on the management interface only (ADR 0034): the API's port answers 404 for /q
         assertThat(monitor.at("/spec/endpoints")).as(overlay + ": the ServiceMonitor's endpoints").isNotEmpty()
@@ -496,7 +519,8 @@ class DeploymentFilesTest {
                     scraped.add(service.at("/metadata/name").asText());
                 }
             }
-            assertThat(scraped).as(workload.at("/metadata/name").asText() + ": the Services the ServiceMonitor scrapes it through")
+            assertThat(scraped)
+                    .as(workload.at("/metadata/name").asText() + ": the Services the ServiceMonitor scrapes it through")
                     .hasSize(1);
         }
         assertThat(workloads).isEqualTo(3);
@@ -569,7 +593,8 @@ class DeploymentFilesTest {
     }
 
     /** The labels prometheus-operator gives the pods of k8s/alertmanager's Alertmanager (named failover). */
-    static final Map<String, String> ALERTMANAGER_POD = Map.of("alertmanager", "failover", "app.kubernetes.io/name", "alertmanager",
+    static final Map<String, String> ALERTMANAGER_POD = Map.of("alertmanager", "failover", "app.kubernetes.io/name",
+            "alertmanager",
             "app.kubernetes.io/instance", "failover", "app.kubernetes.io/managed-by", "prometheus-operator");
 
     /**
@@ -586,7 +611,8 @@ class DeploymentFilesTest {
         List<JsonNode> docs = new ArrayList<>(render(overlay));
         docs.addAll(documents(renderText(Repository.ROOT.resolve("k8s/alertmanager"))));
         NetworkPolicies policies = new NetworkPolicies(docs);
-        NetworkPolicies.Peer prometheus = new NetworkPolicies.Peer("monitoring", Map.of("app.kubernetes.io/name", "prometheus"));
+        NetworkPolicies.Peer prometheus = new NetworkPolicies.Peer("monitoring",
+                Map.of("app.kubernetes.io/name", "prometheus"));
         NetworkPolicies.Peer ingress = new NetworkPolicies.Peer("ingress", Map.of());
         NetworkPolicies.Peer elsewhere = new NetworkPolicies.Peer("default", Map.of("app", "anything"));
         int workloads = 0;
@@ -604,25 +630,34 @@ class DeploymentFilesTest {
                     .as(name + ": scraped from monitoring").isTrue();
             assertThat(policies.admits("failover", labels, prometheus, port, "TCP"))
                     .as(name + ": its API from monitoring").isFalse();
-            assertThat(policies.admits("failover", labels, elsewhere, port, "TCP")).as(name + ": reached from elsewhere").isFalse();
+            assertThat(policies.admits("failover", labels, elsewhere, port, "TCP"))
+                    .as(name + ": reached from elsewhere").isFalse();
             assertThat(policies.admits("failover", labels, elsewhere, management, "TCP"))
                     .as(name + ": /q from elsewhere").isFalse();
-            assertThat(policies.admits("failover", labels, ingress, port, "TCP")).as(name + ": its API from the ingress namespace")
+            assertThat(policies.admits("failover", labels, ingress, port, "TCP"))
+                    .as(name + ": its API from the ingress namespace")
                     .isEqualTo(name.equals("decision-service"));
             assertThat(policies.admits("failover", labels, ingress, management, "TCP"))
                     .as(name + ": /q from the ingress namespace").isFalse();
         }
         assertThat(workloads).isEqualTo(3);
-        assertThat(policies.admits("failover", ALERTMANAGER_POD, prometheus, 9093, "TCP")).as("alerts from Prometheus").isTrue();
+        assertThat(policies.admits("failover", ALERTMANAGER_POD, prometheus, 9093, "TCP")).as("alerts from Prometheus")
+                .isTrue();
         NetworkPolicies.Peer replica = new NetworkPolicies.Peer("failover", ALERTMANAGER_POD);
-        assertThat(policies.admits("failover", ALERTMANAGER_POD, replica, 9094, "TCP")).as("gossip between replicas (TCP)").isTrue();
-        assertThat(policies.admits("failover", ALERTMANAGER_POD, replica, 9094, "UDP")).as("gossip between replicas (UDP)").isTrue();
-        assertThat(policies.admits("failover", ALERTMANAGER_POD, elsewhere, 9093, "TCP")).as("alerts from elsewhere").isFalse();
+        assertThat(policies.admits("failover", ALERTMANAGER_POD, replica, 9094, "TCP"))
+                .as("gossip between replicas (TCP)").isTrue();
+        assertThat(policies.admits("failover", ALERTMANAGER_POD, replica, 9094, "UDP"))
+                .as("gossip between replicas (UDP)").isTrue();
+        assertThat(policies.admits("failover", ALERTMANAGER_POD, elsewhere, 9093, "TCP")).as("alerts from elsewhere")
+                .isFalse();
         // the decision-service reads the firing alerts for a drill's blockingAlerts and abortAlerts
-        NetworkPolicies.Peer decider = new NetworkPolicies.Peer("failover", Map.of("app.kubernetes.io/name", "decision-service",
-                "app.kubernetes.io/part-of", "failover"));
-        assertThat(policies.admits("failover", ALERTMANAGER_POD, decider, 9093, "TCP")).as("the decision-service reads it").isTrue();
+        NetworkPolicies.Peer decider = new NetworkPolicies.Peer("failover",
+                Map.of("app.kubernetes.io/name", "decision-service",
+                        "app.kubernetes.io/part-of", "failover"));
+        assertThat(policies.admits("failover", ALERTMANAGER_POD, decider, 9093, "TCP"))
+                .as("the decision-service reads it").isTrue();
     }
+
     /**
      * The ingress-alb component and Cognito, as docs/deploy-eks.md step 6 sets them up in a copy of an overlay: two
      * Ingresses of one internal load balancer in the site's subnets (bearer tokens pass, browsers are signed in by
@@ -636,7 +671,8 @@ class DeploymentFilesTest {
     void theAlbComponentSignsPeopleInThroughTheLoadBalancer(String region, @TempDir Path copy) throws Exception {
         Path overlay = copyOfK8s(copy).resolve("overlays/" + region);
         List<JsonNode> without = documents(renderText(overlay));
-        assertThat(without).as("no Ingress without the component").noneMatch(d -> d.get("kind").asText().equals("Ingress"));
+        assertThat(without).as("no Ingress without the component")
+                .noneMatch(d -> d.get("kind").asText().equals("Ingress"));
 
         Path kustomization = overlay.resolve("kustomization.yaml");
         ObjectNode kustomize = (ObjectNode) YAML.readTree(kustomization.toFile());
@@ -691,8 +727,10 @@ class DeploymentFilesTest {
             JsonNode notes = ingress.at("/metadata/annotations");
             assertThat(ingress.at("/spec/ingressClassName").asText()).isEqualTo("alb");
             assertThat(ingress.at("/metadata/namespace").asText()).as("beside its Service").isEqualTo("failover");
-            assertThat(notes.path("alb.ingress.kubernetes.io/group.name").asText()).as("one load balancer").isEqualTo("failover");
-            assertThat(notes.path("alb.ingress.kubernetes.io/load-balancer-name").asText()).isEqualTo("failover-" + region);
+            assertThat(notes.path("alb.ingress.kubernetes.io/group.name").asText()).as("one load balancer")
+                    .isEqualTo("failover");
+            assertThat(notes.path("alb.ingress.kubernetes.io/load-balancer-name").asText())
+                    .isEqualTo("failover-" + region);
             assertThat(notes.path("alb.ingress.kubernetes.io/scheme").asText()).isEqualTo("internal");
             assertThat(notes.path("alb.ingress.kubernetes.io/target-type").asText()).isEqualTo("ip");
             // the load balancer in the site's subnets, which alb-subnets-cidr (the NetworkPolicy below) covers: left to
@@ -719,29 +757,37 @@ class DeploymentFilesTest {
             }
         }
         JsonNode bearer = ingresses.get("decision-service-bearer").at("/metadata/annotations");
-        assertThat(bearer.has("alb.ingress.kubernetes.io/auth-type")).as("bearer tokens pass unauthenticated").isFalse();
-        JsonNode condition = YAML.readTree(bearer.path("alb.ingress.kubernetes.io/conditions.decision-service").asText());
+        assertThat(bearer.has("alb.ingress.kubernetes.io/auth-type")).as("bearer tokens pass unauthenticated")
+                .isFalse();
+        JsonNode condition = YAML
+                .readTree(bearer.path("alb.ingress.kubernetes.io/conditions.decision-service").asText());
         assertThat(condition.at("/0/httpHeaderConfig/httpHeaderName").asText()).isEqualTo("Authorization");
         assertThat(condition.at("/0/httpHeaderConfig/values/0").asText()).isEqualTo("Bearer *");
         JsonNode signIn = ingresses.get("decision-service-sign-in").at("/metadata/annotations");
         assertThat(Integer.parseInt(signIn.path("alb.ingress.kubernetes.io/group.order").asText()))
-                .as("the bearer rule is matched first").isGreaterThan(Integer.parseInt(bearer.path("alb.ingress.kubernetes.io/group.order").asText()));
+                .as("the bearer rule is matched first")
+                .isGreaterThan(Integer.parseInt(bearer.path("alb.ingress.kubernetes.io/group.order").asText()));
         assertThat(signIn.path("alb.ingress.kubernetes.io/auth-type").asText()).isEqualTo("cognito");
         JsonNode cognito = YAML.readTree(signIn.path("alb.ingress.kubernetes.io/auth-idp-cognito").asText());
-        assertThat(cognito.path("userPoolARN").asText()).isEqualTo("arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123");
+        assertThat(cognito.path("userPoolARN").asText())
+                .isEqualTo("arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123");
         assertThat(cognito.path("userPoolClientID").asText()).isEqualTo("7q3k9m2p5r8t1v4x6z0b2d4f6h");
         assertThat(cognito.path("userPoolDomain").asText()).isEqualTo("failover-corp");
 
         assertThat(env(decision, "FAILOVER_ALB_SIGNER_ARNS").path("value").asText()).isEqualTo(signer);
-        assertThat(env(decision, "FAILOVER_ALB_CLIENT_ID").path("value").asText()).isEqualTo("7q3k9m2p5r8t1v4x6z0b2d4f6h");
-        assertThat(env(decision, "FAILOVER_ALB_GROUPS_CLAIM").path("value").asText()).isEqualTo("custom:failover_roles");
+        assertThat(env(decision, "FAILOVER_ALB_CLIENT_ID").path("value").asText())
+                .isEqualTo("7q3k9m2p5r8t1v4x6z0b2d4f6h");
+        assertThat(env(decision, "FAILOVER_ALB_GROUPS_CLAIM").path("value").asText())
+                .isEqualTo("custom:failover_roles");
         assertThat(identity.at("/data/audience-claim").asText()).isEqualTo("client_id");
         assertThat(identity.at("/data/groups-claim").asText()).isEqualTo("cognito:groups");
-        assertThat(identity.at("/data/jwt-issuer").asText()).as("the site's issuer survives the merge").isNotEqualTo("OIDC_ISSUER");
+        assertThat(identity.at("/data/jwt-issuer").asText()).as("the site's issuer survives the merge")
+                .isNotEqualTo("OIDC_ISSUER");
         for (var service : Map.of("decision-audience", decision, "actuator-audience", actuator).entrySet()) {
             assertThat(env(service.getValue(), "FAILOVER_JWT_AUDIENCE").at("/valueFrom/configMapKeyRef/key").asText())
                     .as("each API its own app client").isEqualTo(service.getKey());
-            for (String claim : List.of("FAILOVER_JWT_AUDIENCE_CLAIM", "FAILOVER_JWT_GROUPS_CLAIM", "FAILOVER_JWT_NAME_CLAIM")) {
+            for (String claim : List.of("FAILOVER_JWT_AUDIENCE_CLAIM", "FAILOVER_JWT_GROUPS_CLAIM",
+                    "FAILOVER_JWT_NAME_CLAIM")) {
                 assertThat(env(service.getValue(), claim).at("/valueFrom/configMapKeyRef/name").asText())
                         .isEqualTo(identity.at("/metadata/name").asText());
             }
@@ -829,7 +875,8 @@ class DeploymentFilesTest {
                     .isEqualTo(name.equals("decision-service"));
             assertThat(policies.admits("failover", labels, proxy, containerPort(container, MANAGEMENT_PORT), "TCP"))
                     .as(name + ": /q from the Gateway's proxies").isFalse();
-            assertThat(policies.admits("failover", labels, elsewhere, port, "TCP")).as(name + " from another namespace").isFalse();
+            assertThat(policies.admits("failover", labels, elsewhere, port, "TCP")).as(name + " from another namespace")
+                    .isFalse();
         }
     }
 
@@ -842,7 +889,8 @@ class DeploymentFilesTest {
      */
     @ParameterizedTest
     @MethodSource("overlays")
-    void theAlertmanagerConfigComponentRoutesAsTheTestedConfigurationDoes(String region, @TempDir Path copy) throws Exception {
+    void theAlertmanagerConfigComponentRoutesAsTheTestedConfigurationDoes(String region, @TempDir Path copy)
+            throws Exception {
         String check = "https://hc-ping.com/0f2c1e4a-" + region;
         String globalCheck = "https://hc-ping.com/5d6e7f80-global";
         String alertmanager = "http://alertmanager-operated.monitoring.svc:9093";
@@ -860,7 +908,8 @@ class DeploymentFilesTest {
                 && d.get("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
         assertThat(env(decider.at("/spec/template/spec/containers/0"), "FAILOVER_ALERTMANAGER_URL")
                 .at("/valueFrom/configMapKeyRef/name").asText()).isEqualTo(alerting.at("/metadata/name").asText());
-        JsonNode config = documents(out).stream().filter(d -> d.get("kind").asText().equals("AlertmanagerConfig")).findFirst()
+        JsonNode config = documents(out).stream().filter(d -> d.get("kind").asText().equals("AlertmanagerConfig"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no AlertmanagerConfig"));
         assertThat(config.at("/metadata/namespace").asText()).isEqualTo("failover");
         assertThat(config.at("/metadata/labels/release").asText()).as("the release the Alertmanager selects by")
@@ -881,11 +930,13 @@ class DeploymentFilesTest {
             }
         }
         assertThat(globalDeadMan).as("the receiver global-dead-mans-switch").isNotNull();
-        assertThat(globalDeadMan.at("/webhookConfigs/0/url").asText()).as("the global ruler's check").isEqualTo(globalCheck);
+        assertThat(globalDeadMan.at("/webhookConfigs/0/url").asText()).as("the global ruler's check")
+                .isEqualTo(globalCheck);
 
         JsonNode tested = YAML.readTree(Repository.ROOT.resolve("monitoring/alertmanager/alertmanager.yml").toFile());
         JsonNode top = spec.get("route");
-        assertThat(matchers(top.get("matchers"))).as("one route for the plane's alerts").containsExactly("alertname=~\"Failover.*\"");
+        assertThat(matchers(top.get("matchers"))).as("one route for the plane's alerts")
+                .containsExactly("alertname=~\"Failover.*\"");
         assertThat(route(top)).as("the top route").isEqualTo(route(tested.get("route")));
         List<Map<String, Object>> routes = new ArrayList<>();
         top.get("routes").forEach(r -> routes.add(route(r)));
@@ -909,9 +960,10 @@ class DeploymentFilesTest {
         Map<String, Object> out = new TreeMap<>();
         out.put("receiver", r.path("receiver").asText());
         // the CRD's top route takes the plane's alerts only (its Alertmanager serves others too): compared without it
-        out.put("matchers", matchers(r.get("matchers")).stream().filter(m -> !m.equals("alertname=~\"Failover.*\"")).toList());
-        for (String[] key : new String[][] {{"group_by", "groupBy"}, {"group_wait", "groupWait"},
-                {"group_interval", "groupInterval"}, {"repeat_interval", "repeatInterval"}}) {
+        out.put("matchers",
+                matchers(r.get("matchers")).stream().filter(m -> !m.equals("alertname=~\"Failover.*\"")).toList());
+        for (String[] key : new String[][] { { "group_by", "groupBy" }, { "group_wait", "groupWait" },
+                { "group_interval", "groupInterval" }, { "repeat_interval", "repeatInterval" } }) {
             JsonNode value = r.has(key[0]) ? r.get(key[0]) : r.get(key[1]);
             out.put(key[0], value == null ? "" : value.toString());
         }
@@ -933,7 +985,8 @@ class DeploymentFilesTest {
             return out;
         }
         for (JsonNode m : list) {
-            out.add(m.isObject() ? m.get("name").asText() + m.path("matchType").asText("=") + "\"" + m.get("value").asText() + "\""
+            out.add(m.isObject()
+                    ? m.get("name").asText() + m.path("matchType").asText("=") + "\"" + m.get("value").asText() + "\""
                     : m.asText().replace(" ", ""));
         }
         return out;
@@ -996,29 +1049,37 @@ class DeploymentFilesTest {
             JsonNode pod = workload.at("/spec/template/spec");
             JsonNode priority = byKindAndName.get("PriorityClass/" + pod.path("priorityClassName").asText());
             assertThat(priority).as(name + ": a PriorityClass of the overlay").isNotNull();
-            assertThat(priority.path("value").asLong()).as(name + ": priority above ordinary pods (0), below the system's")
+            assertThat(priority.path("value").asLong())
+                    .as(name + ": priority above ordinary pods (0), below the system's")
                     .isBetween(1L, 1_000_000_000L);
-            assertThat(priority.path("globalDefault").asBoolean()).as("the plane's class is nobody's default").isFalse();
+            assertThat(priority.path("globalDefault").asBoolean()).as("the plane's class is nobody's default")
+                    .isFalse();
             JsonNode container = pod.at("/containers/0");
-            assertThat(container.at("/startupProbe/httpGet/path").asText()).as(name + ": startupProbe").isEqualTo("/q/health/started");
-            assertThat(container.at("/startupProbe/periodSeconds").asInt() * container.at("/startupProbe/failureThreshold").asInt())
+            assertThat(container.at("/startupProbe/httpGet/path").asText()).as(name + ": startupProbe")
+                    .isEqualTo("/q/health/started");
+            assertThat(container.at("/startupProbe/periodSeconds").asInt()
+                    * container.at("/startupProbe/failureThreshold").asInt())
                     .as(name + ": seconds a start may take").isGreaterThanOrEqualTo(60);
-            assertThat(container.at("/livenessProbe/initialDelaySeconds").asInt()).as(name + ": liveness waits for the startupProbe, not a guess")
+            assertThat(container.at("/livenessProbe/initialDelaySeconds").asInt())
+                    .as(name + ": liveness waits for the startupProbe, not a guess")
                     .isZero();
             if (workload.get("kind").asText().equals("StatefulSet")) {
                 JsonNode governing = byKindAndName.get("Service/" + workload.at("/spec/serviceName").asText());
                 assertThat(governing).as(name + ": its serviceName is a Service of the overlay").isNotNull();
-                assertThat(governing.at("/spec/clusterIP").asText()).as(name + ": its governing Service is headless").isEqualTo("None");
+                assertThat(governing.at("/spec/clusterIP").asText()).as(name + ": its governing Service is headless")
+                        .isEqualTo("None");
                 assertThat(governing.at("/spec/selector")).isEqualTo(workload.at("/spec/selector/matchLabels"));
             }
             JsonNode account = byKindAndName.get("ServiceAccount/" + pod.path("serviceAccountName").asText());
             assertThat(account).as(name + ": its ServiceAccount").isNotNull();
-            boolean mounted = pod.path("automountServiceAccountToken").asBoolean(account.path("automountServiceAccountToken").asBoolean(true));
+            boolean mounted = pod.path("automountServiceAccountToken")
+                    .asBoolean(account.path("automountServiceAccountToken").asBoolean(true));
             assertThat(mounted).as(name + ": a Kubernetes API token mounted (only the actuator scales Deployments)")
                     .isEqualTo(name.equals("actuator-service"));
         }
         assertThat(workloads).hasSize(3);
     }
+
     /** The first container's env of pod {@code ordinal} as Kubernetes expands it: $(VAR) from the env before it, field refs. */
     static Map<String, String> expandedEnv(JsonNode workload, int ordinal) {
         JsonNode container = workload.at("/spec/template/spec/containers/0");
@@ -1035,7 +1096,8 @@ class DeploymentFilesTest {
                 if (field.equals("metadata.name")) {
                     value = workload.at("/metadata/name").asText() + "-" + ordinal;
                 } else if (field.startsWith("metadata.labels['")) {
-                    value = workload.at("/spec/template/metadata/labels").path(field.substring(17, field.length() - 2)).asText();
+                    value = workload.at("/spec/template/metadata/labels").path(field.substring(17, field.length() - 2))
+                            .asText();
                 } else {
                     continue;
                 }
@@ -1082,7 +1144,8 @@ class DeploymentFilesTest {
             }
             leftOverFields(object, what, problems);
         }
-        assertThat(problems).as("kubectl kustomize k8s/overlays/" + overlay + ": objects that do not fit their kind").isEmpty();
+        assertThat(problems).as("kubectl kustomize k8s/overlays/" + overlay + ": objects that do not fit their kind")
+                .isEmpty();
     }
 
     /** Additional properties anywhere in a fabric8 model object: fields its kind does not have, or of the wrong type. */
@@ -1105,7 +1168,8 @@ class DeploymentFilesTest {
                     Object fieldValue = field.get(value);
                     if (field.getName().equals("additionalProperties")) {
                         if (fieldValue instanceof Map<?, ?> extra && !extra.isEmpty()) {
-                            problems.add(path + ": not a field of " + value.getClass().getSimpleName() + ": " + extra.keySet());
+                            problems.add(path + ": not a field of " + value.getClass().getSimpleName() + ": "
+                                    + extra.keySet());
                         }
                     } else {
                         leftOverFields(fieldValue, path + "." + field.getName(), problems);
@@ -1134,7 +1198,8 @@ class DeploymentFilesTest {
         Map<String, String> used = new TreeMap<>();
         for (JsonNode doc : render(overlay)) {
             for (JsonNode container : doc.at("/spec/template/spec/containers")) {
-                used.put(doc.at("/metadata/name").asText() + "/" + container.get("name").asText(), container.get("image").asText());
+                used.put(doc.at("/metadata/name").asText() + "/" + container.get("name").asText(),
+                        container.get("image").asText());
             }
         }
         assertThat(used).as("containers of " + overlay).hasSize(3);
@@ -1142,12 +1207,14 @@ class DeploymentFilesTest {
                 .allSatisfy(image -> assertThat(images.values()).contains(image))
                 .allSatisfy(image -> assertThat(image).endsWith(":" + version).doesNotContain("SNAPSHOT"));
         assertThat(images.keySet()).as("the local build names the images: list replaces")
-                .containsExactlyInAnyOrder("failover/probe-service", "failover/decision-service", "failover/actuator-service");
+                .containsExactlyInAnyOrder("failover/probe-service", "failover/decision-service",
+                        "failover/actuator-service");
     }
 
     /** The version of the parent pom, which every module inherits. */
     static String projectVersion() throws Exception {
-        var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Repository.ROOT.resolve("pom.xml").toFile());
+        var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(Repository.ROOT.resolve("pom.xml").toFile());
         var children = pom.getDocumentElement().getChildNodes();
         for (int i = 0; i < children.getLength(); i++) {
             if (children.item(i).getNodeName().equals("version")) {
@@ -1191,16 +1258,20 @@ class DeploymentFilesTest {
     @Test
     void aProbeOnlyLocationRunsTheProbeServiceAlone(@TempDir Path copy) throws Exception {
         List<JsonNode> docs = documents(renderText(overlayWith(copy, "eu-west-1", "probe-only", Map.of())));
-        List<String> workloads = docs.stream().filter(d -> List.of("Deployment", "StatefulSet").contains(d.get("kind").asText()))
+        List<String> workloads = docs.stream()
+                .filter(d -> List.of("Deployment", "StatefulSet").contains(d.get("kind").asText()))
                 .map(d -> d.at("/metadata/name").asText()).toList();
         assertThat(workloads).containsExactly("probe-service");
         assertThat(docs).as("nothing of the decision-service or the actuator, no rules").noneMatch(d -> {
             String name = d.at("/metadata/name").asText();
-            return name.contains("decision") || name.contains("actuator") || d.get("kind").asText().equals("PrometheusRule");
+            return name.contains("decision") || name.contains("actuator")
+                    || d.get("kind").asText().equals("PrometheusRule");
         });
-        JsonNode probe = docs.stream().filter(d -> d.get("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+        JsonNode probe = docs.stream().filter(d -> d.get("kind").asText().equals("Deployment")).findFirst()
+                .orElseThrow();
         Set<String> configMaps = new TreeSet<>();
-        docs.stream().filter(d -> d.get("kind").asText().equals("ConfigMap")).forEach(d -> configMaps.add(d.at("/metadata/name").asText()));
+        docs.stream().filter(d -> d.get("kind").asText().equals("ConfigMap"))
+                .forEach(d -> configMaps.add(d.at("/metadata/name").asText()));
         probe.at("/spec/template/spec/containers/0/env").forEach(e -> {
             JsonNode ref = e.at("/valueFrom/configMapKeyRef/name");
             if (!ref.isMissingNode()) {
@@ -1209,7 +1280,8 @@ class DeploymentFilesTest {
         });
         probe.at("/spec/template/spec/volumes").forEach(v -> {
             if (v.has("configMap")) {
-                assertThat(configMaps).as("volume " + v.get("name").asText()).contains(v.at("/configMap/name").asText());
+                assertThat(configMaps).as("volume " + v.get("name").asText())
+                        .contains(v.at("/configMap/name").asText());
             }
         });
         assertThat(docs).as("its ServiceAccount").anyMatch(d -> d.get("kind").asText().equals("ServiceAccount")
@@ -1266,12 +1338,14 @@ class DeploymentFilesTest {
      */
     @Test
     void noSampleTopologySchedulesADrill() throws Exception {
-        for (String sample : List.of("k8s/base/failover.yaml", "config/failover.yaml", "deploy/compose/failover.yaml")) {
+        for (String sample : List.of("k8s/base/failover.yaml", "config/failover.yaml",
+                "deploy/compose/failover.yaml")) {
             String text = Files.readString(Repository.ROOT.resolve(sample));
             Topology topology = TopologyLoader.parse(text, sample);
             topology.groups().forEach(group -> assertThat(group.drill() != null && group.drill().enabled())
                     .as(sample + ", group " + group.id() + ": an automatic drill is scheduled").isFalse());
-            assertThat(text).as(sample + " says, commented, how a drill is scheduled").contains("# drill: {enabled: true");
+            assertThat(text).as(sample + " says, commented, how a drill is scheduled")
+                    .contains("# drill: {enabled: true");
         }
     }
 
@@ -1286,14 +1360,16 @@ class DeploymentFilesTest {
         Map<String, String> locationByOverlay = new LinkedHashMap<>();
         for (String overlay : overlays()) {
             for (JsonNode doc : render(overlay)) {
-                if (doc.at("/metadata/name").asText().equals("probe-service") && doc.get("kind").asText().equals("Deployment")) {
+                if (doc.at("/metadata/name").asText().equals("probe-service")
+                        && doc.get("kind").asText().equals("Deployment")) {
                     locationByOverlay.put(overlay, expandedEnv(doc, 0).get("FAILOVER_LOCATION"));
                 }
             }
         }
         assertThat(new TreeSet<>(locationByOverlay.values())).as("probe locations of k8s/overlays/*")
                 .isEqualTo(new TreeSet<>(topology.locations()));
-        locationByOverlay.forEach((overlay, location) -> assertThat(location).as("probe location of " + overlay).isEqualTo(overlay));
+        locationByOverlay.forEach(
+                (overlay, location) -> assertThat(location).as("probe location of " + overlay).isEqualTo(overlay));
     }
 
     /**
@@ -1308,7 +1384,8 @@ class DeploymentFilesTest {
         Files.createDirectories(secrets.resolve(overlay + "/kafka"));
         for (String service : List.of("probe", "decision", "actuator")) {
             Files.writeString(secrets.resolve(overlay + "/kafka/" + service + ".jaas"),
-                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + service + "\" password=\"x\";\n");
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + service
+                            + "\" password=\"x\";\n");
         }
         secretsScriptMakesWhatIsNamed(overlay, OVERLAYS.resolve(overlay), secrets);
     }
@@ -1363,15 +1440,18 @@ class DeploymentFilesTest {
             Map<String, String> kafka = new TreeMap<>();
             for (JsonNode e : container.get("env")) {
                 String name = e.get("name").asText();
-                assertThat(e.at("/valueFrom/secretKeyRef/name").asText()).as(workload.getKey() + " " + name + " from a Secret")
+                assertThat(e.at("/valueFrom/secretKeyRef/name").asText())
+                        .as(workload.getKey() + " " + name + " from a Secret")
                         .doesNotStartWith("failover-kafka");
                 if (name.startsWith("KAFKA_") && e.has("value")) {
-                    kafka.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), e.get("value").asText());
+                    kafka.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+                            e.get("value").asText());
                 }
             }
             assertThat(kafka).as(workload.getKey()).containsEntry("sasl.mechanism", "AWS_MSK_IAM");
             KafkaSecurityCheck check = KafkaSecurityCheck.of(kafka);
-            assertThat(check.problems()).as(workload.getKey() + "'s Kafka settings, by the services' start-up check").isEmpty();
+            assertThat(check.problems()).as(workload.getKey() + "'s Kafka settings, by the services' start-up check")
+                    .isEmpty();
             assertThat(check.warning()).as(workload.getKey() + ": encrypted and authenticated").isEmpty();
             for (JsonNode volume : workload.getValue().at("/spec/template/spec/volumes")) {
                 assertThat(volume.at("/secret/secretName").asText()).as(workload.getKey() + ": no Kafka CA to mount")
@@ -1428,10 +1508,12 @@ class DeploymentFilesTest {
     }
 
     /** scripts/k8s-secrets.sh, run with {@code options}, makes exactly the Secrets the rendered overlay names, with their keys. */
-    static void secretsScriptMakesWhatIsNamed(String overlay, Path overlayDir, Path secrets, String... options) throws Exception {
+    static void secretsScriptMakesWhatIsNamed(String overlay, Path overlayDir, Path secrets, String... options)
+            throws Exception {
         String regions = String.join(",", overlays());
-        List<String> command = new ArrayList<>(List.of(Repository.ROOT.resolve("scripts/k8s-secrets.sh").toString(), "--dir",
-                secrets.toString(), "--region", overlay, "--regions", regions));
+        List<String> command = new ArrayList<>(
+                List.of(Repository.ROOT.resolve("scripts/k8s-secrets.sh").toString(), "--dir",
+                        secrets.toString(), "--region", overlay, "--regions", regions));
         command.addAll(List.of(options));
         Process script = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -1457,7 +1539,8 @@ class DeploymentFilesTest {
                 for (JsonNode e : container.path("env")) {
                     JsonNode ref = e.at("/valueFrom/secretKeyRef");
                     if (!ref.isMissingNode()) {
-                        needed.computeIfAbsent(ref.get("name").asText(), n -> new TreeSet<>()).add(ref.get("key").asText());
+                        needed.computeIfAbsent(ref.get("name").asText(), n -> new TreeSet<>())
+                                .add(ref.get("key").asText());
                     }
                 }
             }
@@ -1480,8 +1563,10 @@ class DeploymentFilesTest {
     }
 
     /** What k8s/base leaves for k8s/site to fill from an overlay's site.yaml: never in a rendered overlay. */
-    static final List<String> UNFILLED = List.of("ACCOUNT_ID", "OIDC_ISSUER", "OIDC_JWKS_URL", "failover-actuator-REGION",
-            "$externalLabels.runbook_base_url", "KAFKA_BOOTSTRAP_SERVERS=", "bootstrap-servers: KAFKA_BOOTSTRAP_SERVERS",
+    static final List<String> UNFILLED = List.of("ACCOUNT_ID", "OIDC_ISSUER", "OIDC_JWKS_URL",
+            "failover-actuator-REGION",
+            "$externalLabels.runbook_base_url", "KAFKA_BOOTSTRAP_SERVERS=",
+            "bootstrap-servers: KAFKA_BOOTSTRAP_SERVERS",
             "failover-probe-REGION", "failover-decision-REGION", "DEADMANS_SWITCH_URL");
     /** The documented sample's values in k8s/overlays/&lt;region&gt;/site.yaml, to be replaced by a deployment's own. */
     static final List<String> SAMPLE_VALUES = List.of("000000000000", "idp.example.com", "git.example.com",
@@ -1503,12 +1588,15 @@ class DeploymentFilesTest {
         String out = renderText(OVERLAYS.resolve(overlay));
         String site = siteData(OVERLAYS.resolve(overlay)).toString();
         for (String mark : UNFILLED) {
-            assertThat(out).as(overlay + ": '" + mark + "' left unfilled (k8s/site, the overlay's site.yaml)").doesNotContain(mark);
+            assertThat(out).as(overlay + ": '" + mark + "' left unfilled (k8s/site, the overlay's site.yaml)")
+                    .doesNotContain(mark);
         }
         for (String sample : SAMPLE_VALUES) {
             if (out.contains(sample)) {
-                assertThat(site).as(overlay + " renders the sample value '" + sample + "', which is not in its site.yaml: "
-                        + "a placeholder the site file does not fill").contains(sample);
+                assertThat(site)
+                        .as(overlay + " renders the sample value '" + sample + "', which is not in its site.yaml: "
+                                + "a placeholder the site file does not fill")
+                        .contains(sample);
             }
         }
     }
@@ -1532,7 +1620,8 @@ class DeploymentFilesTest {
         YAML.writeValue(site.toFile(), siteFile);
 
         String out = renderText(k8s.resolve("overlays/" + overlay));
-        assertThat(out).as("the site's Kafka brokers").contains("bootstrap-servers: b1.kafka.corp.test:9093,b2.kafka.corp.test:9093");
+        assertThat(out).as("the site's Kafka brokers")
+                .contains("bootstrap-servers: b1.kafka.corp.test:9093,b2.kafka.corp.test:9093");
         String roleArn = null;
         JsonNode jwt = null;
         List<String> releases = new ArrayList<>();
@@ -1552,10 +1641,12 @@ class DeploymentFilesTest {
         assertThat(roleArn).isEqualTo("arn:aws:iam::123456789012:role/failover-actuator-" + overlay);
         assertThat(jwt.path("jwt-issuer").asText()).isEqualTo("https://login.corp.test/");
         assertThat(jwt.path("jwt-public-key-url").asText()).isEqualTo("https://login.corp.test/keys");
-        assertThat(releases).as("the release label of the ServiceMonitor and the PrometheusRule").containsExactly("monitoring-stack",
+        assertThat(releases).as("the release label of the ServiceMonitor and the PrometheusRule").containsExactly(
+                "monitoring-stack",
                 "monitoring-stack");
         assertThat(out).as("the alerts' runbook links")
-                .contains("runbook_url: https://git.corp.test/sre/failover/blob/v0.2.0/docs/runbook.md#failoverwatchdog");
+                .contains(
+                        "runbook_url: https://git.corp.test/sre/failover/blob/v0.2.0/docs/runbook.md#failoverwatchdog");
         for (String placeholder : Stream.concat(UNFILLED.stream(), SAMPLE_VALUES.stream()).toList()) {
             assertThat(out).as(overlay + " with its own site.yaml").doesNotContain(placeholder);
         }

@@ -29,9 +29,12 @@ class DocumentationTest {
     void theReadmeIsAFirstScreenAndAMap() throws IOException {
         String readme = Files.readString(ROOT.resolve("README.md"));
         assertThat(Files.size(ROOT.resolve("README.md"))).as("README.md bytes").isLessThanOrEqualTo(10 * 1024);
-        String firstBlock = readme.substring(readme.indexOf("```\n") + 4, readme.indexOf("```", readme.indexOf("```\n") + 4));
-        List<String> commands = firstBlock.lines().filter(line -> !line.isBlank()).map(line -> line.split("\\s+")[0]).toList();
-        assertThat(commands).as("the README's first commands").containsExactly("./scripts/demo.sh", "./scripts/test.sh");
+        String firstBlock = readme.substring(readme.indexOf("```\n") + 4,
+                readme.indexOf("```", readme.indexOf("```\n") + 4));
+        List<String> commands = firstBlock.lines().filter(line -> !line.isBlank()).map(line -> line.split("\\s+")[0])
+                .toList();
+        assertThat(commands).as("the README's first commands").containsExactly("./scripts/demo.sh",
+                "./scripts/test.sh");
         assertThat(readme).as("a table of contents").contains("## Contents");
         // the first screen: the pitch, the two commands, what the operator sees (a status sample) and the contents
         List<String> firstScreen = readme.lines().limit(40).toList();
@@ -107,7 +110,8 @@ class DocumentationTest {
         List<String> anchors = new ArrayList<>();
         Matcher heading = HEADING.matcher(markdown);
         while (heading.find()) {
-            anchors.add(heading.group(1).trim().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}_\\- ]", "").replace(' ', '-'));
+            anchors.add(heading.group(1).trim().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}_\\- ]", "")
+                    .replace(' ', '-'));
         }
         return anchors;
     }

@@ -51,13 +51,15 @@ final class NetworkPolicies {
     boolean admits(String namespace, Map<String, String> podLabels, Peer from, int port, String protocol) {
         boolean selected = false;
         for (JsonNode policy : policies) {
-            if (!policy.at("/metadata/namespace").asText().equals(namespace) || !matches(policy.at("/spec/podSelector"), podLabels)
+            if (!policy.at("/metadata/namespace").asText().equals(namespace)
+                    || !matches(policy.at("/spec/podSelector"), podLabels)
                     || !policyTypes(policy).contains("Ingress")) {
                 continue;
             }
             selected = true;
             for (JsonNode rule : policy.at("/spec/ingress")) {
-                if (portMatches(rule.path("ports"), port, protocol) && peerMatches(rule.path("from"), namespace, from)) {
+                if (portMatches(rule.path("ports"), port, protocol)
+                        && peerMatches(rule.path("from"), namespace, from)) {
                     return true;
                 }
             }
@@ -79,7 +81,8 @@ final class NetworkPolicies {
             if (p.has("endPort") || (p.has("port") && !p.get("port").canConvertToInt())) {
                 throw new IllegalArgumentException("a port range or a named port is not modelled: " + p);
             }
-            if ((!p.has("port") || p.get("port").asInt() == port) && p.path("protocol").asText("TCP").equals(protocol)) {
+            if ((!p.has("port") || p.get("port").asInt() == port)
+                    && p.path("protocol").asText("TCP").equals(protocol)) {
                 return true;
             }
         }

@@ -19,7 +19,8 @@ final class Repository {
     static List<Path> mainSources() {
         try (Stream<Path> dirs = Files.walk(ROOT)) {
             return dirs.filter(d -> d.endsWith(Path.of("src", "main", "java")) && Files.isDirectory(d))
-                    .filter(d -> !d.toString().contains("/target/") && !d.toString().contains("/node_modules/")).toList();
+                    .filter(d -> !d.toString().contains("/target/") && !d.toString().contains("/node_modules/"))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

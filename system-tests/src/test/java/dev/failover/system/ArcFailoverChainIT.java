@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.event.ActuationResult;
@@ -58,15 +58,18 @@ class ArcFailoverChainIT {
         // the actuator's settings as docs/aws-arc.md gives them for Kubernetes (environment variables), the endpoint
         // timeout left at its default; an endpoint's variable is named as its key: FAILOVER_DNS_ARC_ENDPOINTS_US_EAST_1
         // would reach the actuator as region "us.east.1", and the start would be refused
-        List<String> arc = new ArrayList<>(List.of("AWS_ACCESS_KEY_ID", "AKIDARCCHAIN", "AWS_SECRET_ACCESS_KEY", "not-a-secret"));
+        List<String> arc = new ArrayList<>(
+                List.of("AWS_ACCESS_KEY_ID", "AKIDARCCHAIN", "AWS_SECRET_ACCESS_KEY", "not-a-secret"));
         for (int i = 0; i < REGIONS.length; i++) {
             arc.add("failover.dns.arc.endpoints." + REGIONS[i]);
             arc.add(cluster.endpoints().get(i).toString());
         }
-        arc.addAll(List.of("FAILOVER_DNS_ARC_CONTROL_CONFIG_ENDPOINT_OVERRIDE", cluster.controlConfigEndpoint().toString()));
+        arc.addAll(List.of("FAILOVER_DNS_ARC_CONTROL_CONFIG_ENDPOINT_OVERRIDE",
+                cluster.controlConfigEndpoint().toString()));
         // the group's routing controls are the topology's (groups[].arc, docs/aws-arc.md)
         stack = TestStack.named("arc-chain").primaryAndSecondary().topology(s -> TestTopology.withArc(TestTopology.yaml(
-                s.backend(TestTopology.PRIMARY).healthUrl(), s.backend(TestTopology.SECONDARY).healthUrl()), TestTopology.GROUP,
+                s.backend(TestTopology.PRIMARY).healthUrl(), s.backend(TestTopology.SECONDARY).healthUrl()),
+                TestTopology.GROUP,
                 Map.of(TestTopology.PRIMARY, PRIMARY_CONTROL, TestTopology.SECONDARY, SECONDARY_CONTROL), List.of()))
                 .deciders(1).probes().actuator()
                 .env(TestStack.ACTUATOR, arc.toArray(String[]::new)).start();
@@ -84,11 +87,13 @@ class ArcFailoverChainIT {
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             // steady state: the actuator has read the controls as deployed (primary On) and the decider sees the primary
             ActuationResult initial = actuation(actuations.await(r -> actuation(r).epoch() == 0
-                    && actuation(r).step() == ActuationStep.RECONCILE && actuation(r).status() == ActuationStatus.CONVERGED,
+                    && actuation(r).step() == ActuationStep.RECONCILE
+                    && actuation(r).status() == ActuationStatus.CONVERGED,
                     Duration.ofSeconds(60)));
             assertThat(initial.provider()).as("provider of group api").isEqualTo("route53-arc");
             ServiceProcess decider = stack.decider();
-            await("decision-service sees the primary HEALTHY").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+            await("decision-service sees the primary HEALTHY").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> assertThat(DeciderViews.health(decider, TestTopology.PRIMARY))
                             .as("primary's health in GET /groups/api").isEqualTo("HEALTHY"));
 
@@ -103,7 +108,8 @@ class ArcFailoverChainIT {
             Instant failedAt = Instant.now();
             stack.backend(TestTopology.PRIMARY).close();
 
-            Decision decision = CODEC.decode(decisions.await(r -> true, Duration.ofSeconds(60)).value(), Decision.class);
+            Decision decision = CODEC.decode(decisions.await(r -> true, Duration.ofSeconds(60)).value(),
+                    Decision.class);
             assertThat(decision.kind()).isEqualTo(DecisionKind.FAILOVER);
             assertThat(decision.toTarget()).isEqualTo(TestTopology.SECONDARY);
             ActuationResult dnsSwitch = actuation(actuations.await(r -> is(r, decision, ActuationStep.DNS_SWITCH,
@@ -121,7 +127,8 @@ class ArcFailoverChainIT {
                     .doesNotContain("at " + REGIONS[used] + " ").doesNotContain("at " + REGIONS[hanging] + " ");
             assertThat(cluster.accepted("UpdateRoutingControlStates")).as("updates ARC applied: one switch, one write")
                     .hasSize(1);
-            assertThat(cluster.accepted("UpdateRoutingControlStates").get(0).endpoint()).as("endpoint that took the write")
+            assertThat(cluster.accepted("UpdateRoutingControlStates").get(0).endpoint())
+                    .as("endpoint that took the write")
                     .isNotIn(used, hanging);
             assertThat(cluster.calls().subList(callsBefore, cluster.calls().size())).as("calls after the failure")
                     .anySatisfy(c -> assertThat(c.endpoint()).as("endpoint of a call").isEqualTo(hanging));
@@ -138,8 +145,9 @@ class ArcFailoverChainIT {
                             .path("serving").path("status").asText()).as("serving.status in GET /groups/api")
                             .isEqualTo("CONVERGED"));
 
-            System.out.printf("arc: failure -> decision %d ms, failure -> switch complete %d ms, failure -> served (read "
-                    + "back) %d ms; endpoints %s refusing, %s hanging; %d ARC calls%n",
+            System.out.printf(
+                    "arc: failure -> decision %d ms, failure -> switch complete %d ms, failure -> served (read "
+                            + "back) %d ms; endpoints %s refusing, %s hanging; %d ARC calls%n",
                     Duration.between(failedAt, decision.issuedAt()).toMillis(),
                     Duration.between(failedAt, complete.finishedAt()).toMillis(),
                     Duration.between(failedAt, served.finishedAt()).toMillis(), REGIONS[used], REGIONS[hanging],
@@ -149,7 +157,8 @@ class ArcFailoverChainIT {
         }
     }
 
-    static boolean is(ConsumerRecord<String, String> record, Decision decision, ActuationStep step, ActuationStatus status) {
+    static boolean is(ConsumerRecord<String, String> record, Decision decision, ActuationStep step,
+            ActuationStatus status) {
         ActuationResult r = actuation(record);
         return r.decisionId().equals(decision.decisionId()) && r.step() == step && r.status() == status;
     }

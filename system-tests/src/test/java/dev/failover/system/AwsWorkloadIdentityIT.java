@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,7 +30,6 @@ import dev.failover.testkit.aws.SecurityTokenService;
 import dev.failover.testkit.aws.TemporaryCredentials;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.signing.TestSigningKeys;
-import dev.failover.testkit.topology.TestTopology;
 
 /**
  * On EKS the actuator has no static keys; its pod gets AWS credentials by IRSA (a projected service-account token,
@@ -98,22 +96,28 @@ class AwsWorkloadIdentityIT {
                     "AWS_ROLE_SESSION_NAME", "failover-actuator-us-east-1", "AWS_REGION", "us-east-1",
                     // the SDK's service-specific endpoint: the web-identity provider's own STS client honours it
                     "AWS_ENDPOINT_URL_STS", sts.endpoint().toString(),
-                    "FAILOVER_PERMISSIONS_CHECK_INTERVAL", "30m", "FAILOVER_PERMISSIONS_IAM_ENDPOINT", iam.endpoint().toString()));
+                    "FAILOVER_PERMISSIONS_CHECK_INTERVAL", "30m", "FAILOVER_PERMISSIONS_IAM_ENDPOINT",
+                    iam.endpoint().toString()));
             int before = zone.requests().size();
             failOver(IRSA_GROUP, "irsa", env, "irsa-actuator", actuator -> org.awaitility.Awaitility.await(
                     "the permission check's finding in the metrics").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(actuator.metrics())
-                            .contains("failover_actuator_permission_missing{action=\"route53:GetChange\",place=\"us-east-1\","
-                                    + "resource=\"arn:aws:route53:::change/*\"} 1.0")
-                            .contains("failover_actuator_permission_missing{action=\"route53:ChangeResourceRecordSets\","
-                                    + "place=\"us-east-1\",resource=\"arn:aws:route53:::hostedzone/" + ZONE_ID + "\"} 0.0")
+                            .contains(
+                                    "failover_actuator_permission_missing{action=\"route53:GetChange\",place=\"us-east-1\","
+                                            + "resource=\"arn:aws:route53:::change/*\"} 1.0")
+                            .contains(
+                                    "failover_actuator_permission_missing{action=\"route53:ChangeResourceRecordSets\","
+                                            + "place=\"us-east-1\",resource=\"arn:aws:route53:::hostedzone/" + ZONE_ID
+                                            + "\"} 0.0")
                             .contains("failover_actuator_permission_unknown{place=\"us-east-1\"} 0.0")
                             .containsPattern("failover_actuator_permission_checked_seconds [0-9.E]+")));
 
-            assertThat(iam.requests()).as("IAM asked about the role IRSA names, signed with the key STS issued").isNotEmpty()
+            assertThat(iam.requests()).as("IAM asked about the role IRSA names, signed with the key STS issued")
+                    .isNotEmpty()
                     .allSatisfy(r -> {
                         assertThat(r.principal()).isEqualTo(ROLE_ARN);
-                        assertThat(r.accessKey()).isIn(sts.requests().stream().map(q -> q.issued().accessKeyId()).toList());
+                        assertThat(r.accessKey())
+                                .isIn(sts.requests().stream().map(q -> q.issued().accessKeyId()).toList());
                     });
 
             assertThat(sts.requests()).as("STS asked by web identity, with the token file's content and the role")
@@ -142,10 +146,11 @@ class AwsWorkloadIdentityIT {
             failOver(POD_GROUP, "pod", env, "pod-identity-actuator", actuator -> {
             });
 
-            assertThat(agent.requests()).as("the agent asked with the token file's content").isNotEmpty().allSatisfy(r -> {
-                assertThat(r.authorization()).isEqualTo(token);
-                assertThat(r.issued()).isNotNull();
-            });
+            assertThat(agent.requests()).as("the agent asked with the token file's content").isNotEmpty()
+                    .allSatisfy(r -> {
+                        assertThat(r.authorization()).isEqualTo(token);
+                        assertThat(r.issued()).isNotNull();
+                    });
             assertSignedOnlyWith(zone.requests().subList(before, zone.requests().size()),
                     agent.requests().stream().map(PodIdentityAgent.Request::issued).toList());
         }
@@ -159,14 +164,18 @@ class AwsWorkloadIdentityIT {
     void trustPoliciesNameTheActuatorsServiceAccount() throws Exception {
         Path k8s = ServiceProcess.ROOT.resolve("k8s/base");
         assertThat(Files.readString(k8s.resolve("kustomization.yaml"))).contains("namespace: failover\n");
-        assertThat(Files.readString(k8s.resolve("actuator-service.yaml"))).contains("serviceAccountName: failover-actuator\n");
+        assertThat(Files.readString(k8s.resolve("actuator-service.yaml")))
+                .contains("serviceAccountName: failover-actuator\n");
         assertThat(Files.readString(k8s.resolve("rbac.yaml"))).contains("name: failover-actuator\n");
 
         String irsa = Files.readString(ServiceProcess.ROOT.resolve("deploy/aws/actuator-trust-policy-irsa.json"));
         assertThat(irsa).contains("\"sts:AssumeRoleWithWebIdentity\"").contains(":oidc-provider/")
-                .contains(":sub\": \"system:serviceaccount:failover:failover-actuator\"").contains(":aud\": \"sts.amazonaws.com\"");
-        String podIdentity = Files.readString(ServiceProcess.ROOT.resolve("deploy/aws/actuator-trust-policy-pod-identity.json"));
-        assertThat(podIdentity).contains("\"pods.eks.amazonaws.com\"").contains("\"sts:AssumeRole\", \"sts:TagSession\"")
+                .contains(":sub\": \"system:serviceaccount:failover:failover-actuator\"")
+                .contains(":aud\": \"sts.amazonaws.com\"");
+        String podIdentity = Files
+                .readString(ServiceProcess.ROOT.resolve("deploy/aws/actuator-trust-policy-pod-identity.json"));
+        assertThat(podIdentity).contains("\"pods.eks.amazonaws.com\"")
+                .contains("\"sts:AssumeRole\", \"sts:TagSession\"")
                 .contains("\"aws:RequestTag/kubernetes-namespace\": \"failover\"")
                 .contains("\"aws:RequestTag/kubernetes-service-account\": \"failover-actuator\"");
     }
@@ -181,13 +190,15 @@ class AwsWorkloadIdentityIT {
                 TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             actuator.awaitReady(Duration.ofSeconds(90));
-            Decision failover = new Decision(1, UUID.randomUUID().toString(), group, 1L, DecisionKind.FAILOVER, prefix + "-east",
+            Decision failover = new Decision(1, UUID.randomUUID().toString(), group, 1L, DecisionKind.FAILOVER,
+                    prefix + "-east",
                     prefix + "-west", "system test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION);
             client.sendSigned(Topics.DECISIONS, group, CODEC.encode(failover), TestSigningKeys.shared().signer());
             try {
                 actuations.await(r -> is(r, failover, ActuationStatus.CONVERGED), Duration.ofSeconds(60));
             } catch (AssertionError e) {
-                throw new AssertionError("no CONVERGED actuation of " + group + "; actuator output:\n" + actuator.output(), e);
+                throw new AssertionError(
+                        "no CONVERGED actuation of " + group + "; actuator output:\n" + actuator.output(), e);
             }
             String record = prefix.equals("irsa") ? IRSA_RECORD : POD_RECORD;
             assertThat(zone.weights(record, "A")).as("the record switched").containsEntry(prefix + "-east", 0L)
@@ -213,11 +224,13 @@ class AwsWorkloadIdentityIT {
      */
     static Map<String, String> withoutStaticCredentials() {
         Map<String, String> env = stack.env(TestStack.ACTUATOR, Map.of("FAILOVER_DNS_PROVIDER", "route53",
-                "FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE", zone.endpoint().toString(), "FAILOVER_INSTANCE_ID", "actuator-1",
+                "FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE", zone.endpoint().toString(), "FAILOVER_INSTANCE_ID",
+                "actuator-1",
                 "AWS_CONFIG_FILE", secrets.resolve("no-config").toString(), "AWS_SHARED_CREDENTIALS_FILE",
                 secrets.resolve("no-credentials").toString(), "AWS_EC2_METADATA_DISABLED", "true"));
         for (String unset : List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-                "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME",
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
                 "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS")) {
             env.put(unset, ""); // ServiceProcess: an empty value leaves it unset
@@ -246,6 +259,7 @@ class AwsWorkloadIdentityIT {
 
     static boolean is(ConsumerRecord<String, String> record, Decision decision, ActuationStatus status) {
         ActuationResult r = CODEC.decode(record.value(), ActuationResult.class);
-        return r.decisionId().equals(decision.decisionId()) && r.step() == ActuationStep.RECONCILE && r.status() == status;
+        return r.decisionId().equals(decision.decisionId()) && r.step() == ActuationStep.RECONCILE
+                && r.status() == status;
     }
 }

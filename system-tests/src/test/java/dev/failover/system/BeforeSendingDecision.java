@@ -89,7 +89,8 @@ final class BeforeSendingDecision implements AutoCloseable {
 
     /** The environment that opens the debug port {@code port} on loopback; the process does not wait for a debugger. */
     static Map<String, String> env(int port) {
-        return Map.of("JAVA_TOOL_OPTIONS", "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:" + port);
+        return Map.of("JAVA_TOOL_OPTIONS",
+                "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:" + port);
     }
 
     /**
@@ -223,7 +224,8 @@ final class BeforeSendingDecision implements AutoCloseable {
                 return false; // another group's publication
             }
             ObjectReference engine = (ObjectReference) publisher.getValue(field(publisherType, "engine"));
-            if (!((BooleanValue) invoke(thread, engine, engine.referenceType(), "hasUnpublished", groupValue)).value()) {
+            if (!((BooleanValue) invoke(thread, engine, engine.referenceType(), "hasUnpublished", groupValue))
+                    .value()) {
                 return false; // a publication of the state only: nothing to stop before
             }
             if (action == Action.HALT) {
@@ -235,19 +237,22 @@ final class BeforeSendingDecision implements AutoCloseable {
             return true;
         } catch (com.sun.jdi.VMDisconnectedException e) {
             throw e; // halted
-        } catch (IncompatibleThreadStateException | com.sun.jdi.InvalidTypeException | com.sun.jdi.ClassNotLoadedException
+        } catch (IncompatibleThreadStateException | com.sun.jdi.InvalidTypeException
+                | com.sun.jdi.ClassNotLoadedException
                 | com.sun.jdi.InvocationException e) {
             throw new IllegalStateException("the fault could not run in the decision-service: " + e, e);
         }
     }
 
     /** The state publication races in, and is finished (it must publish nothing ahead of the queued decision); then the halt. */
-    private void haltAfterAStatePublication(ThreadReference thread, ObjectReference publisher, ReferenceType publisherType,
+    private void haltAfterAStatePublication(ThreadReference thread, ObjectReference publisher,
+            ReferenceType publisherType,
             Value group) throws com.sun.jdi.InvalidTypeException, com.sun.jdi.ClassNotLoadedException,
             IncompatibleThreadStateException, com.sun.jdi.InvocationException {
         ObjectReference state = (ObjectReference) invoke(thread, publisher, publisherType, "publishState", group);
         ObjectReference subscribe = (ObjectReference) invoke(thread, state, state.referenceType(), "subscribe");
-        ObjectReference sent = (ObjectReference) invoke(thread, subscribe, subscribe.referenceType(), "asCompletionStage");
+        ObjectReference sent = (ObjectReference) invoke(thread, subscribe, subscribe.referenceType(),
+                "asCompletionStage");
         invoke(thread, sent, sent.referenceType(), "join");
         // JDWP's VirtualMachine.Exit: the process ends at once, no shutdown hook runs, as kill -9. (Runtime.halt called
         // from here would wait forever: the VM's death waits for this breakpoint's callback to finish.)
@@ -256,14 +261,16 @@ final class BeforeSendingDecision implements AutoCloseable {
 
     /** The first decision of the group's outbox, read through its accessors. */
     private static HeldDecision queued(ThreadReference thread, ObjectReference engine, Value group)
-            throws com.sun.jdi.InvalidTypeException, com.sun.jdi.ClassNotLoadedException, IncompatibleThreadStateException,
+            throws com.sun.jdi.InvalidTypeException, com.sun.jdi.ClassNotLoadedException,
+            IncompatibleThreadStateException,
             com.sun.jdi.InvocationException {
         ObjectReference outbox = (ObjectReference) invoke(thread, engine, engine.referenceType(), "unpublished", group);
         ObjectReference first = (ObjectReference) invoke(thread, outbox, outbox.referenceType(), "get",
                 thread.virtualMachine().mirrorOf(0));
         ObjectReference kind = (ObjectReference) invoke(thread, first, first.referenceType(), "kind");
         return new HeldDecision(text(invoke(thread, first, first.referenceType(), "decisionId")),
-                ((StringReference) group).value(), longOf(thread, invoke(thread, first, first.referenceType(), "epoch")),
+                ((StringReference) group).value(),
+                longOf(thread, invoke(thread, first, first.referenceType(), "epoch")),
                 text(invoke(thread, kind, kind.referenceType(), "name")),
                 text(invoke(thread, first, first.referenceType(), "toTarget")), thread.name());
     }
@@ -284,7 +291,8 @@ final class BeforeSendingDecision implements AutoCloseable {
 
     private static Value invoke(ThreadReference thread, ObjectReference target, ReferenceType type, String name,
             Value... arguments)
-            throws com.sun.jdi.InvalidTypeException, com.sun.jdi.ClassNotLoadedException, IncompatibleThreadStateException,
+            throws com.sun.jdi.InvalidTypeException, com.sun.jdi.ClassNotLoadedException,
+            IncompatibleThreadStateException,
             com.sun.jdi.InvocationException {
         Method method = only(type.methodsByName(name).stream()
                 .filter(m -> m.argumentTypeNames().size() == arguments.length && !m.isAbstract()).toList(),

@@ -40,7 +40,8 @@ class ComposeStackIT {
         run("ip", "-n", NAMESPACE, "link", "set", "lo", "up");
         Path log = ServiceProcess.LOGS.resolve("compose-demo.log");
         Files.createDirectories(log.getParent());
-        Process demo = inNamespace("scripts/compose-demo.sh").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process demo = inNamespace("scripts/compose-demo.sh").redirectErrorStream(true).redirectOutput(log.toFile())
+                .start();
         assertThat(demo.waitFor(15, TimeUnit.MINUTES)).as("scripts/compose-demo.sh ended within 15 minutes").isTrue();
         exit = demo.exitValue();
         printed = Files.readAllLines(log);
@@ -49,7 +50,8 @@ class ComposeStackIT {
 
     @AfterAll
     static void removeTheNamespace() throws Exception {
-        inNamespace("scripts/compose-demo.sh", "down").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        inNamespace("scripts/compose-demo.sh", "down").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start().waitFor(2, TimeUnit.MINUTES);
         run("ip", "netns", "del", NAMESPACE);
     }
@@ -68,7 +70,8 @@ class ComposeStackIT {
                 "api.failover.test -> 192.0.2.11 (primary): ")) {
             int from = at + 1;
             at = from + indexOf(said.subList(from, said.size()), expected);
-            assertThat(at).as("'" + expected + "' after line " + from + " of what the demo said:\n" + String.join("\n", said))
+            assertThat(at)
+                    .as("'" + expected + "' after line " + from + " of what the demo said:\n" + String.join("\n", said))
                     .isGreaterThanOrEqualTo(from);
         }
     }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -81,11 +80,13 @@ class ContainerImagesIT {
             ServiceProcess decider = stack.decider();
             await("the decision-service sees the primary HEALTHY").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .untilAsserted(() -> assertThat(DeciderViews.health(decider, TestTopology.PRIMARY)).isEqualTo("HEALTHY"));
+                    .untilAsserted(
+                            () -> assertThat(DeciderViews.health(decider, TestTopology.PRIMARY)).isEqualTo("HEALTHY"));
             DemoBackend primary = stack.backend(TestTopology.PRIMARY);
             primary.fail();
 
-            Decision decision = CODEC.decode(decisions.await(r -> true, Duration.ofSeconds(60)).value(), Decision.class);
+            Decision decision = CODEC.decode(decisions.await(r -> true, Duration.ofSeconds(60)).value(),
+                    Decision.class);
             assertThat(decision.kind()).isEqualTo(DecisionKind.FAILOVER);
             assertThat(decision.toTarget()).isEqualTo(TestTopology.SECONDARY);
             ActuationResult dnsSwitch = CODEC.decode(actuations.await(r -> {
@@ -102,7 +103,8 @@ class ContainerImagesIT {
             String url = "http://127.0.0.1:" + decider.port;
             String token = ServiceProcess.token("viewer");
             Failoverctl.Run fromJar = Failoverctl.at(url, token, "status", TestTopology.GROUP, "--output", "json");
-            Failoverctl.Run fromImage = Failoverctl.fromImage(image("failoverctl"), url, token, "status", TestTopology.GROUP,
+            Failoverctl.Run fromImage = Failoverctl.fromImage(image("failoverctl"), url, token, "status",
+                    TestTopology.GROUP,
                     "--output", "json");
             assertThat(fromJar.exit()).as("failoverctl's jar: " + fromJar).isZero();
             assertThat(fromImage.exit()).as("failoverctl's image: " + fromImage).isZero();
@@ -122,19 +124,25 @@ class ContainerImagesIT {
             JsonNode config = inspected.get("Config");
             assertThat(config.get("User").asText()).as(app + "'s user").isEqualTo("185:185");
             JsonNode labels = config.get("Labels");
-            assertThat(labels.get("org.opencontainers.image.version").asText()).as(app + "'s version label").isEqualTo(version);
-            assertThat(labels.get("org.opencontainers.image.revision").asText()).as(app + "'s revision label").isEqualTo(revision);
+            assertThat(labels.get("org.opencontainers.image.version").asText()).as(app + "'s version label")
+                    .isEqualTo(version);
+            assertThat(labels.get("org.opencontainers.image.revision").asText()).as(app + "'s revision label")
+                    .isEqualTo(revision);
             assertThat(output("podman", "run", "--rm", "--entrypoint", "id", image(app), "-u").trim())
                     .as(app + " runs as").isEqualTo("185");
 
-            JsonNode sbom = new ObjectMapper().readTree(ROOT.resolve("target/images/" + app + "-" + version + ".cdx.json").toFile());
+            JsonNode sbom = new ObjectMapper()
+                    .readTree(ROOT.resolve("target/images/" + app + "-" + version + ".cdx.json").toFile());
             assertThat(sbom.get("bomFormat").asText()).isEqualTo("CycloneDX");
             List<String> purls = sbom.get("components").findValuesAsText("purl");
             // every jar the app runs with, and the JRE it runs on, are named
-            long jars = Files.readAllLines(ROOT.resolve(app + "/target/quarkus-app/quarkus-app-dependencies.txt")).stream()
+            long jars = Files.readAllLines(ROOT.resolve(app + "/target/quarkus-app/quarkus-app-dependencies.txt"))
+                    .stream()
                     .filter(l -> !l.isBlank()).count();
-            assertThat(purls.stream().filter(p -> p.startsWith("pkg:maven/"))).as(app + "'s jars in its SBOM").hasSize((int) jars);
-            assertThat(purls).as(app + "'s SBOM names its JRE").anyMatch(p -> p.startsWith("pkg:deb/debian/openjdk-17-jre-headless@"));
+            assertThat(purls.stream().filter(p -> p.startsWith("pkg:maven/"))).as(app + "'s jars in its SBOM")
+                    .hasSize((int) jars);
+            assertThat(purls).as(app + "'s SBOM names its JRE")
+                    .anyMatch(p -> p.startsWith("pkg:deb/debian/openjdk-17-jre-headless@"));
         }
     }
 

@@ -41,7 +41,8 @@ class CutOffActuatorIT {
                 .topology(s -> TestTopology.yaml(s.backend(TestTopology.PRIMARY).healthUrl(),
                         s.backend(TestTopology.SECONDARY).healthUrl()).replace("ttl: 5}", "ttl: 5, drift: correct}"))
                 .bind9("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP)).actuator()
-                .env(TestStack.ACTUATOR, "FAILOVER_INSTANCE_ID", "actuator-1", "FAILOVER_RECONCILE_RESYNC_INTERVAL", "1s")
+                .env(TestStack.ACTUATOR, "FAILOVER_INSTANCE_ID", "actuator-1", "FAILOVER_RECONCILE_RESYNC_INTERVAL",
+                        "1s")
                 .start()) {
             ServiceProcess actuator = stack.actuator();
             AuthoritativeServer bind = stack.dns();
@@ -75,7 +76,8 @@ class CutOffActuatorIT {
             }
             Instant thawedAt = Instant.now();
             await("the change by hand corrected once the broker runs again").atMost(Duration.ofSeconds(90))
-                    .pollInterval(Duration.ofMillis(200)).until(() -> answers(bind).equals(Set.of(TestTopology.PRIMARY_IP)));
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> answers(bind).equals(Set.of(TestTopology.PRIMARY_IP)));
             System.out.printf("written back %d ms after the broker runs again%n",
                     Duration.between(thawedAt, Instant.now()).toMillis());
         }

@@ -25,7 +25,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.failover.contract.event.Topics;
-
 import dev.failover.testkit.db.PostgresPair;
 import dev.failover.testkit.db.WritingClient;
 import dev.failover.testkit.topology.TestTopology;
@@ -57,7 +56,8 @@ class DataTierIT {
             // every data-tier metric an alert names is exported (FailoverChainIT checks the others with a Prometheus)
             String exported = stack.actuator().metrics();
             java.util.regex.Matcher named = java.util.regex.Pattern.compile(DATA_TIER_METRICS + "[a-z_]+").matcher(
-                    java.nio.file.Files.readString(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml")));
+                    java.nio.file.Files
+                            .readString(ServiceProcess.ROOT.resolve("monitoring/prometheus/failover-alerts.yml")));
             int metrics = 0;
             while (named.find()) {
                 assertThat(exported).as("the actuator exports " + named.group()).contains(named.group() + "{");
@@ -66,7 +66,8 @@ class DataTierIT {
             assertThat(metrics).as("the alerts name data-tier metrics").isGreaterThanOrEqualTo(3);
 
             try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
-                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+                await("rows written to the primary").atMost(Duration.ofSeconds(20))
+                        .until(() -> writer.acknowledgedCount() >= 50);
 
                 Instant failedAt = Instant.now();
                 stack.backend(TestTopology.PRIMARY).fail();
@@ -83,9 +84,12 @@ class DataTierIT {
 
                 Instant firstFailure = writer.firstFailure().orElseThrow();
                 Instant firstSuccess = writer.firstSuccessAfterFailure().orElseThrow();
-                System.out.printf("writes failed for %.1f s (from the first failed write at %s to the first success on the"
-                        + " promoted replica at %s); %d rows acknowledged%n", Duration.between(firstFailure, firstSuccess)
-                                .toMillis() / 1000.0, firstFailure, firstSuccess, writer.acknowledgedCount());
+                System.out.printf(
+                        "writes failed for %.1f s (from the first failed write at %s to the first success on the"
+                                + " promoted replica at %s); %d rows acknowledged%n",
+                        Duration.between(firstFailure, firstSuccess)
+                                .toMillis() / 1000.0,
+                        firstFailure, firstSuccess, writer.acknowledgedCount());
                 assertThat(isPrimary(pair.replica().jdbcUrl())).as("the replica was promoted").isTrue();
                 assertThat(writer.missingOn(pair.replica().jdbcUrl()))
                         .as("every row acknowledged, before and after the failover, on the promoted node").isEmpty();
@@ -94,7 +98,8 @@ class DataTierIT {
             // the old primary's server starts again as the primary it was: the actuator fences it within a resync
             pair.primary().start();
             Instant back = Instant.now();
-            await("the old primary fenced when it came back").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100))
+            await("the old primary fenced when it came back").atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> refusesWrites(pair.primary().jdbcUrl()));
             System.out.printf("the old primary refuses writes %.1f s after it accepted connections again: %s%n",
                     Duration.between(back, Instant.now()).toMillis() / 1000.0, writeError(pair.primary().jdbcUrl()));
@@ -131,7 +136,8 @@ class DataTierIT {
                 assertThat(refusesWrites(pair.primary().jdbcUrl())).as("the old primary fenced").isTrue();
                 assertThat(writer.missingOn(pair.replica().jdbcUrl()))
                         .as("every row acknowledged, by the old primary before the cut, during it and after its return,"
-                                + " on the promoted node").isEmpty();
+                                + " on the promoted node")
+                        .isEmpty();
             }
         }
     }
@@ -152,10 +158,12 @@ class DataTierIT {
             PostgresPair.Node third = nodes.replicas().get(1);
             WritingClient.Route route = ready(stack, nodes);
             await("the actuator knows what each replica would lose").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(200)).until(() -> metrics(stack.actuator()).contains(DATA_TIER_METRICS
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> metrics(stack.actuator()).contains(DATA_TIER_METRICS
                             + "loss_exposure_known{group=\"api\",target=\"secondary\"} 1.0"));
             try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
-                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+                await("rows written to the primary").atMost(Duration.ofSeconds(20))
+                        .until(() -> writer.acknowledgedCount() >= 50);
                 stack.backend(TestTopology.PRIMARY).fail();
                 nodes.primary().crash();
                 await("BIND answers the secondary").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
@@ -171,18 +179,22 @@ class DataTierIT {
                 stack.backend(TestTopology.SECONDARY).fail();
                 nodes.replica().crash();
                 await("the second move held").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                        .until(() -> DataTierNemesisIT.status(stack.actuator()).path("desiredTarget").asText().equals(THIRD)
+                        .until(() -> DataTierNemesisIT.status(stack.actuator()).path("desiredTarget").asText()
+                                .equals(THIRD)
                                 && metrics(stack.actuator()).contains(DATA_TIER_METRICS + "held{group=\"api\"} 1.0"));
-                await("the third replica not promoted for 5 s").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7))
+                await("the third replica not promoted for 5 s").during(Duration.ofSeconds(5))
+                        .atMost(Duration.ofSeconds(7))
                         .pollInterval(Duration.ofMillis(200)).until(() -> !isPrimary(third.jdbcUrl()));
                 writer.stop();
                 JsonNode status = DataTierNemesisIT.status(stack.actuator());
-                System.out.println("second failover: " + status.path("status").asText() + ": " + status.path("detail").asText());
+                System.out.println(
+                        "second failover: " + status.path("status").asText() + ": " + status.path("detail").asText());
                 assertThat(status.path("detail").asText()).as("GET /groups/api says what to do")
                         .contains("Re-point it at secondary's node");
                 assertThat(answers(stack)).as("DNS not moved to a node that lacks the writes")
                         .isEqualTo(Set.of(TestTopology.SECONDARY_IP));
-                assertThat(WritingClient.ids(third.jdbcUrl(), PostgresPair.USER)).as("what promoting it would have lost")
+                assertThat(WritingClient.ids(third.jdbcUrl(), PostgresPair.USER))
+                        .as("what promoting it would have lost")
                         .doesNotContainAnyElementsOf(sinceFirstFailover);
             }
         }
@@ -210,9 +222,10 @@ class DataTierIT {
                                     probe: {type: http, url: "%s", bodyContains: ok, intervalSeconds: 1, connectTimeoutMillis: 500, timeoutMillis: 900}
                                     dns: {values: [%s]}
                                     database: {kind: postgres, url: "%s", credentials: %s}
-                            """.formatted(THIRD, s.backend(THIRD).healthUrl(), THIRD_IP, nodes.replicas().get(1).jdbcUrl(), EU)
-                            // two regions failing within a minute is what the correlated-failure guard holds (the
-                            // plane suspects its own eyes): this group opts out, as an operator resuming it would
+                            """.formatted(THIRD, s.backend(THIRD).healthUrl(), THIRD_IP,
+                            nodes.replicas().get(1).jdbcUrl(), EU)
+                    // two regions failing within a minute is what the correlated-failure guard holds (the
+                    // plane suspects its own eyes): this group opts out, as an operator resuming it would
                             + two.substring(at).replace("safety: {maxDataLossSeconds: " + budget + ",",
                                     "safety: {maxDataLossSeconds: " + budget + ", correlatedFailureGuard: false,");
                 })
@@ -267,7 +280,8 @@ class DataTierIT {
                         assertThat(now.path("holdReason").asText()).as(now.toString()).isEqualTo("NO_ELIGIBLE_TARGET");
                         assertThat(now.path("summary").asText() + now.path("rules").toString()).contains("refused");
                     });
-            assertThat(DeciderViews.view(decider).path("recentDecisions").size()).as("no new decision to the refused target")
+            assertThat(DeciderViews.view(decider).path("recentDecisions").size())
+                    .as("no new decision to the refused target")
                     .isEqualTo(decisions);
             assertThat(answers(stack)).isEqualTo(Set.of(TestTopology.SECONDARY_IP));
         }
@@ -319,8 +333,10 @@ class DataTierIT {
                 assertThat(isPrimary(pair.replica().jdbcUrl())).as("promoted by the force").isTrue();
                 Set<Long> onPromoted = WritingClient.ids(pair.replica().jdbcUrl(), PostgresPair.USER);
                 System.out.printf("forced past the budget: %d of %d acknowledged rows not on the promoted node (the"
-                        + " loss accepted)%n", writer.acknowledged().stream().filter(id -> !onPromoted.contains(id))
-                                .count(), writer.acknowledgedCount());
+                        + " loss accepted)%n",
+                        writer.acknowledged().stream().filter(id -> !onPromoted.contains(id))
+                                .count(),
+                        writer.acknowledgedCount());
             }
         }
     }
@@ -341,7 +357,8 @@ class DataTierIT {
             WritingClient.Route route = ready(stack, pair);
             dev.failover.testkit.dns.BindServer bind = (dev.failover.testkit.dns.BindServer) stack.dns();
             try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
-                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+                await("rows written to the primary").atMost(Duration.ofSeconds(20))
+                        .until(() -> writer.acknowledgedCount() >= 50);
                 assertThat(stack.decider().post("/groups/api/switchover", "operator",
                         "{\"target\":\"secondary\",\"reason\":\"region maintenance\"}").statusCode())
                         .as("POST /groups/api/switchover").isBetween(200, 299);
@@ -353,7 +370,8 @@ class DataTierIT {
                 stack.actuator().resume();
                 Instant refusedAt = Instant.now();
 
-                await("the old primary takes writes again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                await("the old primary takes writes again").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> !refusesWrites(pair.primary().jdbcUrl()));
                 System.out.printf("switch refused after the promotion; the old primary writable again %.1f s later%n",
                         Duration.between(refusedAt, Instant.now()).toMillis() / 1000.0);
@@ -363,7 +381,8 @@ class DataTierIT {
                 writer.stop();
                 assertThat(answers(stack)).as("DNS never moved").isEqualTo(Set.of(TestTopology.PRIMARY_IP));
                 assertThat(writer.missingOn(pair.primary().jdbcUrl()))
-                        .as("every row acknowledged, before the move and after the way back, on the old primary").isEmpty();
+                        .as("every row acknowledged, before the move and after the way back, on the old primary")
+                        .isEmpty();
                 // asked of its postgres database: the application's, closed with the old primary's fence, was never opened
                 String promoted = pair.replica().jdbcUrl();
                 try (Connection connection = connect(PostgresPair.onPostgres(promoted));
@@ -413,10 +432,12 @@ class DataTierIT {
             }, "two-writers");
             try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
                 monitor.start();
-                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+                await("rows written to the primary").atMost(Duration.ofSeconds(20))
+                        .until(() -> writer.acknowledgedCount() >= 50);
                 pair.replica().signalWalReceiver("STOP"); // the link frozen: the move cannot finish its wait
                 stack.backend(TestTopology.PRIMARY).fail(); // the application fails; its database answers and writes
-                await("the old primary fenced by the move").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                await("the old primary fenced by the move").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> refusesWrites(pair.primary().jdbcUrl()));
                 await("waiting: not promoted before it has everything").during(Duration.ofSeconds(1))
                         .atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
@@ -436,7 +457,8 @@ class DataTierIT {
                         .until(() -> writer.acknowledgedCount() >= atSwitch + 20);
                 writer.stop();
                 assertThat(writer.missingOn(pair.replica().jdbcUrl()))
-                        .as("every row acknowledged, before the fence and after the switch, on the promoted node").isEmpty();
+                        .as("every row acknowledged, before the fence and after the switch, on the promoted node")
+                        .isEmpty();
                 assertThat(refusesWrites(pair.primary().jdbcUrl())).as("the old primary stays fenced").isTrue();
             } finally {
                 watching.set(false);
@@ -462,9 +484,11 @@ class DataTierIT {
             WritingClient.Route route = ready(stack, pair);
             ServiceProcess owner = stack.actuator();
             try (WritingClient writer = new WritingClient(route, PostgresPair.USER).start()) {
-                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+                await("rows written to the primary").atMost(Duration.ofSeconds(20))
+                        .until(() -> writer.acknowledgedCount() >= 50);
                 Instant writing = Instant.now();
-                await("the owner kept evidence of the writing in " + Topics.ACTUATOR_EVIDENCE).atMost(Duration.ofSeconds(20))
+                await("the owner kept evidence of the writing in " + Topics.ACTUATOR_EVIDENCE)
+                        .atMost(Duration.ofSeconds(20))
                         .pollInterval(Duration.ofMillis(500)).until(() -> evidenceKeptAfter(stack, writing));
                 Instant lostAt = Instant.now();
                 owner.kill(); // the owner's region is lost: the actuator, the application and the database with it
@@ -472,8 +496,9 @@ class DataTierIT {
                 pair.primary().crash();
 
                 // an instance id of its own: the consumer's static membership (group.instance.id) is the instance id
-                ServiceProcess later = stack.start(TestStack.ACTUATOR, "actuator-b", java.util.Map.of("FAILOVER_INSTANCE_ID",
-                        "actuator-b"));
+                ServiceProcess later = stack.start(TestStack.ACTUATOR, "actuator-b",
+                        java.util.Map.of("FAILOVER_INSTANCE_ID",
+                                "actuator-b"));
                 later.awaitReady(Duration.ofSeconds(90));
                 java.util.concurrent.atomic.AtomicBoolean told = new java.util.concurrent.atomic.AtomicBoolean();
                 await("BIND answers the secondary").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
@@ -484,8 +509,9 @@ class DataTierIT {
                             }
                         })
                         .until(() -> answers(stack).equals(Set.of(TestTopology.SECONDARY_IP)));
-                System.out.printf("owner lost with the primary's region; an actuator started after it switched DNS %.1f s"
-                        + " after the loss%n", Duration.between(lostAt, Instant.now()).toMillis() / 1000.0);
+                System.out
+                        .printf("owner lost with the primary's region; an actuator started after it switched DNS %.1f s"
+                                + " after the loss%n", Duration.between(lostAt, Instant.now()).toMillis() / 1000.0);
                 assertThat(metrics(later)).as("promoted by the instance started after the loss")
                         .contains(DATA_TIER_METRICS + "writable{group=\"api\",target=\"secondary\"} 1");
                 int atSwitch = writer.acknowledgedCount();
@@ -525,13 +551,16 @@ class DataTierIT {
      * failover is held, since the replica lacks what the primary acknowledged during the cut.
      */
     static void heldByTheBudget(TestStack stack, PostgresPair pair, WritingClient writer) throws Exception {
-        await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+        await("rows written to the primary").atMost(Duration.ofSeconds(20))
+                .until(() -> writer.acknowledgedCount() >= 50);
         pair.replica().signalWalReceiver("STOP");
-        await("rows the replica does not receive").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 300);
+        await("rows the replica does not receive").atMost(Duration.ofSeconds(20))
+                .until(() -> writer.acknowledgedCount() >= 300);
         stack.backend(TestTopology.PRIMARY).fail();
         pair.primary().crash();
         pair.replica().signalWalReceiver("CONT"); // its primary is gone: it receives nothing more
-        await("the failover held by the data-loss budget").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        await("the failover held by the data-loss budget").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> stack.actuator().metrics().contains(DATA_TIER_METRICS + "held{group=\"api\"} 1"));
     }
 
@@ -541,7 +570,8 @@ class DataTierIT {
      */
     static boolean evidenceKeptAfter(TestStack stack, Instant since) throws IOException {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(java.util.Map.<String, Object>of(
-                "bootstrap.servers", stack.kafka().bootstrapServers()), new StringDeserializer(), new StringDeserializer())) {
+                "bootstrap.servers", stack.kafka().bootstrapServers()), new StringDeserializer(),
+                new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.ACTUATOR_EVIDENCE).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
@@ -597,10 +627,13 @@ class DataTierIT {
         String yaml = TestTopology.yaml(primaryUrl, secondaryUrl);
         String primaryDns = "dns: {values: [" + TestTopology.PRIMARY_IP + "]}";
         String secondaryDns = "dns: {values: [" + TestTopology.SECONDARY_IP + "]}";
-        return yaml.replace(primaryDns, primaryDns + "\n        database: {kind: postgres, url: \"" + pair.primary().jdbcUrl()
-                + "\", credentials: " + EAST + "}")
-                .replace(secondaryDns, secondaryDns + "\n        database: {kind: postgres, url: \"" + pair.replica().jdbcUrl()
-                        + "\", credentials: " + WEST + "}")
+        return yaml
+                .replace(primaryDns,
+                        primaryDns + "\n        database: {kind: postgres, url: \"" + pair.primary().jdbcUrl()
+                                + "\", credentials: " + EAST + "}")
+                .replace(secondaryDns,
+                        secondaryDns + "\n        database: {kind: postgres, url: \"" + pair.replica().jdbcUrl()
+                                + "\", credentials: " + WEST + "}")
                 // its faults are crashes (SIGQUIT by PID): a node that does not answer has stopped, so the move promotes
                 // beside it within the budget; a partition's hold is DatabaseStepTest's (ADR 0020)
                 + "    safety: {maxDataLossSeconds: " + budget + ", unreachablePrimary: promote-within-budget}\n";

@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.failover.testkit.db.PostgresPair;
-import dev.failover.testkit.db.Seeds;
 import dev.failover.testkit.db.PostgresPair.Replication;
+import dev.failover.testkit.db.Seeds;
 import dev.failover.testkit.db.WritingClient;
 import dev.failover.testkit.net.PathCut;
 import dev.failover.testkit.topology.TestTopology;
@@ -111,7 +111,8 @@ class DataTierNemesisIT {
 
     /** One schedule, drawn from its seed. */
     record Schedule(long seed, Replication replication, int budget, boolean crash, boolean cut, long cutMillis,
-            ActuatorFault actuatorFault, long faultAfterMillis, long frozenMillis, boolean refuseFence, boolean dnsOutage,
+            ActuatorFault actuatorFault, long faultAfterMillis, long frozenMillis, boolean refuseFence,
+            boolean dnsOutage,
             long dnsOutageAfterMillis, long dnsOutageMillis, boolean returns, DnsRefusal dnsRefusal,
             long refusalAfterMillis, long refusalMillis, Second second, boolean partition, boolean partitionHeals,
             long partitionMillis, boolean upgrade, boolean readWrite) {
@@ -150,9 +151,11 @@ class DataTierNemesisIT {
             // drawn after the above, for the same reason: the client asks for read-write transactions explicitly,
             // which default_transaction_read_only does not stop (ADR 0020, "A fence no client passes")
             boolean readWrite = random.nextInt(3) == 0;
-            return new Schedule(seed, replication, budget, crash, cut, cutMillis, fault, faultAfter, frozen, refuseFence,
+            return new Schedule(seed, replication, budget, crash, cut, cutMillis, fault, faultAfter, frozen,
+                    refuseFence,
                     dnsOutage, dnsOutageAfter, dnsOutageMillis, returns, dnsOutage ? DnsRefusal.NONE : refusal,
-                    refusalAfter, refusalMillis, second, partition, partitionHeals, partitionMillis, upgrade, readWrite);
+                    refusalAfter, refusalMillis, second, partition, partitionHeals, partitionMillis, upgrade,
+                    readWrite);
         }
     }
 
@@ -160,7 +163,8 @@ class DataTierNemesisIT {
     record Outcome(Map<Long, Instant> acknowledged, Set<Long> onPromoted, boolean promoted, Instant failedAt,
             Instant promotedSeenAt, JsonNode promotion, List<String> twoWritable, String status, String detail,
             Set<String> dnsAnswers, boolean servedNodeWritable, Instant returnedAt, Duration returnedWritable,
-            boolean oldPrimaryWritableAtEnd, Refused refused, SecondOutcome second, Upgraded upgraded, boolean settled) {
+            boolean oldPrimaryWritableAtEnd, Refused refused, SecondOutcome second, Upgraded upgraded,
+            boolean settled) {
 
         long lost() {
             return promoted ? acknowledged.keySet().stream().filter(id -> !onPromoted.contains(id)).count() : 0;
@@ -194,15 +198,20 @@ class DataTierNemesisIT {
                 schedule.cut(), schedule.actuatorFault(), schedule.faultAfterMillis(), schedule.refuseFence(),
                 schedule.dnsOutage(), schedule.returns(), schedule.dnsRefusal(), !outcome.refused().happened() ? "-"
                         : outcome.refused().switchedBefore() ? "after-switch" : outcome.refused().promotedBefore()
-                                ? "after-promotion" : "before-promotion", !outcome.second().happened() ? "-"
-                        : (schedule.second().crash() ? "crash" : "answers") + "/" + schedule.second().actuatorFault() + "/"
+                                ? "after-promotion" : "before-promotion",
+                !outcome.second().happened() ? "-"
+                        : (schedule.second().crash() ? "crash" : "answers") + "/" + schedule.second().actuatorFault()
+                                + "/"
                                 + (outcome.second().thirdPromoted() ? "promoted" : outcome.second().status()
                                         + (outcome.second().secondaryWritable() ? "+secondaryWritable" : "")),
                 !schedule.partition() ? "-" : schedule.partitionHeals() ? "heals" : "stays", !schedule.upgrade() ? "-"
-                        : outcome.upgraded() == null ? "not-served" : "upgraded", schedule.readWrite(), outcome.promoted(), outcome.promotion() == null ? "-"
-                        : outcome.promotion().path("lossExposureSeconds").asText("unknown"), outcome.acknowledged().size(),
+                        : outcome.upgraded() == null ? "not-served" : "upgraded",
+                schedule.readWrite(), outcome.promoted(), outcome.promotion() == null ? "-"
+                        : outcome.promotion().path("lossExposureSeconds").asText("unknown"),
+                outcome.acknowledged().size(),
                 outcome.lost(), outcome.twoWritable().size(), outcome.returnedAt() == null ? "-"
-                        : Long.toString(outcome.returnedWritable().toMillis()), outcome.status(), violations.size());
+                        : Long.toString(outcome.returnedWritable().toMillis()),
+                outcome.status(), violations.size());
         assertThat(violations).as("seed " + seed + ": " + schedule + "\nstatus " + outcome.status() + ": "
                 + outcome.detail() + "\npromotion " + outcome.promotion()).isEmpty();
     }
@@ -242,7 +251,8 @@ class DataTierNemesisIT {
             while (watching.get()) {
                 boolean replica = DataTierIT.writeError(pair.replica().jdbcUrl(), schedule.readWrite()) == null;
                 boolean primary = DataTierIT.writeError(pair.primary().jdbcUrl(), schedule.readWrite()) == null;
-                boolean thirdWritable = third != null && DataTierIT.writeError(third.jdbcUrl(), schedule.readWrite()) == null;
+                boolean thirdWritable = third != null
+                        && DataTierIT.writeError(third.jdbcUrl(), schedule.readWrite()) == null;
                 if (replica) {
                     promotedSeen.compareAndSet(null, Instant.now());
                 }
@@ -263,10 +273,12 @@ class DataTierNemesisIT {
         }
         try (WritingClient writer = client.start()) {
             monitor.start();
-            await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+            await("rows written to the primary").atMost(Duration.ofSeconds(20))
+                    .until(() -> writer.acknowledgedCount() >= 50);
             await("the actuator knows what the replica would lose").atMost(Duration.ofSeconds(20))
                     .pollInterval(Duration.ofMillis(200)).until(() -> DataTierIT.metrics(actuator.get()).contains(
-                            DataTierIT.DATA_TIER_METRICS + "loss_exposure_known{group=\"api\",target=\"secondary\"} 1.0"));
+                            DataTierIT.DATA_TIER_METRICS
+                                    + "loss_exposure_known{group=\"api\",target=\"secondary\"} 1.0"));
             if (schedule.cut()) {
                 pair.replica().signalWalReceiver("STOP");
                 receiverStopped = true;
@@ -350,13 +362,15 @@ class DataTierNemesisIT {
             refusal.join(60_000);
             boolean settled = true;
             try {
-                await("the move served, blocked or held").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
+                await("the move served, blocked or held").atMost(Duration.ofSeconds(45))
+                        .pollInterval(Duration.ofMillis(250))
                         .until(() -> {
                             String status = status(actuator.get()).path("status").asText();
                             boolean switched = DataTierIT.answers(stack).equals(Set.of(TestTopology.SECONDARY_IP));
                             return switched && status.equals("CONVERGED") || status.equals("BLOCKED")
                                     || DataTierIT.metrics(actuator.get()).contains(DataTierIT.DATA_TIER_METRICS
-                                            + "held{group=\"api\"} 1.0") && Duration.between(failedAt, Instant.now())
+                                            + "held{group=\"api\"} 1.0")
+                                            && Duration.between(failedAt, Instant.now())
                                                     .compareTo(Duration.ofSeconds(schedule.budget() + 12L)) > 0;
                         });
             } catch (org.awaitility.core.ConditionTimeoutException e) {
@@ -374,7 +388,8 @@ class DataTierNemesisIT {
                 returned.set(Instant.now());
                 pair.primary().start();
                 try {
-                    await("the returned old primary fenced").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    await("the returned old primary fenced").atMost(Duration.ofSeconds(15))
+                            .pollInterval(Duration.ofMillis(100))
                             .until(() -> DataTierIT.writeError(pair.primary().jdbcUrl(), schedule.readWrite()) != null);
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     // I5 says what is wrong
@@ -413,7 +428,8 @@ class DataTierNemesisIT {
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     // I8 says what is wrong
                 }
-                upgraded = new Upgraded(upgradedAt, DataTierIT.writeError(pair.replica().jdbcUrl(), schedule.readWrite()) == null,
+                upgraded = new Upgraded(upgradedAt,
+                        DataTierIT.writeError(pair.replica().jdbcUrl(), schedule.readWrite()) == null,
                         status(actuator.get()).path("databases").toString());
             }
             // the first move as it ended: what the checker's I1-I5 judge (a second failover is judged on its own)
@@ -424,9 +440,11 @@ class DataTierNemesisIT {
             JsonNode status = status(actuator.get());
             Set<String> answers = DataTierIT.answers(stack);
             boolean servedWritable = DataTierIT.writeError(served(pair, answers), schedule.readWrite()) == null;
-            boolean oldPrimaryWritable = returnedAt != null && DataTierIT.writeError(pair.primary().jdbcUrl(), schedule.readWrite()) == null;
+            boolean oldPrimaryWritable = returnedAt != null
+                    && DataTierIT.writeError(pair.primary().jdbcUrl(), schedule.readWrite()) == null;
             SecondOutcome second = schedule.second().drawn() && switched
-                    ? secondFailover(schedule, pair, stack, actuator, writer, acknowledged.keySet()) : SecondOutcome.NONE;
+                    ? secondFailover(schedule, pair, stack, actuator, writer, acknowledged.keySet())
+                    : SecondOutcome.NONE;
             writer.stop();
             watching.set(false);
             monitor.join(5_000);
@@ -448,7 +466,8 @@ class DataTierNemesisIT {
     /** The node whose address DNS answers with. */
     static String served(PostgresPair pair, Set<String> answers) {
         return answers.equals(Set.of(DataTierIT.THIRD_IP)) ? pair.replicas().get(1).jdbcUrl()
-                : answers.equals(Set.of(TestTopology.SECONDARY_IP)) ? pair.replica().jdbcUrl() : pair.primary().jdbcUrl();
+                : answers.equals(Set.of(TestTopology.SECONDARY_IP)) ? pair.replica().jdbcUrl()
+                        : pair.primary().jdbcUrl();
     }
 
     /**
@@ -459,7 +478,8 @@ class DataTierNemesisIT {
     record SecondOutcome(boolean happened, Instant failedAt, boolean thirdPromoted, List<Instant> lostOnThird,
             JsonNode promotion, String status, String detail, Set<String> answers, boolean servedWritable,
             boolean secondaryWritable) {
-        static final SecondOutcome NONE = new SecondOutcome(false, null, false, List.of(), null, "-", "", Set.of(), false,
+        static final SecondOutcome NONE = new SecondOutcome(false, null, false, List.of(), null, "-", "", Set.of(),
+                false,
                 false);
     }
 
@@ -503,7 +523,8 @@ class DataTierNemesisIT {
                 status.path("lastPromotionRequested").isObject() ? status.get("lastPromotionRequested") : null,
                 status.path("status").asText(), status.path("detail").asText(), answers,
                 DataTierIT.writeError(served(pair, answers), schedule.readWrite()) == null,
-                !schedule.second().crash() && DataTierIT.writeError(pair.replica().jdbcUrl(), schedule.readWrite()) == null);
+                !schedule.second().crash()
+                        && DataTierIT.writeError(pair.replica().jdbcUrl(), schedule.readWrite()) == null);
     }
 
     /** The actuator killed (kill -9, started again as {@code name}) or frozen after {@code afterMillis}, on a thread. */
@@ -540,8 +561,9 @@ class DataTierNemesisIT {
                     .contains(a.getKey())).map(Map.Entry::getValue).sorted().toList();
             Instant floor = outcome.failedAt().minusSeconds(schedule.budget());
             if (!lost.isEmpty() && lost.get(0).isBefore(floor)) {
-                violations.add("I1: " + lost.size() + " acknowledged commits missing, the first acknowledged at " + lost.get(0)
-                        + ", before the failure minus the budget (" + floor + ")");
+                violations.add(
+                        "I1: " + lost.size() + " acknowledged commits missing, the first acknowledged at " + lost.get(0)
+                                + ", before the failure minus the budget (" + floor + ")");
             }
             JsonNode promotion = outcome.promotion();
             if (promotion != null && promotion.path("lossExposureSeconds").isNumber() && !lost.isEmpty()) {
@@ -555,7 +577,8 @@ class DataTierNemesisIT {
             if (outcome.promotedSeenAt() != null) {
                 long after = lost.stream().filter(at -> at.isAfter(outcome.promotedSeenAt())).count();
                 if (after > 0) {
-                    violations.add("I1: " + after + " commits acknowledged after the promoted node took writes are missing");
+                    violations.add(
+                            "I1: " + after + " commits acknowledged after the promoted node took writes are missing");
                 }
             }
         }
@@ -576,14 +599,16 @@ class DataTierNemesisIT {
         }
         Refused refused = outcome.refused();
         if (refused.happened() && outcome.status().equals("BLOCKED") && outcome.promoted()) {
-            violations.add("I4: the switch was refused after the database moved, and the group went BLOCKED (it must keep"
-                    + " trying and say why): " + outcome.detail());
+            violations
+                    .add("I4: the switch was refused after the database moved, and the group went BLOCKED (it must keep"
+                            + " trying and say why): " + outcome.detail());
         }
         if (refused.happened() && outcome.promoted() && !refused.switchedBefore() && refused.promotedBefore()
                 && schedule.actuatorFault() == ActuatorFault.NONE && !refused.saidWhileRefused()) {
             violations.add("I4: the switch was refused after the promotion and GET /groups/api never said REFUSED");
         }
-        if (refused.happened() && outcome.promoted() && !schedule.refuseFence() && !outcome.status().equals("CONVERGED")) {
+        if (refused.happened() && outcome.promoted() && !schedule.refuseFence()
+                && !outcome.status().equals("CONVERGED")) {
             violations.add("I3: the database moved, the refusal was lifted, and the group is " + outcome.status() + ": "
                     + outcome.detail());
         }
@@ -607,8 +632,9 @@ class DataTierNemesisIT {
                         + " the third node): " + second.status() + ": " + second.detail());
             }
             if (!schedule.second().crash() && !second.thirdPromoted() && !second.secondaryWritable()) {
-                violations.add("I6: the second failover fenced the secondary's node, which answered and took the writes,"
-                        + " for a promotion that was not made: no node takes writes");
+                violations
+                        .add("I6: the second failover fenced the secondary's node, which answered and took the writes,"
+                                + " for a promotion that was not made: no node takes writes");
             }
             if (second.status().equals("CONVERGED") && !second.servedWritable()) {
                 violations.add("I3: CONVERGED after the second failover with DNS answering " + second.answers()
@@ -635,8 +661,9 @@ class DataTierNemesisIT {
         // primary of itself: never fenced, and DNS stays on it
         if (outcome.upgraded() != null) {
             if (!outcome.upgraded().writableAtEnd()) {
-                violations.add("I8: the promoted primary upgraded by pg_upgrade takes no writes at the end (fenced?); the"
-                        + " actuator saw " + outcome.upgraded().seen());
+                violations
+                        .add("I8: the promoted primary upgraded by pg_upgrade takes no writes at the end (fenced?); the"
+                                + " actuator saw " + outcome.upgraded().seen());
             }
             if (!outcome.dnsAnswers().equals(Set.of(TestTopology.SECONDARY_IP))) {
                 violations.add("I8: DNS answers " + outcome.dnsAnswers() + " after the promoted primary was upgraded");

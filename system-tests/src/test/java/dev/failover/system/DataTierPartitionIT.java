@@ -61,17 +61,21 @@ class DataTierPartitionIT {
             DataTierIT.ready(stack, pair);
             // the old region's application servers keep their pooled connections to their own database
             try (WritingClient writer = new WritingClient(() -> pair.primary().jdbcUrl(), PostgresPair.USER).start()) {
-                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+                await("rows written to the primary").atMost(Duration.ofSeconds(20))
+                        .until(() -> writer.acknowledgedCount() >= 50);
                 cut.drop();
                 pair.replica().signalWalReceiver("STOP");
                 stack.backend(TestTopology.PRIMARY).fail();
                 Instant failedAt = Instant.now();
 
-                await("the failover held, saying why").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                await("the failover held, saying why").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(200))
                         .until(() -> DataTierNemesisIT.status(stack.actuator()).path("detail").asText()
                                 .contains("nothing shows that its writes stopped"));
-                System.out.printf("held %.1f s after the failure: %s%n", Duration.between(failedAt, Instant.now()).toMillis()
-                        / 1000.0, DataTierNemesisIT.status(stack.actuator()).path("detail").asText());
+                System.out.printf("held %.1f s after the failure: %s%n",
+                        Duration.between(failedAt, Instant.now()).toMillis()
+                                / 1000.0,
+                        DataTierNemesisIT.status(stack.actuator()).path("detail").asText());
                 int atHold = writer.acknowledgedCount();
                 await("nothing promoted while the old primary takes writes").during(Duration.ofSeconds(8))
                         .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
@@ -102,7 +106,8 @@ class DataTierPartitionIT {
                 assertThat(DataTierIT.refusesWrites(pair.primary().jdbcUrl())).as("the old primary fenced").isTrue();
                 assertThat(DataTierIT.isPrimary(pair.replica().jdbcUrl())).as("the replica promoted").isTrue();
                 assertThat(writer.missingOn(pair.replica().jdbcUrl()))
-                        .as("every row the old primary acknowledged, during the partition too, on the promoted node").isEmpty();
+                        .as("every row the old primary acknowledged, during the partition too, on the promoted node")
+                        .isEmpty();
             }
         }
     }
@@ -125,10 +130,11 @@ class DataTierPartitionIT {
             Path dir = Files.createTempDirectory("fence-agent");
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             Path failoverctl = dir.resolve("failoverctl");
-            Files.writeString(failoverctl, "#!/bin/sh\nexec " + ServiceProcess.javaBin() + " -XX:TieredStopAtLevel=1 -jar "
-                    + ServiceProcess.ROOT.resolve("failoverctl/target/quarkus-app/quarkus-run.jar") + " \"$@\""
-                    + " --actuator-url http://" + stack.actuator().host + ":" + stack.actuator().port
-                    + " --token " + ServiceProcess.token("viewer", "failover-actuator-service") + "\n");
+            Files.writeString(failoverctl,
+                    "#!/bin/sh\nexec " + ServiceProcess.javaBin() + " -XX:TieredStopAtLevel=1 -jar "
+                            + ServiceProcess.ROOT.resolve("failoverctl/target/quarkus-app/quarkus-run.jar") + " \"$@\""
+                            + " --actuator-url http://" + stack.actuator().host + ":" + stack.actuator().port
+                            + " --token " + ServiceProcess.token("viewer", "failover-actuator-service") + "\n");
             Files.setPosixFilePermissions(failoverctl, PosixFilePermissions.fromString("rwxr-xr-x"));
             // as installed: the start-up guard asks before the server is let write (it keeps the lease the agent goes
             // on from), then the agent runs beside it
@@ -138,7 +144,8 @@ class DataTierPartitionIT {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("guard.log").toFile());
             guard.environment().put("FAILOVERCTL", failoverctl.toString());
             assertThat(guard.start().waitFor()).as("the start-up guard's answer").isZero();
-            assertThat(Files.readString(dir.resolve("guard.log"))).as("the guard let it write").doesNotContain("read-only");
+            assertThat(Files.readString(dir.resolve("guard.log"))).as("the guard let it write")
+                    .doesNotContain("read-only");
             ProcessBuilder builder = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh",
                     ServiceProcess.ROOT.resolve("deploy/postgres/failover-fence-agent").toString(),
                     pair.primary().dataDirectory().toString(), "api", TestTopology.PRIMARY, Integer.toString(lease))))
@@ -147,7 +154,8 @@ class DataTierPartitionIT {
             builder.environment().put("PG_CTL", PostgresPair.bin("pg_ctl"));
             Process agent = builder.start();
             try (WritingClient writer = new WritingClient(() -> pair.primary().jdbcUrl(), PostgresPair.USER).start()) {
-                await("rows written to the primary").atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedCount() >= 50);
+                await("rows written to the primary").atMost(Duration.ofSeconds(20))
+                        .until(() -> writer.acknowledgedCount() >= 50);
                 await("the agent renews its lease past a whole lease").during(Duration.ofSeconds(lease + 2))
                         .atMost(Duration.ofSeconds(lease + 5)).pollInterval(Duration.ofMillis(500))
                         .until(() -> pair.primary().pid() > 0);
@@ -155,16 +163,20 @@ class DataTierPartitionIT {
                 stack.backend(TestTopology.PRIMARY).fail();
                 Instant failedAt = Instant.now();
 
-                await("the old primary stopped by its agent").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                await("the old primary stopped by its agent").atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> pair.primary().pid() < 0);
                 Instant stoppedAt = Instant.now();
                 await("BIND answers the secondary").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                         .until(() -> DataTierIT.answers(stack).equals(Set.of(TestTopology.SECONDARY_IP)));
                 Instant switchedAt = Instant.now();
                 writer.stop();
-                System.out.printf("fence agent: the old primary stopped %.1f s after the failure, DNS switched %.1f s after"
-                        + " it; %d rows acknowledged by the old primary%n", Duration.between(failedAt, stoppedAt).toMillis()
-                                / 1000.0, Duration.between(stoppedAt, switchedAt).toMillis() / 1000.0,
+                System.out.printf(
+                        "fence agent: the old primary stopped %.1f s after the failure, DNS switched %.1f s after"
+                                + " it; %d rows acknowledged by the old primary%n",
+                        Duration.between(failedAt, stoppedAt).toMillis()
+                                / 1000.0,
+                        Duration.between(stoppedAt, switchedAt).toMillis() / 1000.0,
                         writer.acknowledgedCount());
                 assertThat(DataTierIT.isPrimary(pair.replica().jdbcUrl())).as("the replica promoted").isTrue();
                 assertThat(writer.missingOn(pair.replica().jdbcUrl()))

@@ -15,7 +15,8 @@ import dev.failover.testkit.topology.TestTopology;
 final class DeciderViews {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern OWNED = Pattern.compile("failover_decision_group_owned\\{group=\"([^\"]+)\"} ([0-9.]+)");
+    private static final Pattern OWNED = Pattern
+            .compile("failover_decision_group_owned\\{group=\"([^\"]+)\"} ([0-9.]+)");
 
     private DeciderViews() {
     }

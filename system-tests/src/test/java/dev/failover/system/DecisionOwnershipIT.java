@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,15 +70,19 @@ class DecisionOwnershipIT {
     /** One group's results of one round: the primary's outcome and a healthy secondary, from every location. */
     static void round(TopicClient client, String group, ProbeOutcome primary, Instant now) {
         for (String location : TestTopology.LOCATIONS) {
-            client.send(Topics.PROBE_RESULTS, group, CODEC.encode(TestProbeResults.up(group, TestTopology.SECONDARY, location, now)));
-            client.send(Topics.PROBE_RESULTS, group, CODEC.encode(ProbeResult.of(group, TestTopology.PRIMARY, "r", location,
-                    now, primary).durationMillis(1L).failureReason(primary == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null)
-                    .build()));
+            client.send(Topics.PROBE_RESULTS, group,
+                    CODEC.encode(TestProbeResults.up(group, TestTopology.SECONDARY, location, now)));
+            client.send(Topics.PROBE_RESULTS, group,
+                    CODEC.encode(ProbeResult.of(group, TestTopology.PRIMARY, "r", location,
+                            now, primary).durationMillis(1L)
+                            .failureReason(primary == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null)
+                            .build()));
         }
     }
 
     static List<Decision> decisions(List<ConsumerRecord<String, String>> records, DecisionKind kind) {
-        return records.stream().map(r -> CODEC.decode(r.value(), Decision.class)).filter(d -> d.kind() == kind).toList();
+        return records.stream().map(r -> CODEC.decode(r.value(), Decision.class)).filter(d -> d.kind() == kind)
+                .toList();
     }
 
     static final List<String> ALL_GROUPS = IntStream.range(0, GROUPS).mapToObj(g -> "group-" + g).toList();
@@ -90,8 +93,10 @@ class DecisionOwnershipIT {
         // it and is not taken by the other instance; the take-over below is by a clean stop
         // decider-1 opens a debug port: the move back holds one of its decisions through it
         int debugPort = FreePorts.next();
-        try (TestStack stack = TestStack.named("ownership").topology(s -> topology()).deciders(2).env(TestStack.DECISION,
-                "FAILOVER_COMMAND_TIMEOUT", COMMAND_TIMEOUT, "MP_MESSAGING_INCOMING_DECISION_INPUTS_SESSION_TIMEOUT_MS", "20000")
+        try (TestStack stack = TestStack.named("ownership").topology(s -> topology()).deciders(2)
+                .env(TestStack.DECISION,
+                        "FAILOVER_COMMAND_TIMEOUT", COMMAND_TIMEOUT,
+                        "MP_MESSAGING_INCOMING_DECISION_INPUTS_SESSION_TIMEOUT_MS", "20000")
                 .deciderEnv(1, BeforeSendingDecision.env(debugPort)).start()) {
             StandaloneKafka kafka = stack.kafka();
             List<ServiceProcess> deciders = new ArrayList<>(stack.deciders());
@@ -100,40 +105,51 @@ class DecisionOwnershipIT {
                 // both joined: every group is decided by exactly one of them, and each decides some
                 await("the groups shared between both deciders").atMost(Duration.ofSeconds(90))
                         .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                            List<List<String>> owned = List.of(DeciderViews.owned(deciders.get(0)), DeciderViews.owned(deciders.get(1)));
-                            assertThat(owned).as("groups owned by decider-1 and decider-2").allSatisfy(o -> assertThat(o).isNotEmpty());
-                            assertThat(owned.stream().flatMap(List::stream).toList()).as("every group has exactly one owner")
+                            List<List<String>> owned = List.of(DeciderViews.owned(deciders.get(0)),
+                                    DeciderViews.owned(deciders.get(1)));
+                            assertThat(owned).as("groups owned by decider-1 and decider-2")
+                                    .allSatisfy(o -> assertThat(o).isNotEmpty());
+                            assertThat(owned.stream().flatMap(List::stream).toList())
+                                    .as("every group has exactly one owner")
                                     .containsExactlyInAnyOrderElementsOf(ALL_GROUPS);
                         });
 
-                List<Decision> failovers = reportUntilEachGroupHas(client, reader, ProbeOutcome.DOWN, DecisionKind.FAILOVER);
-                assertThat(failovers).as("FAILOVERs seen, each a group's first decision").allSatisfy(d -> assertThat(d.epoch()).isPositive());
+                List<Decision> failovers = reportUntilEachGroupHas(client, reader, ProbeOutcome.DOWN,
+                        DecisionKind.FAILOVER);
+                assertThat(failovers).as("FAILOVERs seen, each a group's first decision")
+                        .allSatisfy(d -> assertThat(d.epoch()).isPositive());
                 java.util.Map<String, Long> failoverEpochs = failovers.stream()
                         .collect(java.util.stream.Collectors.toMap(Decision::group, Decision::epoch, Math::max));
 
-                aWriteWhileTheOwnerIsFrozenIsPendingWithExit5AndAppliedWhenItRunsAgain(deciders.get(0), deciders.get(1));
+                aWriteWhileTheOwnerIsFrozenIsPendingWithExit5AndAppliedWhenItRunsAgain(deciders.get(0),
+                        deciders.get(1));
 
                 // a group moves to the other instance and back with a decision of its first owner held unsent: the
                 // decision is dropped, a pause set meanwhile stays, and so does its key's meaning; the interim owner is
                 // killed on the way, the first instance takes every group over
                 ServiceProcess survivor = deciders.get(0);
-                String paused = aDecisionHeldUnsentAtTheRevokeIsDroppedAndThePauseOfTheInterimOwnerStays(survivor, debugPort,
+                String paused = aDecisionHeldUnsentAtTheRevokeIsDroppedAndThePauseOfTheInterimOwnerStays(survivor,
+                        debugPort,
                         deciders.get(1), client, reader);
                 deciders.remove(1);
                 List<String> running = ALL_GROUPS.stream().filter(g -> !g.equals(paused)).toList();
-                List<Decision> failbacks = reportUntilEachGroupHas(client, reader, ProbeOutcome.UP, DecisionKind.FAILBACK, running);
+                List<Decision> failbacks = reportUntilEachGroupHas(client, reader, ProbeOutcome.UP,
+                        DecisionKind.FAILBACK, running);
                 // the paused group saw the same healthy primary in the same rounds as those that failed back
                 assertThat(reader.poll().stream().map(r -> CODEC.decode(r.value(), Decision.class))
                         .filter(d -> d.group().equals(paused)).toList()).as("decisions of " + paused + " while paused")
                         .extracting(Decision::kind).containsExactly(DecisionKind.FAILOVER);
-                HttpResponse<String> resume = answered(survivor, paused, "resume", "{\"reason\":\"move back test over\"}",
+                HttpResponse<String> resume = answered(survivor, paused, "resume",
+                        "{\"reason\":\"move back test over\"}",
                         Map.of("Idempotency-Key", "resume-" + UUID.randomUUID()));
-                assertThat(resume.statusCode()).as("resume " + paused + " through " + survivor.name + ": " + resume.body())
+                assertThat(resume.statusCode())
+                        .as("resume " + paused + " through " + survivor.name + ": " + resume.body())
                         .isEqualTo(200);
                 failbacks = reportUntilEachGroupHas(client, reader, ProbeOutcome.UP, DecisionKind.FAILBACK, ALL_GROUPS);
                 // each owner decides under the term of its assignment (ADR 0002): above the group's FAILOVER
                 assertThat(failbacks).as("FAILBACKs seen, each above its group's FAILOVER: the epoch carried on")
-                        .allSatisfy(d -> assertThat(d.epoch()).as(d.group()).isGreaterThan(failoverEpochs.get(d.group())));
+                        .allSatisfy(
+                                d -> assertThat(d.epoch()).as(d.group()).isGreaterThan(failoverEpochs.get(d.group())));
 
                 // Every decision of a group comes before its FAILBACK on the decisions topic, so by now any duplicate
                 // (two instances deciding one group) would have been read.
@@ -141,7 +157,9 @@ class DecisionOwnershipIT {
                 assertThat(all).as("every decision: one FAILOVER and one FAILBACK per group, no duplicates")
                         .extracting(d -> d.group() + " " + d.kind())
                         .containsExactlyInAnyOrderElementsOf(ALL_GROUPS.stream()
-                                .flatMap(g -> Stream.of(g + " " + DecisionKind.FAILOVER, g + " " + DecisionKind.FAILBACK)).toList());
+                                .flatMap(g -> Stream.of(g + " " + DecisionKind.FAILOVER,
+                                        g + " " + DecisionKind.FAILBACK))
+                                .toList());
             } finally {
                 deciders.forEach(ServiceProcess::close);
             }
@@ -166,12 +184,15 @@ class DecisionOwnershipIT {
         String group = DeciderViews.owned(owner).get(0);
         String key = "exit5-" + UUID.randomUUID();
         // the command id the decision-service derives from the key, the caller (scripts/token.sh's "system-test") and group
-        String commandId = UUID.nameUUIDFromBytes(("system-test\n" + group + "\n" + key).getBytes(StandardCharsets.UTF_8))
+        String commandId = UUID
+                .nameUUIDFromBytes(("system-test\n" + group + "\n" + key).getBytes(StandardCharsets.UTF_8))
                 .toString();
         String operator = ServiceProcess.token("operator");
         String otherUrl = "http://" + other.host + ":" + other.port;
-        HttpResponse<String> control = other.post("/groups/" + group + "/release", "operator", "{\"reason\":\"exit 5 control\"}");
-        assertThat(control.statusCode()).as("a command through " + other.name + " with the owner running: " + control.body())
+        HttpResponse<String> control = other.post("/groups/" + group + "/release", "operator",
+                "{\"reason\":\"exit 5 control\"}");
+        assertThat(control.statusCode())
+                .as("a command through " + other.name + " with the owner running: " + control.body())
                 .isEqualTo(200);
         Failoverctl.Run pause;
         String automationWhileFrozen;
@@ -191,9 +212,11 @@ class DecisionOwnershipIT {
         // failoverctl wraps its text at 120 columns: compared word for word
         assertThat(pause.out().strip().replaceAll("\\s+", " ")).as(pause.toString())
                 .isEqualTo("pending: sent; the owning instance has not reported the outcome within "
-                        + Duration.parse("PT" + COMMAND_TIMEOUT) + " (idempotency key " + key + "; check with: failoverctl status " + group + ")");
+                        + Duration.parse("PT" + COMMAND_TIMEOUT) + " (idempotency key " + key
+                        + "; check with: failoverctl status " + group + ")");
         assertThat(pause.err()).as(pause.toString()).isEmpty();
-        assertThat(automationWhileFrozen).as("automation of " + group + " as " + other.name + " saw it while the owner was frozen")
+        assertThat(automationWhileFrozen)
+                .as("automation of " + group + " as " + other.name + " saw it while the owner was frozen")
                 .isEqualTo("RUNNING");
 
         await("the pending pause of " + group + " applied after SIGCONT").atMost(Duration.ofSeconds(60))
@@ -203,7 +226,8 @@ class DecisionOwnershipIT {
         Pattern accepted = Pattern.compile("command " + commandId + ":PAUSE:[0-9a-f]{16} PAUSE on " + group
                 + " by system-test, issued at \\S+: ACCEPTED");
         assertThat(Stream.of(owner, other).mapToLong(d -> accepted.matcher(d.output()).results().count()).sum())
-                .as("log lines of both deciders applying command " + commandId + ": once, by the owner or its successor")
+                .as("log lines of both deciders applying command " + commandId
+                        + ": once, by the owner or its successor")
                 .isEqualTo(1L);
         List<String> pauses = new ArrayList<>();
         JSON.readTree(other.get("/groups/" + group + "/history", "viewer")).path("actions").forEach(a -> {
@@ -214,7 +238,8 @@ class DecisionOwnershipIT {
         assertThat(pauses).as("pauses in the audit trail of " + group).containsExactly("system-test: exit 5 test");
 
         other.post("/groups/" + group + "/resume", "operator", "{\"reason\":\"exit 5 test over\"}");
-        await("automation of " + group + " running again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        await("automation of " + group + " running again").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(automation(other, group)).isEqualTo("RUNNING"));
         System.out.printf("exit 5 of failoverctl caused and its pause applied and lifted in %d ms%n",
                 Duration.ofNanos(System.nanoTime() - start).toMillis());
@@ -260,7 +285,8 @@ class DecisionOwnershipIT {
         long stored;
         try (BeforeSendingDecision fault = BeforeSendingDecision.hold(debugPort, group);
                 TopicClient.Reader states = client.reader(Topics.DECISION_STATE)) {
-            await("a decision of " + group + " held at " + first.name + " before it is sent").atMost(Duration.ofSeconds(60))
+            await("a decision of " + group + " held at " + first.name + " before it is sent")
+                    .atMost(Duration.ofSeconds(60))
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).pollInSameThread().until(() -> {
                         if (fault.failure() != null) {
                             throw fault.failure();
@@ -281,8 +307,10 @@ class DecisionOwnershipIT {
             long lapsesBefore = occurrences(first.output(), lapse);
             first.suspend();
             try {
-                await(interim.name + " taking " + group + " over from the frozen " + first.name).atMost(Duration.ofSeconds(90))
-                        .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(DeciderViews.owned(interim))
+                await(interim.name + " taking " + group + " over from the frozen " + first.name)
+                        .atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(500))
+                        .untilAsserted(() -> assertThat(DeciderViews.owned(interim))
                                 .as("groups of " + interim.name).contains(group));
                 pause = answered(interim, group, "pause", pauseBody, key);
             } finally {
@@ -294,7 +322,8 @@ class DecisionOwnershipIT {
                     && "paused at the interim owner".equals(stateOf(r).path("pause").path("reason").asText(null)),
                     Duration.ofSeconds(30)));
             await(first.name + " finding its ownership lease lapsed after SIGCONT").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(200)).until(() -> occurrences(first.output(), lapse) > lapsesBefore);
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> occurrences(first.output(), lapse) > lapsesBefore);
             fault.release();
             String discarded = "discarding 1 unpublished decisions of " + group + ":";
             await(first.name + " dropping the held decision of " + group + " when its partition is revoked")
@@ -303,7 +332,8 @@ class DecisionOwnershipIT {
             assertThat(fault.failure()).as("the fault, run through " + first.name + "'s debug port").isNull();
         }
         JsonNode applied = JSON.readTree(pause.body());
-        assertThat(applied.path("group").path("automation").asText()).as("automation of " + group + " at " + interim.name)
+        assertThat(applied.path("group").path("automation").asText())
+                .as("automation of " + group + " at " + interim.name)
                 .isEqualTo("PAUSED");
         assertThat(stored).as("epoch of the interim owner's record of " + group + ": the published one")
                 .isEqualTo(published.epoch());
@@ -313,7 +343,8 @@ class DecisionOwnershipIT {
                     List<String> owned = new ArrayList<>(DeciderViews.owned(first));
                     assertThat(owned).as("groups of " + first.name + ", joined again").isNotEmpty();
                     owned.addAll(DeciderViews.owned(interim));
-                    assertThat(owned).as("every group owned by exactly one decider").containsExactlyInAnyOrderElementsOf(ALL_GROUPS);
+                    assertThat(owned).as("every group owned by exactly one decider")
+                            .containsExactlyInAnyOrderElementsOf(ALL_GROUPS);
                 });
         interim.kill();
         await(first.name + " owning every group once " + interim.name + " was killed").atMost(Duration.ofSeconds(90))
@@ -323,12 +354,15 @@ class DecisionOwnershipIT {
         // nothing kept from a lost ownership: the instance that held the decision holds the interim owner's state,
         // nothing of its own
         JsonNode after = DeciderViews.view(first, group);
-        assertThat(after.path("automation").asText()).as("automation of " + group + " back at " + first.name + ": " + after)
+        assertThat(after.path("automation").asText())
+                .as("automation of " + group + " back at " + first.name + ": " + after)
                 .isEqualTo("PAUSED");
         assertThat(after.path("pause").path("reason").asText()).as("pause of " + group + " at " + first.name)
                 .isEqualTo("paused at the interim owner");
-        assertThat(after.path("epoch").asLong()).as("epoch of " + group + " at " + first.name + ": the stored one, not the "
-                + "held decision's " + held.epoch()).isEqualTo(stored);
+        assertThat(after.path("epoch").asLong())
+                .as("epoch of " + group + " at " + first.name + ": the stored one, not the "
+                        + "held decision's " + held.epoch())
+                .isEqualTo(stored);
         assertThat(after.path("activeTarget").asText()).as("active target of " + group + " at " + first.name
                 + ": the one published, not the held decision's " + held.toTarget()).isEqualTo(published.toTarget());
         List<String> recent = new ArrayList<>();
@@ -341,7 +375,8 @@ class DecisionOwnershipIT {
         String pauseId = applied.path("commandId").asText();
         HttpResponse<String> pin = answered(first, group, "pin", "{\"target\":\"" + TestTopology.SECONDARY
                 + "\",\"reason\":\"the same key for another command\"}", key);
-        assertThat(pin.statusCode()).as("a pin with the pause's key through " + first.name + ": " + pin.body()).isEqualTo(422);
+        assertThat(pin.statusCode()).as("a pin with the pause's key through " + first.name + ": " + pin.body())
+                .isEqualTo(422);
         JsonNode refused = JSON.readTree(pin.body());
         assertThat(refused.path("field").asText()).as(pin.body()).isEqualTo("Idempotency-Key");
         assertThat(refused.path("message").asText()).as(pin.body())
@@ -353,15 +388,18 @@ class DecisionOwnershipIT {
         assertThat(JSON.readTree(again.body()).path("commandId").asText()).as("command id of the repeated pause")
                 .isEqualTo(pauseId);
         JsonNode view = DeciderViews.view(first, group);
-        assertThat(view.path("pin").isNull() || view.path("pin").isMissingNode()).as("no pin on " + group + ": " + view).isTrue();
+        assertThat(view.path("pin").isNull() || view.path("pin").isMissingNode()).as("no pin on " + group + ": " + view)
+                .isTrue();
         List<String> actions = new ArrayList<>();
         JSON.readTree(first.get("/groups/" + group + "/history", "viewer")).path("actions").forEach(a -> {
             if (a.path("reason").asText().equals("paused at the interim owner")
                     || a.path("reason").asText().equals("the same key for another command")) {
-                actions.add(a.path("principal").asText() + " " + a.path("action").asText() + ": " + a.path("reason").asText());
+                actions.add(a.path("principal").asText() + " " + a.path("action").asText() + ": "
+                        + a.path("reason").asText());
             }
         });
-        assertThat(actions).as("this test's actions in the audit trail of " + group + " at " + first.name + ": the pause, once")
+        assertThat(actions)
+                .as("this test's actions in the audit trail of " + group + " at " + first.name + ": the pause, once")
                 .containsExactly("system-test pause: paused at the interim owner");
         System.out.printf("%s paused through %s, moved back to %s and its key checked in %d ms%n", group, interim.name,
                 first.name, Duration.ofNanos(System.nanoTime() - start).toMillis());

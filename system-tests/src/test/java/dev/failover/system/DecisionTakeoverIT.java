@@ -3,7 +3,6 @@ package dev.failover.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,21 +11,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.GroupState;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
@@ -67,16 +66,19 @@ class DecisionTakeoverIT {
     @BeforeAll
     static void startStack() throws Exception {
         // five automatic switches in this class: more than the flap guard's default three an hour
-        stack = TestStack.named("takeover").backends(TestTopology.PRIMARY, TestTopology.SECONDARY).topology(s -> TestTopology
-                .yaml(s.backend(TestTopology.PRIMARY).healthUrl(), s.backend(TestTopology.SECONDARY).healthUrl())
-                .replace("minDwellSeconds: 0}", "minDwellSeconds: 0, maxSwitchesPerHour: 20}"))
+        stack = TestStack
+                .named("takeover").backends(TestTopology.PRIMARY, TestTopology.SECONDARY).topology(s -> TestTopology
+                        .yaml(s.backend(TestTopology.PRIMARY).healthUrl(),
+                                s.backend(TestTopology.SECONDARY).healthUrl())
+                        .replace("minDwellSeconds: 0}", "minDwellSeconds: 0, maxSwitchesPerHour: 20}"))
                 .bind9("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP)).probes().actuator()
                 .env(TestStack.ACTUATOR, "FAILOVER_INSTANCE_ID", "takeover-actuator").start();
         kafka = stack.kafka();
         bind = stack.dns();
         primary = stack.backend(TestTopology.PRIMARY);
         FailoverGroup group = TopologyLoader.load(stack.topology()).groups().get(0);
-        detection = Duration.ofSeconds((long) group.thresholds().failuresToDown() * group.primary().probe().intervalSeconds());
+        detection = Duration
+                .ofSeconds((long) group.thresholds().failuresToDown() * group.primary().probe().intervalSeconds());
     }
 
     @AfterAll
@@ -130,7 +132,8 @@ class DecisionTakeoverIT {
             assertThat(status).as("exit status of the decider halted before sending")
                     .isEqualTo(BeforeSendingDecision.HALT_STATUS);
             assertThat(decisions.readToEnd(Duration.ofSeconds(60))).as("decisions published before the halt").isEmpty();
-            assertThat(states.readToEnd(Duration.ofSeconds(60))).as("state records published before the halt: none ahead of the unpublished decision")
+            assertThat(states.readToEnd(Duration.ofSeconds(60)))
+                    .as("state records published before the halt: none ahead of the unpublished decision")
                     .allSatisfy(r -> assertThat(epochOf(r)).as("epoch of a state record").isZero());
 
             decider = restart("decider-1");
@@ -138,14 +141,17 @@ class DecisionTakeoverIT {
             awaitAnswer(TestTopology.SECONDARY_IP, Duration.ofSeconds(60));
             states.await(r -> epochOf(r) == failover.epoch(), Duration.ofSeconds(30)); // published after the decisions
             assertThat(failover.kind()).as("the decision made after the restart").isEqualTo(DecisionKind.FAILOVER);
-            assertThat(decisions.readToEnd(Duration.ofSeconds(60))).as("decisions on " + Topics.DECISIONS + ": the FAILOVER, once, "
-                    + "at an epoch above the stored 0 (the restarted decider's term, ADR 0002)")
+            assertThat(decisions.readToEnd(Duration.ofSeconds(60)))
+                    .as("decisions on " + Topics.DECISIONS + ": the FAILOVER, once, "
+                            + "at an epoch above the stored 0 (the restarted decider's term, ADR 0002)")
                     .extracting(r -> decision(r).kind() + " epoch " + decision(r).epoch())
                     .containsExactly(DecisionKind.FAILOVER + " epoch " + failover.epoch());
             assertThat(failover.epoch()).as("the FAILOVER's epoch").isPositive();
             long decidedAt = decisions.poll().get(0).timestamp();
-            assertThat(states.poll()).as("state records at the FAILOVER's epoch or later: none written before the decision "
-                    + "itself was (record timestamps, one broker)").filteredOn(r -> epochOf(r) >= failover.epoch())
+            assertThat(states.poll())
+                    .as("state records at the FAILOVER's epoch or later: none written before the decision "
+                            + "itself was (record timestamps, one broker)")
+                    .filteredOn(r -> epochOf(r) >= failover.epoch())
                     .allSatisfy(r -> assertThat(r.timestamp()).isGreaterThanOrEqualTo(decidedAt));
         }
     }
@@ -167,8 +173,9 @@ class DecisionTakeoverIT {
             // the JVM's own start is scripts/bench-startup.sh's to measure (3-5 s on a busy two-core machine): what this
             // checks is that once started, the same member takes its partitions back at once, not after a timeout
             System.out.printf("restarted owner ready %d ms after its launch%n", start[0].toMillis());
-            assertThat(switched.minus(start[0])).as("from the failure to BIND answering the secondary, with the owner killed"
-                    + " and restarted, less the restarted process's start (" + start[0].toMillis() + " ms)")
+            assertThat(switched.minus(start[0]))
+                    .as("from the failure to BIND answering the secondary, with the owner killed"
+                            + " and restarted, less the restarted process's start (" + start[0].toMillis() + " ms)")
                     .isLessThan(detection.plusSeconds(10));
         }
     }
@@ -198,7 +205,8 @@ class DecisionTakeoverIT {
                 TopicClient.Reader results = client.reader(Topics.PROBE_RESULTS)) {
             // the group's latest decision, explained by the instance that does not own the group: read from the topic
             long epoch = DeciderViews.view(owner).get("epoch").asLong();
-            String latest = decision(decisions.await(r -> decision(r).epoch() == epoch, Duration.ofSeconds(30))).decisionId();
+            String latest = decision(decisions.await(r -> decision(r).epoch() == epoch, Duration.ofSeconds(30)))
+                    .decisionId();
             assertExplains(survivor, latest, "not owning " + TestTopology.GROUP);
 
             Duration switched = killOwnerDuringAnOutage(decisions, results, owner, () -> {
@@ -206,7 +214,8 @@ class DecisionTakeoverIT {
             assertThat(switched).as("from the failure to BIND answering the secondary, with the owner killed for good")
                     .isLessThan(detection.plusSeconds(10));
             // the owner is dead; its successor explains the decision it made before, from what it restored (ADR 0011)
-            assertThat(DeciderViews.owned(survivor)).as("groups owned by " + survivor.name).contains(TestTopology.GROUP);
+            assertThat(DeciderViews.owned(survivor)).as("groups owned by " + survivor.name)
+                    .contains(TestTopology.GROUP);
             assertExplains(survivor, latest, "owning " + TestTopology.GROUP + " after " + owner.name + " was killed");
         }
     }
@@ -231,13 +240,15 @@ class DecisionTakeoverIT {
      * decide), runs {@code afterKill}, and measures until BIND answers the secondary. Checks that exactly one FAILOVER was
      * decided for the outage and that the group's epochs run on without a gap or a repeat.
      */
-    static Duration killOwnerDuringAnOutage(TopicClient.Reader decisions, TopicClient.Reader results, ServiceProcess owner,
+    static Duration killOwnerDuringAnOutage(TopicClient.Reader decisions, TopicClient.Reader results,
+            ServiceProcess owner,
             Runnable afterKill) {
         Instant failedAt = Instant.now();
         primary.fail();
         results.await(r -> {
             ProbeResult p = CODEC.decode(r.value(), ProbeResult.class);
-            return p.target().equals(TestTopology.PRIMARY) && p.outcome() == ProbeOutcome.DOWN && !p.startedAt().isBefore(failedAt);
+            return p.target().equals(TestTopology.PRIMARY) && p.outcome() == ProbeOutcome.DOWN
+                    && !p.startedAt().isBefore(failedAt);
         }, Duration.ofSeconds(30));
         owner.kill();
         Instant killedAt = Instant.now();
@@ -246,11 +257,15 @@ class DecisionTakeoverIT {
         Duration switched = Duration.between(failedAt, Instant.now());
         Decision failover = decision(decisions.await(r -> decision(r).kind() == DecisionKind.FAILOVER
                 && decision(r).issuedAt().isAfter(failedAt), Duration.ofSeconds(10)));
-        System.out.printf("%s: failure -> owner killed %d ms, failure -> FAILOVER decided %d ms, failure -> BIND answers the "
-                + "secondary %d ms%n", owner.name, Duration.between(failedAt, killedAt).toMillis(),
+        System.out.printf(
+                "%s: failure -> owner killed %d ms, failure -> FAILOVER decided %d ms, failure -> BIND answers the "
+                        + "secondary %d ms%n",
+                owner.name, Duration.between(failedAt, killedAt).toMillis(),
                 Duration.between(failedAt, failover.issuedAt()).toMillis(), switched.toMillis());
-        assertThat(failover.issuedAt()).as("the outage's FAILOVER was decided after the owner was killed (it died before "
-                + "deciding), so this measures a takeover").isAfter(killedAt);
+        assertThat(failover.issuedAt())
+                .as("the outage's FAILOVER was decided after the owner was killed (it died before "
+                        + "deciding), so this measures a takeover")
+                .isAfter(killedAt);
 
         // every decision of the group up to the FAILOVER is read now: one partition, read in order up to it
         List<Decision> all = decisions.poll().stream().filter(r -> r.key().equals(TestTopology.GROUP))
@@ -267,7 +282,8 @@ class DecisionTakeoverIT {
     static void awaitHealthyOnPrimary(ServiceProcess decider) {
         primary.recover();
         awaitAnswer(TestTopology.PRIMARY_IP, Duration.ofSeconds(90));
-        await(decider.name + " sees the primary HEALTHY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        await(decider.name + " sees the primary HEALTHY").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions().until(() -> DeciderViews.health(decider, TestTopology.PRIMARY).equals("HEALTHY"));
     }
 
@@ -279,9 +295,11 @@ class DecisionTakeoverIT {
     /** The decision-service consumer group is stable with {@code count} members: a new member has its partitions. */
     static void awaitMembers(int count) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            await("consumer group " + CONSUMER_GROUP + " stable with " + count + " members").atMost(Duration.ofSeconds(60))
+            await("consumer group " + CONSUMER_GROUP + " stable with " + count + " members")
+                    .atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(CONSUMER_GROUP)).all().get()
+                        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(CONSUMER_GROUP)).all()
+                                .get()
                                 .get(CONSUMER_GROUP);
                         assertThat(group.groupState()).as("state of " + CONSUMER_GROUP).isEqualTo(GroupState.STABLE);
                         assertThat(group.members()).as("members of " + CONSUMER_GROUP).hasSize(count);
@@ -295,7 +313,8 @@ class DecisionTakeoverIT {
 
     static long epochOf(ConsumerRecord<String, String> stateRecord) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(stateRecord.value()).path("snapshot").path("epoch")
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(stateRecord.value()).path("snapshot")
+                    .path("epoch")
                     .asLong();
         } catch (java.io.IOException e) {
             throw new AssertionError("unreadable state record " + stateRecord.value(), e);

@@ -21,7 +21,8 @@ final class DevSecrets {
         if (dir == null) {
             Path target = Path.of(System.getProperty("dev.secrets", "target/dev-secrets")).toAbsolutePath();
             try {
-                Process process = new ProcessBuilder("sh", ServiceProcess.ROOT.resolve("scripts/dev-secrets.sh").toString(),
+                Process process = new ProcessBuilder("sh",
+                        ServiceProcess.ROOT.resolve("scripts/dev-secrets.sh").toString(),
                         target.toString()).inheritIO().start();
                 if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
                     throw new IllegalStateException("scripts/dev-secrets.sh " + target + " failed");

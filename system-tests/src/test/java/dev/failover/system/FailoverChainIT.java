@@ -4,23 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.AfterAll;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -60,7 +58,8 @@ class FailoverChainIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = TestStack.named("chain").kafka(StandaloneKafka.Security.SASL_SSL).primaryAndSecondary().deciders(1).probes()
+        stack = TestStack.named("chain").kafka(StandaloneKafka.Security.SASL_SSL).primaryAndSecondary().deciders(1)
+                .probes()
                 .actuator().start();
         kafka = stack.kafka();
         primary = stack.backend(TestTopology.PRIMARY);
@@ -80,18 +79,24 @@ class FailoverChainIT {
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             // steady state: every location sees the primary UP
             for (String location : TestTopology.LOCATIONS) {
-                results.await(r -> probe(r).location().equals(location) && probe(r).target().equals(TestTopology.PRIMARY)
-                        && probe(r).outcome().name().equals("UP"), Duration.ofSeconds(60));
+                results.await(
+                        r -> probe(r).location().equals(location) && probe(r).target().equals(TestTopology.PRIMARY)
+                                && probe(r).outcome().name().equals("UP"),
+                        Duration.ofSeconds(60));
             }
             // the decision-service has taken those results in (it sees the primary HEALTHY) and has not switched
             ServiceProcess decider = stack.decider();
-            await("decision-service sees the primary HEALTHY").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .untilAsserted(() -> assertThat(DeciderViews.health(decider, TestTopology.PRIMARY)).as("primary's health in GET /groups/api")
+            await("decision-service sees the primary HEALTHY").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(DeciderViews.health(decider, TestTopology.PRIMARY))
+                            .as("primary's health in GET /groups/api")
                             .isEqualTo("HEALTHY"));
             JsonNode steady = DeciderViews.view(decider);
-            assertThat(steady.get("activeTarget").asText()).as("active target while all is well").isEqualTo(TestTopology.PRIMARY);
+            assertThat(steady.get("activeTarget").asText()).as("active target while all is well")
+                    .isEqualTo(TestTopology.PRIMARY);
             assertThat(steady.get("epoch").asLong()).as("epoch while all is well: no decision yet").isZero();
-            assertThat(decisions.readToEnd(Duration.ofSeconds(60))).as("decisions published while all is well").isEmpty();
+            assertThat(decisions.readToEnd(Duration.ofSeconds(60))).as("decisions published while all is well")
+                    .isEmpty();
 
             Instant failedAt = Instant.now();
             primary.fail();
@@ -104,17 +109,20 @@ class FailoverChainIT {
             assertThat(decision.toTarget()).isEqualTo(TestTopology.SECONDARY);
             assertThat(decision.issuedAt()).isAfter(failedAt);
 
-            ActuationResult dnsSwitch = actuation(actuations.await(r -> actuation(r).decisionId().equals(decision.decisionId())
-                    && actuation(r).step() == ActuationStep.DNS_SWITCH, Duration.ofSeconds(60)));
+            ActuationResult dnsSwitch = actuation(
+                    actuations.await(r -> actuation(r).decisionId().equals(decision.decisionId())
+                            && actuation(r).step() == ActuationStep.DNS_SWITCH, Duration.ofSeconds(60)));
             assertThat(dnsSwitch.status()).isEqualTo(ActuationStatus.SUCCEEDED);
             assertThat(dnsSwitch.provider()).isEqualTo("dry-run");
             assertThat(dnsSwitch.details()).contains("api.failover.test A").contains(TestTopology.SECONDARY_IP);
-            ActuationResult complete = actuation(actuations.await(r -> actuation(r).decisionId().equals(decision.decisionId())
-                    && actuation(r).step() == ActuationStep.COMPLETE, Duration.ofSeconds(60)));
+            ActuationResult complete = actuation(
+                    actuations.await(r -> actuation(r).decisionId().equals(decision.decisionId())
+                            && actuation(r).step() == ActuationStep.COMPLETE, Duration.ofSeconds(60)));
             assertThat(complete.status()).isEqualTo(ActuationStatus.SUCCEEDED);
             // the actuator's API: a viewer reads the group's convergence, a retry needs an operator's token
             ServiceProcess actuator = stack.actuator();
-            assertThat(actuator.get("/groups/" + TestTopology.GROUP, "viewer")).as("the actuator's GET /groups/api as a viewer")
+            assertThat(actuator.get("/groups/" + TestTopology.GROUP, "viewer"))
+                    .as("the actuator's GET /groups/api as a viewer")
                     .contains("\"desiredEpoch\":" + decision.epoch());
             assertThat(actuator.post("/groups/" + TestTopology.GROUP + "/retry", null, "").statusCode())
                     .as("the actuator's POST /groups/api/retry without a token").isEqualTo(401);
@@ -131,7 +139,8 @@ class FailoverChainIT {
                     .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(DeciderViews.view(decider)
                             .at("/decidedVsServed/state").asText()).isEqualTo("SERVED"));
             Instant now = Instant.now();
-            String forged = CODEC.encode(new ActuationResult(1, TestTopology.GROUP, decision.decisionId(), decision.epoch(),
+            String forged = CODEC.encode(new ActuationResult(1, TestTopology.GROUP, decision.decisionId(),
+                    decision.epoch(),
                     ActuationStep.RECONCILE, ActuationStatus.BLOCKED, "dry-run", "forged: refused", now, now, 0L,
                     decision.kind()));
             try (TopicClient.Reader dlq = client.reader(Topics.ACTUATIONS_DLQ)) {
@@ -157,7 +166,8 @@ class FailoverChainIT {
                     .kind() == DecisionKind.FAILBACK, Duration.ofSeconds(60));
             Decision failback = CODEC.decode(failbackRecord.value(), Decision.class);
             assertThat(failback.toTarget()).isEqualTo(TestTopology.PRIMARY);
-            assertThat(failback.epoch()).as("the failback's epoch: above the failover's, carried on by the restarted decider")
+            assertThat(failback.epoch())
+                    .as("the failback's epoch: above the failover's, carried on by the restarted decider")
                     .isGreaterThan(decision.epoch());
         }
     }
@@ -171,10 +181,12 @@ class FailoverChainIT {
     @Test
     @Order(2)
     void theDashboardAndAlertQueriesRunAgainstTheServicesMetrics() throws Exception {
-        Set<String> onlyOnTheirEvent = Set.of("failover_probe_publish_dropped_total", "failover_probe_tls_days_to_expiry",
+        Set<String> onlyOnTheirEvent = Set.of("failover_probe_publish_dropped_total",
+                "failover_probe_tls_days_to_expiry",
                 "failover_decision_publish_failures_total");
-        JsonNode dashboard = new ObjectMapper().readTree(ServiceProcess.ROOT.resolve("monitoring/grafana/failover-dashboard.json")
-                .toFile());
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(ServiceProcess.ROOT.resolve("monitoring/grafana/failover-dashboard.json")
+                        .toFile());
         List<String> exprs = new ArrayList<>();
         // the dashboard's variables as Grafana fills them with "All" (their allValue): every group, every region
         Set<String> variables = new java.util.TreeSet<>();
@@ -191,8 +203,10 @@ class FailoverChainIT {
 
         try (PrometheusProcess prometheus = PrometheusProcess.start(stack.services().stream().map(s -> s.managementPort)
                 .toList())) {
-            await("prometheus has scraped every service").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .untilAsserted(() -> assertThat(prometheus.query("count(up == 1)")).as("count of services scraped successfully")
+            await("prometheus has scraped every service").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(prometheus.query("count(up == 1)"))
+                            .as("count of services scraped successfully")
                             .contains("\"" + stack.services().size() + "\"]"));
             String names = prometheus.metricNames();
             assertThat(prometheus.query("up")).as("every service scraped").doesNotContain("\"0\"]");
@@ -200,10 +214,12 @@ class FailoverChainIT {
                 assertThat(prometheus.query(expr)).as(expr).contains("\"status\":\"success\"");
                 Matcher metric = Pattern.compile("failover_[a-z_]+").matcher(expr);
                 while (metric.find()) {
-                    if (!onlyOnTheirEvent.contains(metric.group()) && !metric.group().startsWith(DataTierIT.DATA_TIER_METRICS)
+                    if (!onlyOnTheirEvent.contains(metric.group())
+                            && !metric.group().startsWith(DataTierIT.DATA_TIER_METRICS)
                             && !metric.group().startsWith(AwsWorkloadIdentityIT.PERMISSION_METRICS)
                             && !metric.group().startsWith(MultiProviderFailoverIT.LANE_METRICS)) {
-                        assertThat(names).as("metric " + metric.group() + " of " + expr).contains("\"" + metric.group() + "\"");
+                        assertThat(names).as("metric " + metric.group() + " of " + expr)
+                                .contains("\"" + metric.group() + "\"");
                     }
                 }
             }

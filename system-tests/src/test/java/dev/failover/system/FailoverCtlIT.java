@@ -8,13 +8,12 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -94,7 +93,8 @@ class FailoverCtlIT {
 
         Failoverctl.Run one = ctl(viewer, "status", G);
         assertThat(one.exit()).as(one.toString()).isZero();
-        assertThat(one.out()).contains("active   primary (HEALTHY)").contains("holds    none (automation runs on health)")
+        assertThat(one.out()).contains("active   primary (HEALTHY)")
+                .contains("holds    none (automation runs on health)")
                 .contains("\ndecided  NO_DECISION: nothing decided yet\n") // the decision-service's decidedVsServed
                 .containsPattern("primary \\*\\s+us-east-1\\s+HEALTHY\\s+UP\\s+UP\\s+UP\\s+ELIGIBLE")
                 .containsPattern("secondary\\s+us-west-2\\s+HEALTHY\\s+UP\\s+UP\\s+UP\\s+ELIGIBLE");
@@ -122,7 +122,8 @@ class FailoverCtlIT {
     @Test
     @Order(3)
     void aSwitchoverMovesTrafficPinsItAndItsAbortBringsItBack() throws IOException {
-        Failoverctl.Run started = ctl(operator, "switchover", "start", G, "secondary", "--reason", "patching us-east-1");
+        Failoverctl.Run started = ctl(operator, "switchover", "start", G, "secondary", "--reason",
+                "patching us-east-1");
         assertThat(started.exit()).as(started.toString()).isZero();
         assertThat(started.out()).contains("switchover to secondary started").containsPattern("decision [0-9a-f-]{36}")
                 .contains("active secondary");
@@ -147,14 +148,18 @@ class FailoverCtlIT {
         assertThat(why.exit()).as(why.toString()).isZero();
         assertThat(flat(why.out())).contains("decision " + switchoverId + " of api")
                 .contains("SWITCHED SWITCHOVER primary -> secondary");
-        assertThat(why.out()).containsPattern("operator\\s+FIRED\\s+system-test: planned switchover by system-test: patching us-east-1")
-                .contains("target secondary: HEALTHY").containsPattern("loc-a\\s+UP\\s+0\\s+\\d+\\s+UP \\d\\d:\\d\\d:\\d\\d@\\d+:\\d+");
+        assertThat(why.out())
+                .containsPattern(
+                        "operator\\s+FIRED\\s+system-test: planned switchover by system-test: patching us-east-1")
+                .contains("target secondary: HEALTHY")
+                .containsPattern("loc-a\\s+UP\\s+0\\s+\\d+\\s+UP \\d\\d:\\d\\d:\\d\\d@\\d+:\\d+");
         Failoverctl.Run now = ctl(viewer, "explain", G);
         assertThat(now.exit()).as(now.toString()).isZero();
         assertThat(now.out()).startsWith("now of api").contains("STEADY").containsPattern("active-health\\s+PASSED");
         Failoverctl.Run unknown = ctl(viewer, "explain", G, "no-such-decision");
         assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(3);
-        assertThat(flat(unknown.err())).contains("refused (404 not-found): decisionId: no explanation of decision 'no-such-decision'");
+        assertThat(flat(unknown.err()))
+                .contains("refused (404 not-found): decisionId: no explanation of decision 'no-such-decision'");
     }
 
     @Test
@@ -165,11 +170,13 @@ class FailoverCtlIT {
             awaitHealth("secondary", "UNHEALTHY");
             Failoverctl.Run refused = ctl(operator, "pin", G, "secondary", "--reason", "db migration");
             assertThat(refused.exit()).as(refused.toString()).isEqualTo(3);
-            assertThat(refused.err().strip()).isEqualTo("failoverctl: refused (409 conflict): target: target secondary is "
-                    + "UNHEALTHY, not HEALTHY; use force (break glass) to pin it anyway");
+            assertThat(refused.err().strip())
+                    .isEqualTo("failoverctl: refused (409 conflict): target: target secondary is "
+                            + "UNHEALTHY, not HEALTHY; use force (break glass) to pin it anyway");
             assertThat(refused.out()).isEmpty();
 
-            Failoverctl.Run forced = ctl(operator, "force", G, "secondary", "--reason", "probes are wrong, checked by hand");
+            Failoverctl.Run forced = ctl(operator, "force", G, "secondary", "--reason",
+                    "probes are wrong, checked by hand");
             assertThat(forced.exit()).as(forced.toString()).isZero();
             assertThat(forced.out()).contains("applied: forced secondary");
             Failoverctl.Run released = ctl(operator, "release", G, "--reason", "done");
@@ -186,7 +193,8 @@ class FailoverCtlIT {
         await("the group back on the primary, automation running").atMost(WAIT).pollInterval(Duration.ofMillis(500))
                 .until(() -> group().path("activeTarget").asText().equals("primary")
                         && group().path("automation").asText().equals("RUNNING"));
-        Failoverctl.Run started = ctl(operator, "drill", "start", G, "--duration-minutes", "5", "--reason", "monthly drill");
+        Failoverctl.Run started = ctl(operator, "drill", "start", G, "--duration-minutes", "5", "--reason",
+                "monthly drill");
         assertThat(started.exit()).as(started.toString()).isZero();
         assertThat(started.out()).contains("drill started on secondary");
         Failoverctl.Run ended = ctl(operator, "drill", "end", G, "--reason", "drill done");

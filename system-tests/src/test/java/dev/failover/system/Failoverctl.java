@@ -29,12 +29,15 @@ final class Failoverctl {
     /** failoverctl {@code args} against the decision-service at {@code url}, as the holder of {@code token}. */
     static Run at(String url, String token, String... args) {
         return run(List.of(ServiceProcess.javaBin(), "-XX:TieredStopAtLevel=1", "-jar",
-                ServiceProcess.ROOT.resolve("failoverctl/target/quarkus-app/quarkus-run.jar").toString()), url, token, args);
+                ServiceProcess.ROOT.resolve("failoverctl/target/quarkus-app/quarkus-run.jar").toString()), url, token,
+                args);
     }
 
     /** As {@link #at}, failoverctl's image run by podman (scripts/images.sh), on this host's network. */
     static Run fromImage(String image, String url, String token, String... args) {
-        return run(List.of("podman", "run", "--rm", "--network", "host", "-e", "FAILOVER_URL", "-e", "FAILOVER_TOKEN", image),
+        return run(
+                List.of("podman", "run", "--rm", "--network", "host", "-e", "FAILOVER_URL", "-e", "FAILOVER_TOKEN",
+                        image),
                 url, token, args);
     }
 
@@ -44,7 +47,8 @@ final class Failoverctl {
         try {
             Path out = Files.createTempFile("failoverctl-out-", ".txt");
             Path err = Files.createTempFile("failoverctl-err-", ".txt");
-            ProcessBuilder builder = (prefix.get(0).equals("podman") ? ServiceProcess.podman(command) : new ProcessBuilder(command))
+            ProcessBuilder builder = (prefix.get(0).equals("podman") ? ServiceProcess.podman(command)
+                    : new ProcessBuilder(command))
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().put("FAILOVER_URL", url);
             builder.environment().put("FAILOVER_TOKEN", token);

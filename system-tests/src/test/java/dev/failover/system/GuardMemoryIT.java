@@ -34,7 +34,8 @@ class GuardMemoryIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = TestStack.named("guard-memory").backends("p1", "s1", "p2", "s2", "p3", "s3").topology(GuardMemoryIT::topology)
+        stack = TestStack.named("guard-memory").backends("p1", "s1", "p2", "s2", "p3", "s3")
+                .topology(GuardMemoryIT::topology)
                 .deciders(1).probes().start();
     }
 
@@ -79,7 +80,8 @@ class GuardMemoryIT {
         await("s1 UNHEALTHY").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> health(decider, "g1", "s1").equals("UNHEALTHY"));
         // two outages, not one: s2 stops only once s1's recorded failing-since is 8 s old, longer than the 5 s window
-        await("s1 failing for 8 s by its recorded start").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        await("s1 failing for 8 s by its recorded start").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     JsonNode since = latestState("g1").at("/snapshot/failingSince/s1");
                     return since.isTextual() && java.time.Instant.parse(since.asText()).plusSeconds(8)
@@ -92,7 +94,8 @@ class GuardMemoryIT {
                 || DeciderViews.view(decider, "g3").at("/safety/correlatedFailure").isNull())
                 .as("no suspicion before the restart").isTrue();
         await("g2's state record published with s2 UNHEALTHY").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(500)).until(() -> latestState("g2").at("/view/targets/1/health").asText()
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> latestState("g2").at("/view/targets/1/health").asText()
                         .equals("UNHEALTHY"));
         assertThat(latestState("g2").at("/snapshot/failingSince/s2").isTextual()).as("s2's failing-since kept with it")
                 .isTrue();

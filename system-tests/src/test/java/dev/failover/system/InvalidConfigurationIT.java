@@ -49,30 +49,37 @@ class InvalidConfigurationIT {
     @Execution(ExecutionMode.CONCURRENT)
     @Test
     void aLocationTheTopologyDoesNotListStopsTheProbeService() throws Exception {
-        assertRefusesToStart("probe-service", "unknown-location", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
-                "FAILOVER_LOCATION", "mars-1"), "failover.location: 'mars-1' is not one of the topology's locations");
+        assertRefusesToStart("probe-service", "unknown-location",
+                Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
+                        "FAILOVER_LOCATION", "mars-1"),
+                "failover.location: 'mars-1' is not one of the topology's locations");
     }
 
     @Execution(ExecutionMode.CONCURRENT)
     @Test
     void aBadSelfCheckUrlStopsTheProbeServiceNamingItsKey() throws Exception {
-        assertRefusesToStart("probe-service", "bad-self-check-url", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
-                "FAILOVER_SELF_CHECK_URLS", "http://127.0.0.1:1/,ftp://127.0.0.1/"),
+        assertRefusesToStart("probe-service", "bad-self-check-url",
+                Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
+                        "FAILOVER_SELF_CHECK_URLS", "http://127.0.0.1:1/,ftp://127.0.0.1/"),
                 "failover.self-check.urls[1]: 'ftp://127.0.0.1/' is not a valid URL");
     }
 
     @Execution(ExecutionMode.CONCURRENT)
     @Test
     void anUnknownDnsProviderStopsTheActuator() throws Exception {
-        assertRefusesToStart("actuator-service", "bad-provider", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
-                "FAILOVER_DNS_PROVIDER", "carrier-pigeon"), "failover.dns.provider", "carrier-pigeon");
+        assertRefusesToStart("actuator-service", "bad-provider",
+                Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
+                        "FAILOVER_DNS_PROVIDER", "carrier-pigeon"),
+                "failover.dns.provider", "carrier-pigeon");
     }
 
     @Execution(ExecutionMode.CONCURRENT)
     @Test
     void theDecisionServiceDoesNotStartWithoutAKeyToVerifyTokens() throws Exception {
-        assertRefusesToStart("decision-service", "no-jwt-key", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
-                "FAILOVER_JWT_PUBLIC_KEY", ""), "mp.jwt.verify.publickey.location");
+        assertRefusesToStart("decision-service", "no-jwt-key",
+                Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
+                        "FAILOVER_JWT_PUBLIC_KEY", ""),
+                "mp.jwt.verify.publickey.location");
     }
 
     @Execution(ExecutionMode.CONCURRENT)
@@ -85,8 +92,9 @@ class InvalidConfigurationIT {
     @Execution(ExecutionMode.CONCURRENT)
     @Test
     void theDecisionServiceDoesNotStartWithoutSigningKeys() throws Exception {
-        assertRefusesToStart("decision-service", "no-signing-key", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
-                "FAILOVER_SIGNING_KEY_ID", "", "FAILOVER_SIGNING_PRIVATE_KEY_FILE", ""),
+        assertRefusesToStart("decision-service", "no-signing-key",
+                Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
+                        "FAILOVER_SIGNING_KEY_ID", "", "FAILOVER_SIGNING_PRIVATE_KEY_FILE", ""),
                 "failover.signing.key-id: required", "failover.signing.private-key-file: required");
     }
 
@@ -97,21 +105,25 @@ class InvalidConfigurationIT {
         assertRefusesToStart("decision-service", "untrusted-signing-key", Map.of("FAILOVER_TOPOLOGY_FILE",
                 VALID_TOPOLOGY.toString(), "FAILOVER_SIGNING_KEY_ID", TestSigningKeys.UNTRUSTED_KEY_ID,
                 "FAILOVER_SIGNING_PRIVATE_KEY_FILE", keys.privateKeyFile(TestSigningKeys.UNTRUSTED_KEY_ID).toString()),
-                "failover.signing.key-id: '" + TestSigningKeys.UNTRUSTED_KEY_ID + "' is not in failover.signing.trusted-keys-dir");
+                "failover.signing.key-id: '" + TestSigningKeys.UNTRUSTED_KEY_ID
+                        + "' is not in failover.signing.trusted-keys-dir");
     }
 
     @Execution(ExecutionMode.CONCURRENT)
     @Test
     void theActuatorDoesNotStartWithoutTrustedKeys() throws Exception {
-        assertRefusesToStart("actuator-service", "no-trusted-keys", Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
-                "FAILOVER_SIGNING_TRUSTED_KEYS_DIR", ""), "failover.signing.trusted-keys-dir: required");
+        assertRefusesToStart("actuator-service", "no-trusted-keys",
+                Map.of("FAILOVER_TOPOLOGY_FILE", VALID_TOPOLOGY.toString(),
+                        "FAILOVER_SIGNING_TRUSTED_KEYS_DIR", ""),
+                "failover.signing.trusted-keys-dir: required");
     }
 
     @Execution(ExecutionMode.CONCURRENT)
     @Test
     void aNonPositiveCommandMaxAgeStopsTheDecisionServiceNamingItsKey() throws Exception {
         assertRefusesToStart("decision-service", "zero-command-max-age", Map.of("FAILOVER_TOPOLOGY_FILE",
-                VALID_TOPOLOGY.toString(), "FAILOVER_COMMAND_MAX_AGE", "0s"), "failover.command-max-age: must be positive");
+                VALID_TOPOLOGY.toString(), "FAILOVER_COMMAND_MAX_AGE", "0s"),
+                "failover.command-max-age: must be positive");
     }
 
     /** A negative tolerance rejects fresh results as from the future; before, the service started with it. */
@@ -138,7 +150,8 @@ class InvalidConfigurationIT {
         java.nio.file.Path topology = TestTopology.writeRaw(TestTopology.yaml("http://127.0.0.1:1/health",
                 "http://127.0.0.1:2/health") + "    drill: {abortAlerts: [CheckoutErrors]}\n");
         assertRefusesToStart("decision-service", "slow-alertmanager-poll", Map.of("FAILOVER_TOPOLOGY_FILE",
-                topology.toString(), "FAILOVER_ALERTMANAGER_URL", "http://127.0.0.1:1", "FAILOVER_ALERTMANAGER_POLL_INTERVAL",
+                topology.toString(), "FAILOVER_ALERTMANAGER_URL", "http://127.0.0.1:1",
+                "FAILOVER_ALERTMANAGER_POLL_INTERVAL",
                 "30s"), "failover.alertmanager.poll-interval: with the timeout, must be shorter than 30 s");
     }
 
@@ -147,18 +160,22 @@ class InvalidConfigurationIT {
     @Test
     void aWhatIfCapOfNoResultsStopsTheDecisionServiceNamingItsKey() throws Exception {
         assertRefusesToStart("decision-service", "zero-whatif-results", Map.of("FAILOVER_TOPOLOGY_FILE",
-                VALID_TOPOLOGY.toString(), "FAILOVER_WHATIF_MAX_RESULTS", "0"), "failover.whatif.max-results must be at least 1");
+                VALID_TOPOLOGY.toString(), "FAILOVER_WHATIF_MAX_RESULTS", "0"),
+                "failover.whatif.max-results must be at least 1");
     }
 
     @Execution(ExecutionMode.CONCURRENT)
     @Test
     void aMissingTopologyFileStopsTheService() throws Exception {
-        assertRefusesToStart("decision-service", "missing-topology", Map.of("FAILOVER_TOPOLOGY_FILE", "/nonexistent/failover.yaml"),
+        assertRefusesToStart("decision-service", "missing-topology",
+                Map.of("FAILOVER_TOPOLOGY_FILE", "/nonexistent/failover.yaml"),
                 "/nonexistent/failover.yaml", "cannot read");
     }
 
-    static void assertRefusesToStart(String module, String name, Map<String, String> env, String... expected) throws Exception {
-        Map<String, String> all = new HashMap<>(Map.of("FAILOVER_LOCATION", "loc-a", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"));
+    static void assertRefusesToStart(String module, String name, Map<String, String> env, String... expected)
+            throws Exception {
+        Map<String, String> all = new HashMap<>(
+                Map.of("FAILOVER_LOCATION", "loc-a", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"));
         all.putAll(env);
         try (ServiceProcess service = ServiceProcess.start(module, module + "-" + name, all)) {
             assertThat(service.awaitExit(Duration.ofSeconds(90))).as(module + " exit code").isNotZero();

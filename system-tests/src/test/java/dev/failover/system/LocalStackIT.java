@@ -41,11 +41,14 @@ class LocalStackIT {
         assertThat(result.find()).as(output).isTrue();
         double failover = Double.parseDouble(result.group(1));
         double failback = Double.parseDouble(result.group(2));
-        System.out.printf("demo: failure -> new DNS answer %.1f s (bound %.1f s), recovery -> failback answer %.1f s (bound %.1f s)%n",
+        System.out.printf(
+                "demo: failure -> new DNS answer %.1f s (bound %.1f s), recovery -> failback answer %.1f s (bound %.1f s)%n",
                 failover, failoverBound, failback, failbackBound);
         assertThat(failover).isLessThanOrEqualTo(failoverBound);
-        assertThat(failback).isLessThanOrEqualTo(failbackBound).isGreaterThanOrEqualTo(group.failback().holdDownSeconds());
-        assertThat(output).contains("DNS: api.failover.test A 127.0.0.12").contains("DNS: api.failover.test A 127.0.0.11");
+        assertThat(failback).isLessThanOrEqualTo(failbackBound)
+                .isGreaterThanOrEqualTo(group.failback().holdDownSeconds());
+        assertThat(output).contains("DNS: api.failover.test A 127.0.0.12")
+                .contains("DNS: api.failover.test A 127.0.0.11");
 
         // what clients are sent to (ADR 0026): the locations' resolvers (here BIND itself) seen answering the secondary
         // by the quorum, measured by the plane from the first failing probe; a location asks each second, so at most
@@ -79,7 +82,8 @@ class LocalStackIT {
                 .isEqualTo(Integer.parseInt(whatIf.group(2)) + 1);
         assertThat(Integer.parseInt(whatIf.group(4))).as("proposed switches: one more, the blip")
                 .isEqualTo(Integer.parseInt(whatIf.group(1)) + 1);
-        assertThat(Long.parseLong(whatIf.group(6))).as("proposed detection").isLessThan(Long.parseLong(whatIf.group(3)));
+        assertThat(Long.parseLong(whatIf.group(6))).as("proposed detection")
+                .isLessThan(Long.parseLong(whatIf.group(3)));
     }
 
     /**

@@ -75,15 +75,18 @@ class MultiProviderFailoverIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        List<String> records = List.of(ANY + " IN A " + TestTopology.PRIMARY_IP, ALL + " IN A " + TestTopology.PRIMARY_IP);
+        List<String> records = List.of(ANY + " IN A " + TestTopology.PRIMARY_IP,
+                ALL + " IN A " + TestTopology.PRIMARY_IP);
         bind = BindServer.start(ZONE, records);
         knot = KnotServer.start(ZONE, records);
         Path settings = Files.createTempFile("actuator-providers-", ".properties");
         settings.toFile().deleteOnExit();
         Files.writeString(settings, instance("bind", bind) + instance("knot", knot));
         stack = TestStack.named("providers").backends(TestTopology.PRIMARY, TestTopology.SECONDARY)
-                .topology(s -> yaml(s.backend(TestTopology.PRIMARY).healthUrl(), s.backend(TestTopology.SECONDARY).healthUrl()))
-                .probes().deciders(1).actuator().env(TestStack.ACTUATOR, "QUARKUS_CONFIG_LOCATIONS", settings.toString())
+                .topology(s -> yaml(s.backend(TestTopology.PRIMARY).healthUrl(),
+                        s.backend(TestTopology.SECONDARY).healthUrl()))
+                .probes().deciders(1).actuator()
+                .env(TestStack.ACTUATOR, "QUARKUS_CONFIG_LOCATIONS", settings.toString())
                 .start();
         actuator = stack.actuator();
         decider = stack.decider();
@@ -108,7 +111,8 @@ class MultiProviderFailoverIT {
         }
         for (String group : List.of(ANY, ALL)) {
             await("the decision-service sees the primary of " + group + " HEALTHY").atMost(Duration.ofSeconds(90))
-                    .pollInterval(Duration.ofMillis(500)).until(() -> health(group, TestTopology.PRIMARY).equals("HEALTHY"));
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> health(group, TestTopology.PRIMARY).equals("HEALTHY"));
         }
         Serials before = serials();
         signal(knot, "STOP");
@@ -145,7 +149,8 @@ class MultiProviderFailoverIT {
         await("the lanes of " + ANY + " disagree").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> {
                     java.util.regex.Matcher disagree = java.util.regex.Pattern.compile(LANE_METRICS
-                            + "s_disagree_seconds\\{[^}]*group=\"" + ANY + "\"[^}]*} ([0-9.eE+-]+)").matcher(actuator.metrics());
+                            + "s_disagree_seconds\\{[^}]*group=\"" + ANY + "\"[^}]*} ([0-9.eE+-]+)")
+                            .matcher(actuator.metrics());
                     assertThat(disagree.find()).as("the disagreement gauge of " + ANY).isTrue();
                     assertThat(Double.parseDouble(disagree.group(1))).isGreaterThan(0);
                 });
@@ -199,7 +204,8 @@ class MultiProviderFailoverIT {
         setKnotSecret(conf, knot.secret(), otherSecret);
         Instant failedAt = Instant.now();
         primary.fail();
-        long bindSwitched = switched("failure (Knot restarting with another key)", failedAt, DecisionKind.FAILOVER, bind,
+        long bindSwitched = switched("failure (Knot restarting with another key)", failedAt, DecisionKind.FAILOVER,
+                bind,
                 TestTopology.SECONDARY_IP, before);
         knot.start();
 
@@ -350,12 +356,14 @@ class MultiProviderFailoverIT {
             long switched, Serials before) throws IOException {
         Duration served = awaitAnswer(second, ip, "after: " + event, from);
         System.out.printf("%s -> both groups served by %s %d ms%n", event, second.product(), served.toMillis());
-        await("both groups CONVERGED, every lane SERVED").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        await("both groups CONVERGED, every lane SERVED").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> {
                     for (String group : List.of(ANY, ALL)) {
                         assertThat(actuatorGroup(group).path("status").asText()).as(group).isEqualTo("CONVERGED");
                         for (String lane : List.of("bind", "knot")) {
-                            assertThat(lane(group, lane).path("state").asText()).as(group + " " + lane).isEqualTo("SERVED");
+                            assertThat(lane(group, lane).path("state").asText()).as(group + " " + lane)
+                                    .isEqualTo("SERVED");
                         }
                     }
                 });
@@ -393,7 +401,8 @@ class MultiProviderFailoverIT {
         Files.writeString(secret, server.secret() + "\n");
         String prefix = "failover.dns.providers." + id + ".";
         return prefix + "kind=rfc2136\n" + prefix + "server=127.0.0.1\n" + prefix + "port=" + server.port() + "\n"
-                + prefix + "tsig-key-name=" + AuthoritativeServer.KEY_NAME + "\n" + prefix + "tsig-secret-file=" + secret
+                + prefix + "tsig-key-name=" + AuthoritativeServer.KEY_NAME + "\n" + prefix + "tsig-secret-file="
+                + secret
                 + "\n" + prefix + "call-timeout=" + CALL_TIMEOUT + "\n";
     }
 
@@ -412,8 +421,10 @@ class MultiProviderFailoverIT {
                 "dnsProviders:\n  - {id: bind, kind: rfc2136}\n  - {id: knot, kind: rfc2136}\ngroups:\n"));
         for (String id : List.of(ANY, ALL)) {
             yaml.append(group.replace("id: " + TestTopology.GROUP, "id: " + id).replace(thresholds, moreSwitches)
-                    .replace(dns, "dns: {zone: failover.test., name: " + id + ".failover.test., type: A, ttl: 5, providers:"
-                            + " [{provider: knot}, {provider: bind}], served: " + (id.equals(ANY) ? "any" : "all") + "}"));
+                    .replace(dns,
+                            "dns: {zone: failover.test., name: " + id + ".failover.test., type: A, ttl: 5, providers:"
+                                    + " [{provider: knot}, {provider: bind}], served: "
+                                    + (id.equals(ANY) ? "any" : "all") + "}"));
         }
         return yaml.toString();
     }

@@ -49,9 +49,11 @@ class ObservedConvergenceIT {
                     String bind = "{name: bind, address: 127.0.0.1, port: " + s.dns().port() + "}";
                     return TestTopology.yaml(s.backend(TestTopology.PRIMARY).healthUrl(),
                             s.backend(TestTopology.SECONDARY).healthUrl()).replace("ttl: 5}", "ttl: " + TTL + "}")
-                            .replace("locations: [loc-a, loc-b, loc-c]\n", "locations: [loc-a, loc-b, loc-c]\nobservers:\n"
-                                    + "  loc-a: [" + bind + "]\n  loc-b: [" + bind + "]\n"
-                                    + "  loc-c: [{name: cache, address: 127.0.0.1, port: " + cache.port() + "}]\n");
+                            .replace("locations: [loc-a, loc-b, loc-c]\n",
+                                    "locations: [loc-a, loc-b, loc-c]\nobservers:\n"
+                                            + "  loc-a: [" + bind + "]\n  loc-b: [" + bind + "]\n"
+                                            + "  loc-c: [{name: cache, address: 127.0.0.1, port: " + cache.port()
+                                            + "}]\n");
                 }).probes().deciders(1).actuator().start();
         decider = stack.decider();
     }
@@ -105,7 +107,8 @@ class ObservedConvergenceIT {
         // the cached location: the old answer kept for its TTL from the fetch, then the new one within a question
         assertThat(locC).isAfterOrEqualTo(fetchedAt.plusSeconds(TTL).minusMillis(500))
                 .isBefore(fetchedAt.plusSeconds(TTL).plusMillis(2_500));
-        assertThat(Duration.between(quorum, locC)).as("loc-c late after the quorum").isGreaterThan(Duration.ofSeconds(2));
+        assertThat(Duration.between(quorum, locC)).as("loc-c late after the quorum")
+                .isGreaterThan(Duration.ofSeconds(2));
         assertThat(summaries).as("the view while loc-c waited").anySatisfy(text -> assertThat(text)
                 .contains("observed by 2 of 3 locations", "loc-c: resolver cache still answers primary for up to"));
         assertThat(decider.metrics()).contains("failover_decision_failure_to_observed_seconds_count{group=\"api\"} 1.0",

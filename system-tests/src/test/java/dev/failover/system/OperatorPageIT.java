@@ -47,13 +47,16 @@ class OperatorPageIT {
                 Route53Zone.RecordSet.alias(Route53Sample.RECORD, "A", TestTopology.PRIMARY, 100L,
                         Route53Sample.EAST),
                 Route53Zone.RecordSet.alias(Route53Sample.RECORD, "A", TestTopology.SECONDARY, 0L,
-                        Route53Sample.WEST))).pendingFor(Duration.ofSeconds(PENDING_SECONDS));
+                        Route53Sample.WEST)))
+                .pendingFor(Duration.ofSeconds(PENDING_SECONDS));
                 TestStack stack = TestStack.named("page").backends(TestTopology.PRIMARY, TestTopology.SECONDARY)
                         .topology(s -> topology(s.backend(TestTopology.PRIMARY).healthUrl(),
                                 s.backend(TestTopology.SECONDARY).healthUrl()))
                         .deciders(2).probes().actuator()
-                        .env(TestStack.ACTUATOR, "FAILOVER_DNS_PROVIDER", "route53", "FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE",
-                                zone.endpoint().toString(), "AWS_ACCESS_KEY_ID", "AKIDSYSTEMTEST", "AWS_SECRET_ACCESS_KEY",
+                        .env(TestStack.ACTUATOR, "FAILOVER_DNS_PROVIDER", "route53",
+                                "FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE",
+                                zone.endpoint().toString(), "AWS_ACCESS_KEY_ID", "AKIDSYSTEMTEST",
+                                "AWS_SECRET_ACCESS_KEY",
                                 "not-a-secret")
                         .start()) {
             String viewer = ServiceProcess.token("viewer");
@@ -69,7 +72,8 @@ class OperatorPageIT {
             env.put("PAGE_URL", url);
             env.put("VIEWER_TOKEN", viewer);
             env.put("OPERATOR_TOKEN", ServiceProcess.token("operator"));
-            env.put("FAIL_PRIMARY_URL", "http://127.0.0.1:" + stack.backend(TestTopology.PRIMARY).port() + "/admin/fail");
+            env.put("FAIL_PRIMARY_URL",
+                    "http://127.0.0.1:" + stack.backend(TestTopology.PRIMARY).port() + "/admin/fail");
             env.put("GROUP", TestTopology.GROUP);
             env.put("PRIMARY", TestTopology.PRIMARY);
             env.put("SECONDARY", TestTopology.SECONDARY);
@@ -89,8 +93,9 @@ class OperatorPageIT {
             env.put("KAFKA_PID", Long.toString(broker));
             env.put("READINESS_PATH", readinessPath());
             env.put("MANAGEMENT_URL", "http://127.0.0.1:" + other.managementPort); // where the probe asks it (ADR 0034)
-            node.command("node", script.toString(), "kafka").redirectOutput(ServiceProcess.LOGS.resolve("page-kafka.log")
-                    .toFile());
+            node.command("node", script.toString(), "kafka")
+                    .redirectOutput(ServiceProcess.LOGS.resolve("page-kafka.log")
+                            .toFile());
             try {
                 runBrowser(node, "page-kafka.log");
             } finally {
@@ -102,7 +107,8 @@ class OperatorPageIT {
     /** The path of the decision-service's readiness probe in the Kubernetes manifests (k8s/base). */
     static String readinessPath() throws IOException {
         String manifest = Files.readString(ServiceProcess.ROOT.resolve("k8s/base/decision-service.yaml"));
-        java.util.regex.Matcher probe = java.util.regex.Pattern.compile("readinessProbe: \\{httpGet: \\{path: ([^,\\s]+),")
+        java.util.regex.Matcher probe = java.util.regex.Pattern
+                .compile("readinessProbe: \\{httpGet: \\{path: ([^,\\s]+),")
                 .matcher(manifest);
         assertThat(probe.find()).as("a readinessProbe in k8s/base/decision-service.yaml").isTrue();
         return probe.group(1);
@@ -157,7 +163,8 @@ class OperatorPageIT {
                     .isEqualTo(target.path("health").asText());
             for (JsonNode location : target.path("locations")) {
                 int column = locations.indexOf(location.path("location").asText());
-                assertThat(column).as("location " + location.path("location").asText() + " on the page").isNotNegative();
+                assertThat(column).as("location " + location.path("location").asText() + " on the page")
+                        .isNotNegative();
                 assertThat(shown.path("verdicts").path(column).asText())
                         .as(target.path("target").asText() + " at " + location.path("location").asText())
                         .isEqualTo(location.path("verdict").asText());
@@ -171,7 +178,8 @@ class OperatorPageIT {
                     .pollInterval(Duration.ofMillis(500)).until(() -> {
                         Failoverctl.Run run = Failoverctl.at(url, viewer, "status", TestTopology.GROUP, "--output",
                                 "json");
-                        return run.exit() == 0 && Failoverctl.health(JSON.readTree(run.out()), target).equals("HEALTHY");
+                        return run.exit() == 0
+                                && Failoverctl.health(JSON.readTree(run.out()), target).equals("HEALTHY");
                     });
         }
     }

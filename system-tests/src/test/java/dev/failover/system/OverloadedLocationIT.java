@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +36,6 @@ import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
 import dev.failover.testkit.kafka.TopicClient;
-import dev.failover.testkit.topology.TestTopology;
 
 /**
  * A probe location deliberately overloaded by its configuration: 400 groups of two targets at 1 s against one healthy
@@ -70,9 +68,12 @@ class OverloadedLocationIT {
         ExecutorService handlers = Executors.newFixedThreadPool(8);
         HoldUps holdUps = HoldUps.watch(Duration.ofMillis(20), Duration.ofMillis(100));
         HttpServer backend = healthyButNotInstant(answers, handlers, holdUps);
-        try (TestStack stack = TestStack.named("overload").topology(s -> topology("http://127.0.0.1:" + backend.getAddress()
-                .getPort() + "/health")).deciders(1).probes("loc-a").env(TestStack.PROBE, "FAILOVER_MAX_CONNECTIONS",
-                        String.valueOf(IN_FLIGHT)).start();
+        try (TestStack stack = TestStack.named("overload")
+                .topology(s -> topology("http://127.0.0.1:" + backend.getAddress()
+                        .getPort() + "/health"))
+                .deciders(1).probes("loc-a").env(TestStack.PROBE, "FAILOVER_MAX_CONNECTIONS",
+                        String.valueOf(IN_FLIGHT))
+                .start();
                 TopicClient client = TopicClient.of(stack.kafka().bootstrapServers());
                 TopicClient.Reader results = client.reader(Topics.PROBE_RESULTS);
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
@@ -84,7 +85,8 @@ class OverloadedLocationIT {
             await("the overloaded location has published " + RESULTS + " results, UP among them")
                     .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
                         List<ConsumerRecord<String, String>> records = results.poll();
-                        records.subList(seen.size(), records.size()).forEach(r -> seen.add(CODEC.decode(r.value(), ProbeResult.class)));
+                        records.subList(seen.size(), records.size())
+                                .forEach(r -> seen.add(CODEC.decode(r.value(), ProbeResult.class)));
                         return seen.size() >= RESULTS && seen.stream().anyMatch(r -> r.outcome() == ProbeOutcome.UP);
                     });
             Map<ProbeOutcome, Integer> byOutcome = new EnumMap<>(ProbeOutcome.class);
@@ -96,14 +98,19 @@ class OverloadedLocationIT {
                 }
             });
             String metrics = probe.metrics();
-            System.out.printf("overloaded location: %d results %s, impaired %s; start delay %s; completed %s; impaired counter %s%n",
-                    seen.size(), byOutcome, byImpairment, startDelay(metrics), sum(metrics, "failover_probe_completed_total"),
+            System.out.printf(
+                    "overloaded location: %d results %s, impaired %s; start delay %s; completed %s; impaired counter %s%n",
+                    seen.size(), byOutcome, byImpairment, startDelay(metrics),
+                    sum(metrics, "failover_probe_completed_total"),
                     sum(metrics, "failover_probe_impaired_total"));
-            assertThat(unexcusedDowns(seen, holdUps)).as("results published as DOWN against a healthy target by an overloaded location")
+            assertThat(unexcusedDowns(seen, holdUps))
+                    .as("results published as DOWN against a healthy target by an overloaded location")
                     .isEmpty();
-            assertThat(byOutcome.getOrDefault(ProbeOutcome.UNKNOWN, 0)).as("results published as the location's impairment")
+            assertThat(byOutcome.getOrDefault(ProbeOutcome.UNKNOWN, 0))
+                    .as("results published as the location's impairment")
                     .isPositive();
-            assertThat(sum(metrics, "failover_probe_impaired_total")).as("impaired results counted by the probe-service")
+            assertThat(sum(metrics, "failover_probe_impaired_total"))
+                    .as("impaired results counted by the probe-service")
                     .isPositive();
 
             // the decision-service has taken results of every target in, and counts the location as failing nowhere
@@ -115,26 +122,33 @@ class OverloadedLocationIT {
             List<ConsumerRecord<String, String>> decided = decisions.readToEnd(Duration.ofSeconds(60));
             // every result published until now, the views' included: a DOWN is excused or fails the test
             List<ConsumerRecord<String, String>> records = results.poll();
-            records.subList(seen.size(), records.size()).forEach(r -> seen.add(CODEC.decode(r.value(), ProbeResult.class)));
-            assertThat(unexcusedDowns(seen, holdUps)).as("results published as DOWN against a healthy target by an overloaded"
-                    + " location, up to the decision-service's views").isEmpty();
+            records.subList(seen.size(), records.size())
+                    .forEach(r -> seen.add(CODEC.decode(r.value(), ProbeResult.class)));
+            assertThat(unexcusedDowns(seen, holdUps))
+                    .as("results published as DOWN against a healthy target by an overloaded"
+                            + " location, up to the decision-service's views")
+                    .isEmpty();
             Set<String> excusedGroups = new HashSet<>();
             seen.stream().filter(r -> r.outcome() == ProbeOutcome.DOWN).forEach(r -> {
                 excusedGroups.add(r.group());
-                System.out.printf("excused DOWN: %s/%s started %s, %s after %s ms; this JVM held up %s ms within its timeout%n",
+                System.out.printf(
+                        "excused DOWN: %s/%s started %s, %s after %s ms; this JVM held up %s ms within its timeout%n",
                         r.group(), r.target(), r.startedAt(), r.failureReason(), r.durationMillis(),
                         holdUps.within(r.startedAt(), r.startedAt().plus(TIMEOUT)).toMillis());
             });
             assertThat(views).as("loc-a's view of every target").hasSize(2 * GROUPS);
             assertThat(views).as("loc-a counted as failing a target of a group without an excused DOWN")
                     .filteredOn(l -> !excusedGroups.contains(l.get("group").asText()))
-                    .filteredOn(l -> l.get("consecutiveFailures").asInt() > 0 || l.get("verdict").asText().equals("DOWN"))
+                    .filteredOn(
+                            l -> l.get("consecutiveFailures").asInt() > 0 || l.get("verdict").asText().equals("DOWN"))
                     .isEmpty();
             assertThat(groups).as("groups whose epoch moved: a decision was taken (groups with an excused DOWN aside)")
                     .filteredOn(g -> !excusedGroups.contains(g.get("group").asText()))
                     .filteredOn(g -> g.get("epoch").asLong() != 0).isEmpty();
-            assertThat(decided).as("decisions published while a healthy target was probed by an overloaded location (groups "
-                    + "with an excused DOWN aside)").filteredOn(r -> !excusedGroups.contains(r.key())).isEmpty();
+            assertThat(decided)
+                    .as("decisions published while a healthy target was probed by an overloaded location (groups "
+                            + "with an excused DOWN aside)")
+                    .filteredOn(r -> !excusedGroups.contains(r.key())).isEmpty();
         } finally {
             holdUps.close();
             backend.stop(0);
@@ -228,7 +242,8 @@ class OverloadedLocationIT {
 
     /** The start-delay histogram's cumulative buckets, e.g. {le=0.01: 120, ..., count: 900}. */
     static String startDelay(String metrics) {
-        Matcher m = Pattern.compile("(?m)^failover_probe_start_delay_seconds_bucket\\{[^}]*le=\"([^\"]+)\"[^}]*\\} (\\S+)$")
+        Matcher m = Pattern
+                .compile("(?m)^failover_probe_start_delay_seconds_bucket\\{[^}]*le=\"([^\"]+)\"[^}]*\\} (\\S+)$")
                 .matcher(metrics);
         StringBuilder buckets = new StringBuilder();
         while (m.find()) {

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.awaitility.core.ConditionTimeoutException;
+
 import dev.failover.testkit.net.FreePorts;
 
 /**
@@ -52,7 +53,8 @@ final class PrometheusProcess implements AutoCloseable {
         int port = FreePorts.next();
         Process process = new ProcessBuilder(binary.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(ServiceProcess.LOGS.resolve("prometheus.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(ServiceProcess.LOGS.resolve("prometheus.log").toFile())
+                .start();
         PrometheusProcess prometheus = new PrometheusProcess(process, port);
         Path log = ServiceProcess.LOGS.resolve("prometheus.log");
         try {
@@ -60,20 +62,24 @@ final class PrometheusProcess implements AutoCloseable {
                     .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
                     .until(() -> {
                         if (!process.isAlive()) {
-                            throw new AssertionError("prometheus exited with " + process.exitValue() + ": " + Files.readString(log));
+                            throw new AssertionError(
+                                    "prometheus exited with " + process.exitValue() + ": " + Files.readString(log));
                         }
                         return prometheus.get("/-/ready").statusCode() == 200;
                     });
         } catch (ConditionTimeoutException e) {
             prometheus.close();
-            throw new AssertionError("prometheus: GET /-/ready did not answer 200 within 60 s: " + Files.readString(log), e);
+            throw new AssertionError(
+                    "prometheus: GET /-/ready did not answer 200 within 60 s: " + Files.readString(log), e);
         }
         return prometheus;
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The API's answer to an instant query. */

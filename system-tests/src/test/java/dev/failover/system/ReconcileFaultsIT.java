@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,8 +53,10 @@ class ReconcileFaultsIT {
     @BeforeAll
     static void startStack() throws Exception {
         stack = TestStack.named("reconcile").primaryAndSecondary().bind9("failover.test.", List.of("api IN A "
-                + TestTopology.PRIMARY_IP)).probes().deciders(1).actuator().env(TestStack.ACTUATOR, "FAILOVER_INSTANCE_ID",
-                        "actuator-1").start();
+                + TestTopology.PRIMARY_IP)).probes().deciders(1).actuator()
+                .env(TestStack.ACTUATOR, "FAILOVER_INSTANCE_ID",
+                        "actuator-1")
+                .start();
         kafka = stack.kafka();
         bind = stack.dns();
         primary = stack.backend(TestTopology.PRIMARY);
@@ -72,8 +72,10 @@ class ReconcileFaultsIT {
     @Test
     @Order(1)
     void aDnsServerAwayForAMinuteDuringAFailoverGetsTheSwitchWithinSecondsOfItsReturn() throws Exception {
-        await("BIND answers the primary").atMost(Duration.ofSeconds(30)).until(() -> answers().equals(Set.of(TestTopology.PRIMARY_IP)));
-        await("the decision-service sees the primary HEALTHY").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        await("BIND answers the primary").atMost(Duration.ofSeconds(30))
+                .until(() -> answers().equals(Set.of(TestTopology.PRIMARY_IP)));
+        await("the decision-service sees the primary HEALTHY").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> DeciderViews.health(decider, TestTopology.PRIMARY).equals("HEALTHY"));
         long serialBefore = serial();
         try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
@@ -82,15 +84,18 @@ class ReconcileFaultsIT {
             bind.stop();
             Instant stoppedAt = Instant.now();
             primary.fail();
-            Decision failover = CODEC.decode(decisions.await(r -> true, Duration.ofSeconds(60)).value(), Decision.class);
+            Decision failover = CODEC.decode(decisions.await(r -> true, Duration.ofSeconds(60)).value(),
+                    Decision.class);
             assertThat(failover.kind()).isEqualTo(DecisionKind.FAILOVER);
 
             await("the decision-service shows the switch CONVERGING with the actuator's error").atMost(OUTAGE)
                     .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                         JsonNode serving = serving(decider);
-                        assertThat(serving.path("status").asText()).as("serving.status in GET /groups/api").isEqualTo("CONVERGING");
+                        assertThat(serving.path("status").asText()).as("serving.status in GET /groups/api")
+                                .isEqualTo("CONVERGING");
                         assertThat(serving.path("epoch").asLong()).as("serving.epoch").isEqualTo(failover.epoch());
-                        assertThat(serving.path("detail").asText()).as("serving.detail").contains("127.0.0.1:" + bind.port());
+                        assertThat(serving.path("detail").asText()).as("serving.detail")
+                                .contains("127.0.0.1:" + bind.port());
                     });
             // the DNS server stays away for a minute; all that time the plane says it has not switched
             await("the DNS server's minute away").atMost(OUTAGE.plusSeconds(30)).pollInterval(Duration.ofSeconds(2))
@@ -107,9 +112,11 @@ class ReconcileFaultsIT {
             Duration afterReturn = Duration.between(backAt, Instant.now());
             System.out.printf("DNS server back -> switch served %d ms (after %d s away)%n", afterReturn.toMillis(),
                     Duration.between(stoppedAt, backAt).toSeconds());
-            assertThat(afterReturn).as("from the DNS server's return to the switch being served").isLessThan(Duration.ofSeconds(2));
+            assertThat(afterReturn).as("from the DNS server's return to the switch being served")
+                    .isLessThan(Duration.ofSeconds(2));
             assertThat(serial()).as("zone serial: exactly one effective change").isEqualTo(serialBefore + 1);
-            actuations.await(r -> is(r, failover, ActuationStep.RECONCILE, ActuationStatus.CONVERGED), Duration.ofSeconds(30));
+            actuations.await(r -> is(r, failover, ActuationStep.RECONCILE, ActuationStatus.CONVERGED),
+                    Duration.ofSeconds(30));
             await("the decision-service shows the switch served").atMost(Duration.ofSeconds(30))
                     .until(() -> serving(decider).path("status").asText().equals("CONVERGED"));
         }
@@ -124,13 +131,17 @@ class ReconcileFaultsIT {
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             bind.stop(); // the failback cannot be written: the actuator is in the middle of it
             primary.recover();
-            Decision failback = CODEC.decode(decisions.await(r -> CODEC.decode(r.value(), Decision.class).kind()
-                    == DecisionKind.FAILBACK, Duration.ofSeconds(90)).value(), Decision.class);
-            actuations.await(r -> is(r, failback, ActuationStep.RECONCILE, ActuationStatus.CONVERGING), Duration.ofSeconds(60));
+            Decision failback = CODEC.decode(
+                    decisions.await(r -> CODEC.decode(r.value(), Decision.class).kind() == DecisionKind.FAILBACK,
+                            Duration.ofSeconds(90)).value(),
+                    Decision.class);
+            actuations.await(r -> is(r, failback, ActuationStep.RECONCILE, ActuationStatus.CONVERGING),
+                    Duration.ofSeconds(60));
 
             actuator.kill();
             bind.start();
-            assertThat(answers()).as("nothing changed while the actuator was away").containsExactly(TestTopology.SECONDARY_IP);
+            assertThat(answers()).as("nothing changed while the actuator was away")
+                    .containsExactly(TestTopology.SECONDARY_IP);
 
             actuator = stack.start(TestStack.ACTUATOR, "actuator-restarted", Map.of());
             actuator.awaitReady(Duration.ofSeconds(90));
@@ -146,7 +157,8 @@ class ReconcileFaultsIT {
         }
     }
 
-    static boolean is(ConsumerRecord<String, String> record, Decision decision, ActuationStep step, ActuationStatus status) {
+    static boolean is(ConsumerRecord<String, String> record, Decision decision, ActuationStep step,
+            ActuationStatus status) {
         ActuationResult r = result(record);
         return r.decisionId().equals(decision.decisionId()) && r.step() == step && r.status() == status;
     }

@@ -83,8 +83,9 @@ class RecreatedConsumerGroupIT {
                             }
                         });
                 List<Decision> all = ZombieDeciderIT.decisions(reader, GROUP);
-                System.out.printf("decisions of %s: %s%n", GROUP, all.stream().map(d -> d.kind() + " epoch " + d.epoch())
-                        .toList());
+                System.out.printf("decisions of %s: %s%n", GROUP,
+                        all.stream().map(d -> d.kind() + " epoch " + d.epoch())
+                                .toList());
                 assertThat(all).extracting(Decision::epoch).as("epochs of " + GROUP + " decided by two owners of "
                         + "generation 1 restored from the same state").doesNotHaveDuplicates();
 
@@ -99,7 +100,8 @@ class RecreatedConsumerGroupIT {
                 ServiceProcess serving = decidedVsServed(first).equals("SERVED") ? first : second;
                 ServiceProcess raised = serving == first ? second : first;
                 assertThat(view(serving).path("recentDecisions").path(0).path("toTarget").asText())
-                        .as("the served decision's target: where both owners' evidence says").isEqualTo(TestTopology.PRIMARY);
+                        .as("the served decision's target: where both owners' evidence says")
+                        .isEqualTo(TestTopology.PRIMARY);
                 assertThat(view(raised).path("decidedVsServed").path("detail").asText()).as("the raised owner's reason")
                         .contains("another owner decided the group");
                 List<String> reissued = new ArrayList<>();

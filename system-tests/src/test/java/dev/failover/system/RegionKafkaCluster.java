@@ -3,7 +3,6 @@ package dev.failover.system;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,11 +59,15 @@ final class RegionKafkaCluster implements AutoCloseable {
             Files.createDirectories(node);
             Path config = node.resolve("server.properties");
             Files.writeString(config, ConfigTemplate.render("kafka/cluster-node.properties.template", Map.of(
-                    "NODE_ID", Integer.toString(Regions.REGIONS.indexOf(region) + 1), "ADDRESS", regions.address(region),
+                    "NODE_ID", Integer.toString(Regions.REGIONS.indexOf(region) + 1), "ADDRESS",
+                    regions.address(region),
                     "VOTERS", voters, "RACK", region, "LOG_DIR", node.resolve("data").toString())));
-            Process format = new ProcessBuilder(ServiceProcess.javaBin(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                    "-cp", lib, "kafka.tools.StorageTool", "format", "--cluster-id", clusterId, "--config", config.toString(),
-                    "--ignore-formatted").redirectErrorStream(true).redirectOutput(node.resolve("format.log").toFile()).start();
+            Process format = new ProcessBuilder(ServiceProcess.javaBin(),
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    "-cp", lib, "kafka.tools.StorageTool", "format", "--cluster-id", clusterId, "--config",
+                    config.toString(),
+                    "--ignore-formatted").redirectErrorStream(true).redirectOutput(node.resolve("format.log").toFile())
+                    .start();
             if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
                 throw new IllegalStateException("formatting Kafka storage of region " + region + " failed: "
                         + Files.readString(node.resolve("format.log")));
@@ -73,12 +76,14 @@ final class RegionKafkaCluster implements AutoCloseable {
                     regions.address(region), BROKER_PORT).commandPrefix());
             command.addAll(List.of(ServiceProcess.javaBin(), "-Xms128m", "-Xmx256m",
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", lib, "kafka.Kafka", config.toString()));
-            nodes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(node.resolve("kafka.log").toFile()).start());
+            nodes.add(new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(node.resolve("kafka.log").toFile()).start());
         }
     }
 
     private static String kafkaLib(Path dir) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("bash", ServiceProcess.ROOT.resolve("scripts/kafka.sh").toString(), "lib")
+        ProcessBuilder builder = new ProcessBuilder("bash", ServiceProcess.ROOT.resolve("scripts/kafka.sh").toString(),
+                "lib")
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put("STACK_DIR", dir.toString());
         builder.environment().put("KAFKA_LIB_DIR", StandaloneKafka.KAFKA_LIB.toString());
@@ -98,15 +103,19 @@ final class RegionKafkaCluster implements AutoCloseable {
                             throw new AssertionError("the Kafka node of region " + Regions.REGIONS.get(i) + " exited");
                         }
                     }
-                    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000))) {
-                        return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == Regions.REGIONS.size();
+                    try (Admin admin = Admin
+                            .create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
+                                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000))) {
+                        return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == Regions.REGIONS
+                                .size();
                     }
                 });
     }
 
     String bootstrapServers() {
-        return Regions.REGIONS.stream().map(r -> regions.address(r) + ":" + BROKER_PORT).collect(Collectors.joining(","));
+        return Regions.REGIONS.stream().map(r -> regions.address(r) + ":" + BROKER_PORT)
+                .collect(Collectors.joining(","));
     }
 
     @Override

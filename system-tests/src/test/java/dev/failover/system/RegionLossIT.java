@@ -60,7 +60,8 @@ import dev.failover.testkit.topology.TestTopology;
  * runs after the rest of the suite (ADR 0018); a partial build skips it. Each decision-service signs with a key of its own region, so a
  * decision's key id says where it came from.
  */
-@EnabledIfSystemProperty(named = "region.loss", matches = "true", disabledReason = "run by scripts/test.sh or scripts/region-loss.sh")
+@EnabledIfSystemProperty(named = "region.loss", matches = "true",
+        disabledReason = "run by scripts/test.sh or scripts/region-loss.sh")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegionLossIT {
 
@@ -95,7 +96,8 @@ class RegionLossIT {
      * scenarios would switch them all again against the day's switch budget. None in the suite; the figures are in
      * docs/benchmarks.md ("Region loss at a 2 s interval").
      */
-    static final List<String> MORE_GROUPS = java.util.stream.IntStream.rangeClosed(1, Integer.getInteger("region.loss.groups", 0))
+    static final List<String> MORE_GROUPS = java.util.stream.IntStream
+            .rangeClosed(1, Integer.getInteger("region.loss.groups", 0))
             .mapToObj(i -> String.format("bulk-%04d", i)).toList();
     static final Map<String, String> TARGET_OF_REGION = Map.of("a", "primary", "b", "secondary", "c", "tertiary");
     static final Map<String, String> ADDRESS_OF_TARGET = Map.of("primary", "192.0.2.10", "secondary", "192.0.2.20",
@@ -123,7 +125,8 @@ class RegionLossIT {
     static final String ARC_GROUP = "arc";
     static final String ARC_PANEL = "arn:aws:route53-recovery-control::111122223333:controlpanel/regionloss";
     /** The five regions of the ARC cluster's endpoints, as the actuator signs for them. */
-    static final List<String> ARC_REGIONS = List.of("us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2");
+    static final List<String> ARC_REGIONS = List.of("us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1",
+            "ap-southeast-2");
 
     static RegionKafkaCluster kafka;
     /** The ARC cluster: five endpoints on the internet side, counting every call by the access key that signed it. */
@@ -139,7 +142,8 @@ class RegionLossIT {
 
     @BeforeAll
     static void startRegions() throws Exception {
-        assertThat(ownAddresses()).as("this JVM's addresses: run it with scripts/region-loss.sh, inside the internet namespace")
+        assertThat(ownAddresses())
+                .as("this JVM's addresses: run it with scripts/region-loss.sh, inside the internet namespace")
                 .contains(REGIONS.address(Regions.INTERNET));
         Path dir = Path.of("target/region-loss");
         kafka = RegionKafkaCluster.start(REGIONS, dir);
@@ -165,11 +169,13 @@ class RegionLossIT {
         for (String region : Regions.REGIONS) {
             backends.add(backend(region));
             List<ServiceProcess> here = new ArrayList<>();
-            Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "FAILOVER_TOPOLOGY_FILE",
+            Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "FAILOVER_TOPOLOGY_FILE",
                     topology.toString());
             Map<String, String> decision = new HashMap<>(common);
             decision.putAll(signing.get(region));
-            decision.putAll(Map.of("FAILOVER_INSTANCE_ID", "decision-" + region, "FAILOVER_TOPICS_REPLICATION_FACTOR", "3"));
+            decision.putAll(
+                    Map.of("FAILOVER_INSTANCE_ID", "decision-" + region, "FAILOVER_TOPICS_REPLICATION_FACTOR", "3"));
             here.add(ServiceProcess.start("decision-service", "region-" + region + "-decision", decision,
                     placement(region, DECISION_PORT)));
             here.add(ServiceProcess.start("probe-service", "region-" + region + "-probe",
@@ -177,7 +183,8 @@ class RegionLossIT {
             Map<String, String> actuator = new HashMap<>(common);
             actuator.putAll(Map.of("FAILOVER_DNS_PROVIDER", "rfc2136", "FAILOVER_DNS_RFC2136_SERVER",
                     REGIONS.address(Regions.INTERNET), "FAILOVER_DNS_RFC2136_PORT", String.valueOf(bind.port()),
-                    "FAILOVER_DNS_RFC2136_TSIG_KEY_NAME", BindServer.KEY_NAME, "FAILOVER_DNS_RFC2136_TSIG_SECRET", bind.secret(),
+                    "FAILOVER_DNS_RFC2136_TSIG_KEY_NAME", BindServer.KEY_NAME, "FAILOVER_DNS_RFC2136_TSIG_SECRET",
+                    bind.secret(),
                     "FAILOVER_INSTANCE_ID", "actuator-" + region, "FAILOVER_SCALING_SCALE_DOWN_AFTER", "3s",
                     "AWS_ACCESS_KEY_ID", accessKey(region), "AWS_SECRET_ACCESS_KEY", "secret-" + region));
             for (String other : Regions.REGIONS) { // each region's ECS API at its own address, named as the key
@@ -231,7 +238,8 @@ class RegionLossIT {
         try (org.apache.kafka.clients.admin.Admin admin = admin()) {
             Set<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith("failover."))
                     .collect(Collectors.toSet());
-            assertThat(topics).as("failover topics").contains(Topics.DECISIONS, Topics.DECISION_STATE, Topics.ACTUATOR_DESIRED,
+            assertThat(topics).as("failover topics").contains(Topics.DECISIONS, Topics.DECISION_STATE,
+                    Topics.ACTUATOR_DESIRED,
                     Topics.PROBE_RESULTS);
             for (var topic : admin.describeTopics(topics).allTopicNames().get().values()) {
                 for (var partition : topic.partitions()) {
@@ -243,7 +251,8 @@ class RegionLossIT {
             var resources = topics.stream().map(t -> new org.apache.kafka.common.config.ConfigResource(
                     org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t)).toList();
             admin.describeConfigs(resources).all().get().forEach((resource, config) -> assertThat(
-                    config.get("min.insync.replicas").value()).as(resource.name() + " min.insync.replicas").isEqualTo("2"));
+                    config.get("min.insync.replicas").value()).as(resource.name() + " min.insync.replicas")
+                    .isEqualTo("2"));
         }
     }
 
@@ -261,33 +270,40 @@ class RegionLossIT {
         Map<ServiceProcess, Integer> logsAtCut = logMarks("b", "c");
         Instant cutAt = Instant.now();
         REGIONS.cut("a");
-        System.out.println("region A cut at " + cutAt + " (load average " + Files.readString(Path.of("/proc/loadavg")).trim() + ")");
+        System.out.println("region A cut at " + cutAt + " (load average "
+                + Files.readString(Path.of("/proc/loadavg")).trim() + ")");
 
         Duration limit = Duration.ofSeconds((long) FAILURES_TO_DOWN * INTERVAL_SECONDS + 15);
         // watched past the limit, so that a late group's time is known too
-        CompletableFuture<Map<String, Instant>> moreServed = servedSince(MORE_GROUPS, ADDRESS_OF_TARGET.get("secondary"),
+        CompletableFuture<Map<String, Instant>> moreServed = servedSince(MORE_GROUPS,
+                ADDRESS_OF_TARGET.get("secondary"),
                 cutAt.plus(limit).plusSeconds(30));
         try {
             await("DNS answers the secondary").atMost(limit).pollInterval(Duration.ofMillis(100))
                     .until(() -> dns.current().equals(Set.of(ADDRESS_OF_TARGET.get("secondary"))));
         } catch (ConditionTimeoutException e) {
             // CI keeps the test's output only: the survivors' take-over, step by step, says which part took the time
-            throw new AssertionError(e.getMessage() + "\nthe take-over in regions B and C since the cut at " + cutAt + ":\n"
-                    + takeOverSince(logsAtCut) + moreGroupsServed(moreServed, cutAt, limit), e);
+            throw new AssertionError(
+                    e.getMessage() + "\nthe take-over in regions B and C since the cut at " + cutAt + ":\n"
+                            + takeOverSince(logsAtCut) + moreGroupsServed(moreServed, cutAt, limit),
+                    e);
         }
         System.out.printf("region A cut -> DNS on the secondary: %d ms (limit %d s)%n",
                 Duration.between(cutAt, Instant.now()).toMillis(), limit.toSeconds());
         if (!MORE_GROUPS.isEmpty()) {
             System.out.println(moreGroupsServed(moreServed, cutAt, limit));
             Map<String, Instant> served = moreServed.join();
-            assertThat(MORE_GROUPS.stream().filter(g -> !served.containsKey(g) || served.get(g).isAfter(cutAt.plus(limit))).toList())
-                    .as("the more groups not answering the secondary " + limit.toSeconds() + " s after the cut").isEmpty();
+            assertThat(MORE_GROUPS.stream()
+                    .filter(g -> !served.containsKey(g) || served.get(g).isAfter(cutAt.plus(limit))).toList())
+                    .as("the more groups not answering the secondary " + limit.toSeconds() + " s after the cut")
+                    .isEmpty();
         }
         // the window passes, then the watch's record of it is read: one change of api, and no other for 5 s
         assertThat(dns.changesThrough(before, Instant.now().plusSeconds(5))).as("DNS changes of api from the cut to 5 s"
                 + " after DNS answered the secondary").hasSize(1);
 
-        try (TopicClient client = TopicClient.of(kafka.bootstrapServers()); TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
+        try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
+                TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
             ConsumerRecord<String, String> failover = decisions.await(r -> r.key().equals(GROUP)
                     && decision(r).kind() == DecisionKind.FAILOVER, Duration.ofSeconds(30));
             assertThat(decision(failover).toTarget()).as("failover target").isEqualTo("secondary");
@@ -307,7 +323,8 @@ class RegionLossIT {
         System.out.println("region A healed at " + healedAt);
 
         await("DNS back on the primary after the hold-down").atMost(Duration.ofSeconds(HOLD_DOWN_SECONDS + 60))
-                .pollInterval(Duration.ofMillis(250)).until(() -> dns.current().equals(Set.of(ADDRESS_OF_TARGET.get("primary"))));
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> dns.current().equals(Set.of(ADDRESS_OF_TARGET.get("primary"))));
         System.out.printf("region A healed -> DNS back on the primary: %d ms (hold-down %d s)%n",
                 Duration.between(healedAt, Instant.now()).toMillis(), HOLD_DOWN_SECONDS);
         List<DnsWatch.Change> changes = dns.changesSince(before);
@@ -315,16 +332,20 @@ class RegionLossIT {
         assertThat(changes.get(0).at()).as("failback after the hold-down")
                 .isAfterOrEqualTo(healedAt.plusSeconds(HOLD_DOWN_SECONDS));
 
-        try (TopicClient client = TopicClient.of(kafka.bootstrapServers()); TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
+        try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
+                TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
             ConsumerRecord<String, String> failback = decisions.await(r -> r.key().equals(GROUP)
                     && decision(r).kind() == DecisionKind.FAILBACK, Duration.ofSeconds(30));
-            List<Decision> all = decisions.poll().stream().filter(r -> r.key().equals(GROUP)).map(RegionLossIT::decision).toList();
+            List<Decision> all = decisions.poll().stream().filter(r -> r.key().equals(GROUP))
+                    .map(RegionLossIT::decision).toList();
             assertThat(all).as("decisions of api: the failover and the failback, nothing else")
                     .extracting(Decision::kind).containsExactly(DecisionKind.FAILOVER, DecisionKind.FAILBACK);
             assertThat(decision(failback).issuedAt()).as("failback issued after the hold-down")
                     .isAfterOrEqualTo(healedAt.plusSeconds(HOLD_DOWN_SECONDS));
-            List<ConsumerRecord<String, String>> fromA = decisions.poll().stream().filter(r -> keyId("a").equals(keyIdOf(r))
-                    && decision(r).issuedAt().isBefore(healedAt)).toList();
+            List<ConsumerRecord<String, String>> fromA = decisions.poll().stream()
+                    .filter(r -> keyId("a").equals(keyIdOf(r))
+                            && decision(r).issuedAt().isBefore(healedAt))
+                    .toList();
             assertThat(fromA).as("decisions region A's instance issued while it was cut off, landed").isEmpty();
         }
         assertThat(dns.answersFor("manual.failover.test.")).as("the manual-failback group stays on the secondary")
@@ -347,12 +368,15 @@ class RegionLossIT {
         REGIONS.partition("a", "b", "c");
         System.out.println("region A partitioned from B and C at " + partitionedAt);
         await("DNS answers the secondary").atMost(Duration.ofSeconds((long) FAILURES_TO_DOWN * INTERVAL_SECONDS + 15))
-                .pollInterval(Duration.ofMillis(100)).until(() -> dns.current().equals(Set.of(ADDRESS_OF_TARGET.get("secondary"))));
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> dns.current().equals(Set.of(ADDRESS_OF_TARGET.get("secondary"))));
         System.out.printf("region A partitioned -> DNS on the secondary: %d ms%n",
                 Duration.between(partitionedAt, Instant.now()).toMillis());
         // a window in which A's actuator, which still reaches the DNS server, would write the primary back if it could
-        assertThat(dns.changesThrough(before, Instant.now().plusSeconds(10))).as("DNS changes of api from the partition to"
-                + " 10 s after DNS answered the secondary").hasSize(1);
+        assertThat(dns.changesThrough(before, Instant.now().plusSeconds(10)))
+                .as("DNS changes of api from the partition to"
+                        + " 10 s after DNS answered the secondary")
+                .hasSize(1);
         REGIONS.heal("a");
     }
 
@@ -377,7 +401,8 @@ class RegionLossIT {
         // the primary's service dies (kill -9): every scaled group fails over to its pilot-light secondary in B
         Instant killedAt = Instant.now();
         scaledPrimary.destroyForcibly().waitFor();
-        awaitScaledAnswers(ADDRESS_OF_TARGET.get("secondary"), Duration.ofSeconds((long) FAILURES_TO_DOWN * INTERVAL_SECONDS + 30));
+        awaitScaledAnswers(ADDRESS_OF_TARGET.get("secondary"),
+                Duration.ofSeconds((long) FAILURES_TO_DOWN * INTERVAL_SECONDS + 30));
         System.out.printf("scaled primary killed -> DNS of every scaled group on the secondary: %d ms%n",
                 Duration.between(killedAt, Instant.now()).toMillis());
         List<EcsRegion.Call> atB = callsSince("b", before);
@@ -385,7 +410,8 @@ class RegionLossIT {
             assertThat(atB).as("the scale-up of " + group + ", owned by region " + owners.get(group) + "'s actuator")
                     .filteredOn(c -> c.operation().equals("UpdateService") && c.service().equals(group))
                     .extracting(EcsRegion.Call::desiredCount, EcsRegion.Call::signedRegion, EcsRegion.Call::accessKeyId)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(ACTIVE_SIZE, "region-b", accessKey(owners.get(group))));
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(ACTIVE_SIZE, "region-b", accessKey(owners.get(group))));
         }
         assertThat(callsSince("a", before)).as("calls to region A's ECS API").isEmpty();
         assertThat(callsSince("c", before)).as("calls to region C's ECS API").isEmpty();
@@ -400,8 +426,11 @@ class RegionLossIT {
             await("every scaled group's secondary back to pilot light in B").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                         List<EcsRegion.Call> downs = callsSince("b", beforeFailback).stream()
-                                .filter(c -> c.operation().equals("UpdateService") && PILOT_LIGHT_SIZE == c.desiredCount()).toList();
-                        assertThat(downs).extracting(EcsRegion.Call::service).containsExactlyInAnyOrderElementsOf(SCALED_GROUPS);
+                                .filter(c -> c.operation().equals("UpdateService")
+                                        && PILOT_LIGHT_SIZE == c.desiredCount())
+                                .toList();
+                        assertThat(downs).extracting(EcsRegion.Call::service)
+                                .containsExactlyInAnyOrderElementsOf(SCALED_GROUPS);
                         assertThat(downs).extracting(EcsRegion.Call::signedRegion).containsOnly("region-b");
                     });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
@@ -417,14 +446,16 @@ class RegionLossIT {
         String group = SCALED_GROUPS.get(0);
         ServiceProcess owner = actuator(owners.get(group));
         await(group + " CONVERGING with the scaler's error at its owner").atMost(Duration.ofSeconds(
-                (long) FAILURES_TO_DOWN * INTERVAL_SECONDS + 30)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                (long) FAILURES_TO_DOWN * INTERVAL_SECONDS + 30)).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .untilAsserted(() -> {
                     com.fasterxml.jackson.databind.JsonNode view = json(owner.get("/groups/" + group, "viewer"));
                     assertThat(view.get("desiredTarget").asText()).isEqualTo("secondary");
                     assertThat(view.get("status").asText()).isEqualTo("CONVERGING");
                     assertThat(view.get("detail").asText()).contains("ECS service " + group).contains("failed");
                 });
-        System.out.println(group + " at its owner while B's ECS API is down: " + owner.get("/groups/" + group, "viewer"));
+        System.out
+                .println(group + " at its owner while B's ECS API is down: " + owner.get("/groups/" + group, "viewer"));
         for (String g : SCALED_GROUPS) {
             assertThat(dns.answersFor(g + ".failover.test.")).as(g + ": DNS stays until B's capacity is up")
                     .isEqualTo(Set.of(SCALED_PRIMARY_IP));
@@ -468,7 +499,8 @@ class RegionLossIT {
         String broker = REGIONS.address(leaderRegion);
 
         // a first switch, stored by the zombie through X: its producer has a connection there
-        String first = otherTarget(json(decider.get("/groups/" + MANUAL_GROUP, "viewer")).path("activeTarget").asText(null), null);
+        String first = otherTarget(
+                json(decider.get("/groups/" + MANUAL_GROUP, "viewer")).path("activeTarget").asText(null), null);
         force(decider, first);
         long epochFirst = awaitStatus(zombie, first, "CONVERGED", Duration.ofSeconds(60));
         // CONVERGED comes before the store of that desired state is acknowledged, and the store may still be retrying
@@ -478,9 +510,11 @@ class RegionLossIT {
         try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader desired = client.reader(Topics.ACTUATOR_DESIRED)) {
             await("the zombie's store of epoch " + epochFirst + " landed").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(200)).until(() -> desiredEpochs(desired.poll()).contains(epochFirst));
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> desiredEpochs(desired.poll()).contains(epochFirst));
         }
-        List<Regions.Connection> connections = REGIONS.connections(zombieRegion, zombie.pid(), broker, RegionKafkaCluster.BROKER_PORT);
+        List<Regions.Connection> connections = REGIONS.connections(zombieRegion, zombie.pid(), broker,
+                RegionKafkaCluster.BROKER_PORT);
         assertThat(connections).as("the zombie's connections to the broker of region " + leaderRegion).isNotEmpty();
 
         // its connections to X dropped, decision N: the zombie takes it and its store is left in flight
@@ -501,20 +535,23 @@ class RegionLossIT {
         String ownerRegion = awaitActuatorOwner(partition, zombieRegion);
         ServiceProcess owner = actuator(ownerRegion);
         long epochN = awaitStatus(owner, second, "CONVERGED", Duration.ofSeconds(60));
-        System.out.printf("zombie frozen; region %s's actuator owns %s %d ms later, at epoch %d%n", ownerRegion, MANUAL_GROUP,
+        System.out.printf("zombie frozen; region %s's actuator owns %s %d ms later, at epoch %d%n", ownerRegion,
+                MANUAL_GROUP,
                 Duration.between(frozenAt, Instant.now()).toMillis(), epochN);
         String third = otherTarget(second, first);
         force(decider, third);
         long epochNext = awaitStatus(owner, third, "CONVERGED", Duration.ofSeconds(60));
         assertThat(epochNext).as("epoch of N+1").isGreaterThan(epochN);
-        assertThat(dns.answersFor(MANUAL_GROUP + ".failover.test.")).as("DNS after N+1").containsExactly(ADDRESS_OF_TARGET.get(third));
+        assertThat(dns.answersFor(MANUAL_GROUP + ".failover.test.")).as("DNS after N+1")
+                .containsExactly(ADDRESS_OF_TARGET.get(third));
 
         // the drop lifted: the frozen zombie's store lands behind N+1
         Instant liftedAt = Instant.now();
         REGIONS.heal(zombieRegion);
         try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader desired = client.reader(Topics.ACTUATOR_DESIRED)) {
-            await("the zombie's late store of epoch " + epochN + " lands after epoch " + epochNext).atMost(Duration.ofSeconds(150))
+            await("the zombie's late store of epoch " + epochN + " lands after epoch " + epochNext)
+                    .atMost(Duration.ofSeconds(150))
                     .pollInterval(Duration.ofSeconds(1)).until(() -> {
                         List<Long> epochs = desiredEpochs(desired.poll());
                         int next = epochs.indexOf(epochNext);
@@ -527,7 +564,8 @@ class RegionLossIT {
             zombie.resume();
             owner.kill();
             services.get(ownerRegion).set(2, ServiceProcess.start("actuator-service", "region-" + ownerRegion
-                    + "-actuator-restarted", actuatorEnvironments.get(ownerRegion), placement(ownerRegion, ACTUATOR_PORT)));
+                    + "-actuator-restarted", actuatorEnvironments.get(ownerRegion),
+                    placement(ownerRegion, ACTUATOR_PORT)));
             actuator(ownerRegion).awaitReady(Duration.ofSeconds(120));
             // whichever actuator owns the group once the rebalances have settled (the zombie's return, the restart)
             Map<String, com.fasterxml.jackson.databind.JsonNode> converged = new HashMap<>();
@@ -536,7 +574,8 @@ class RegionLossIT {
                         for (String region : Regions.REGIONS) {
                             try {
                                 var view = json(actuator(region).get("/groups/" + MANUAL_GROUP, "viewer"));
-                                if (third.equals(view.path("desiredTarget").asText()) && "CONVERGED".equals(view.path("status").asText())) {
+                                if (third.equals(view.path("desiredTarget").asText())
+                                        && "CONVERGED".equals(view.path("status").asText())) {
                                     converged.put(region, view);
                                 }
                             } catch (RuntimeException e) {
@@ -557,8 +596,10 @@ class RegionLossIT {
                     });
         }
         for (String region : Regions.REGIONS) {
-            assertThat(actuator(region).metrics()).as("region " + region + "'s actuator: " + MANUAL_GROUP + " superseded")
-                    .doesNotContainPattern("failover_actuator_superseded\\{[^}]*group=\"" + MANUAL_GROUP + "\"[^}]*} 1\\.0");
+            assertThat(actuator(region).metrics())
+                    .as("region " + region + "'s actuator: " + MANUAL_GROUP + " superseded")
+                    .doesNotContainPattern(
+                            "failover_actuator_superseded\\{[^}]*group=\"" + MANUAL_GROUP + "\"[^}]*} 1\\.0");
         }
     }
 
@@ -591,14 +632,17 @@ class RegionLossIT {
             leaderRegion = placeDecisionLeaders(admin, partition, zombieRegion);
         }
         System.out.printf("decider zombie scenario: %s's partition %d, decided by region %s's decision-service; its"
-                + " decisions and state led by region %s's broker%n", MANUAL_GROUP, partition, zombieRegion, leaderRegion);
+                + " decisions and state led by region %s's broker%n", MANUAL_GROUP, partition, zombieRegion,
+                leaderRegion);
         String broker = REGIONS.address(leaderRegion);
 
         // a first decision by the zombie, published through X: its producers have connections there
-        String first = otherTarget(json(zombie.get("/groups/" + MANUAL_GROUP, "viewer")).path("activeTarget").asText(null), null);
+        String first = otherTarget(
+                json(zombie.get("/groups/" + MANUAL_GROUP, "viewer")).path("activeTarget").asText(null), null);
         force(zombie, first);
         awaitStatus(actuator(awaitActuatorOwner(partition, null)), first, "CONVERGED", Duration.ofSeconds(60));
-        List<Integer> dropped = REGIONS.connections(zombieRegion, zombie.pid(), broker, RegionKafkaCluster.BROKER_PORT).stream()
+        List<Integer> dropped = REGIONS.connections(zombieRegion, zombie.pid(), broker, RegionKafkaCluster.BROKER_PORT)
+                .stream()
                 .map(Regions.Connection::localPort).toList();
         assertThat(dropped).as("the zombie decider's connections to the broker of region " + leaderRegion).isNotEmpty();
 
@@ -621,18 +665,23 @@ class RegionLossIT {
         zombie.suspend();
         Instant frozenAt = Instant.now();
         await("the frozen zombie's decision in flight to region " + leaderRegion).atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(200)).until(() -> REGIONS.connections(zombieRegion, zombie.pid(), broker,
-                        RegionKafkaCluster.BROKER_PORT).stream().anyMatch(c -> dropped.contains(c.localPort()) && c.sendQueue() > 0));
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> REGIONS.connections(zombieRegion, zombie.pid(), broker,
+                        RegionKafkaCluster.BROKER_PORT).stream()
+                        .anyMatch(c -> dropped.contains(c.localPort()) && c.sendQueue() > 0));
         try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS);
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             // another region's decider takes the group over; an operator pauses it and forces a third target there: Es
             String successorRegion = awaitDeciderOwner(zombieRegion);
             ServiceProcess successor = decider(successorRegion);
-            System.out.printf("zombie decider frozen at epoch %d; region %s's decision-service owns %s %d ms later%n", epochZ[0],
+            System.out.printf("zombie decider frozen at epoch %d; region %s's decision-service owns %s %d ms later%n",
+                    epochZ[0],
                     successorRegion, MANUAL_GROUP, Duration.between(frozenAt, Instant.now()).toMillis());
-            var pause = successor.post("/groups/" + MANUAL_GROUP + "/pause", "operator", "{\"reason\": \"" + ZOMBIE_PAUSE + "\"}");
-            assertThat(pause.statusCode()).as("pause through region " + successorRegion + ": " + pause.body()).isEqualTo(200);
+            var pause = successor.post("/groups/" + MANUAL_GROUP + "/pause", "operator",
+                    "{\"reason\": \"" + ZOMBIE_PAUSE + "\"}");
+            assertThat(pause.statusCode()).as("pause through region " + successorRegion + ": " + pause.body())
+                    .isEqualTo(200);
             String successorTarget = otherTarget(first, zombieTarget);
             Instant forcedAt = Instant.now();
             force(successor, successorTarget);
@@ -651,12 +700,16 @@ class RegionLossIT {
             Decision[] late = new Decision[1];
             await("the zombie's decision of " + zombieTarget + " lands after decision " + successorDecision)
                     .atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> (late[0] = decidedAfter(decisions.poll(), successorDecision, keyId(zombieRegion))) != null);
-            System.out.printf("the zombie's decision landed %d ms after the drop was lifted: %s's decisions (epoch, key) %s%n",
+                    .until(() -> (late[0] = decidedAfter(decisions.poll(), successorDecision,
+                            keyId(zombieRegion))) != null);
+            System.out.printf(
+                    "the zombie's decision landed %d ms after the drop was lifted: %s's decisions (epoch, key) %s%n",
                     Duration.between(liftedAt, Instant.now()).toMillis(), MANUAL_GROUP, decisions.poll().stream()
-                            .filter(r -> r.key().equals(MANUAL_GROUP)).map(r -> decision(r).epoch() + " " + keyIdOf(r)).toList());
+                            .filter(r -> r.key().equals(MANUAL_GROUP)).map(r -> decision(r).epoch() + " " + keyIdOf(r))
+                            .toList());
             assertThat(late[0].toTarget()).as("the zombie's late decision's target").isEqualTo(zombieTarget);
-            assertThat(late[0].epoch()).as("the zombie's late decision's epoch, as its view showed").isEqualTo(epochZ[0]);
+            assertThat(late[0].epoch()).as("the zombie's late decision's epoch, as its view showed")
+                    .isEqualTo(epochZ[0]);
             assertThat(epochS).as("the successor's epoch (region " + successorRegion + "): above the zombie's late one")
                     .isGreaterThan(late[0].epoch());
             List<Decision> manualDecisions = decisions.poll().stream().filter(r -> r.key().equals(MANUAL_GROUP))
@@ -664,21 +717,29 @@ class RegionLossIT {
             List<Decision> bySuccessor = decisions.poll().stream().filter(r -> r.key().equals(MANUAL_GROUP)
                     && keyId(successorRegion).equals(keyIdOf(r)) && decision(r).issuedAt().isAfter(frozenAt))
                     .map(RegionLossIT::decision).toList();
-            assertThat(bySuccessor).extracting(Decision::decisionId).as("region " + successorRegion + "'s decisions since the"
-                    + " takeover").contains(successorDecision);
-            assertThat(bySuccessor).extracting(Decision::epoch).as("epochs of region " + successorRegion + "'s decisions"
-                    + " since the takeover (the operator's force it read again from " + Topics.COMMANDS + ", then Es): each"
-                    + " above the zombie's late " + late[0].epoch()).allSatisfy(e -> assertThat(e).isGreaterThan(late[0].epoch()));
-            assertThat(manualDecisions).extracting(Decision::epoch).as("epochs of " + MANUAL_GROUP + "'s decisions: none twice")
+            assertThat(bySuccessor).extracting(Decision::decisionId)
+                    .as("region " + successorRegion + "'s decisions since the"
+                            + " takeover")
+                    .contains(successorDecision);
+            assertThat(bySuccessor).extracting(Decision::epoch)
+                    .as("epochs of region " + successorRegion + "'s decisions"
+                            + " since the takeover (the operator's force it read again from " + Topics.COMMANDS
+                            + ", then Es): each"
+                            + " above the zombie's late " + late[0].epoch())
+                    .allSatisfy(e -> assertThat(e).isGreaterThan(late[0].epoch()));
+            assertThat(manualDecisions).extracting(Decision::epoch)
+                    .as("epochs of " + MANUAL_GROUP + "'s decisions: none twice")
                     .doesNotHaveDuplicates();
 
             // the actuator fences the late decision and keeps serving Es
             ActuationResult fenced = CODEC.decode(actuations.await(r -> late[0].decisionId().equals(
-                    CODEC.decode(r.value(), ActuationResult.class).decisionId()), Duration.ofSeconds(60)).value(), ActuationResult.class);
+                    CODEC.decode(r.value(), ActuationResult.class).decisionId()), Duration.ofSeconds(60)).value(),
+                    ActuationResult.class);
             assertThat(fenced.status()).as("the actuator's report of the zombie's decision: " + fenced.details())
                     .isIn(ActuationStatus.SKIPPED, ActuationStatus.SUPERSEDED);
             assertThat(awaitStatus(actuator(awaitActuatorOwner(partition, null)), successorTarget, "CONVERGED",
-                    Duration.ofSeconds(30))).as("the epoch the actuator serves after the late decision").isEqualTo(epochS);
+                    Duration.ofSeconds(30))).as("the epoch the actuator serves after the late decision")
+                    .isEqualTo(epochS);
             assertThat(dns.answersFor(MANUAL_GROUP + ".failover.test.")).as("DNS after the late decision")
                     .containsExactly(ADDRESS_OF_TARGET.get(successorTarget));
 
@@ -693,8 +754,10 @@ class RegionLossIT {
                         assertThat(owners).as("deciders owning " + MANUAL_GROUP).hasSize(1);
                         owner[0] = owners.get(0);
                         var view = json(decider(owner[0]).get("/groups/" + MANUAL_GROUP, "viewer"));
-                        assertThat(view.path("pause").path("reason").asText()).as("pause at " + owner[0]).isEqualTo(ZOMBIE_PAUSE);
-                        assertThat(view.path("activeTarget").asText()).as("active at " + owner[0]).isEqualTo(successorTarget);
+                        assertThat(view.path("pause").path("reason").asText()).as("pause at " + owner[0])
+                                .isEqualTo(ZOMBIE_PAUSE);
+                        assertThat(view.path("activeTarget").asText()).as("active at " + owner[0])
+                                .isEqualTo(successorTarget);
                         assertThat(view.path("epoch").asLong()).as("epoch at " + owner[0]).isEqualTo(epochS);
                         var check = view.path("decidedVsServed");
                         assertThat(check.path("state").asText()).as("decided vs served at " + owner[0] + ": " + check)
@@ -702,13 +765,15 @@ class RegionLossIT {
                         assertThat(List.of(check.path("decided").asText(), check.path("served").asText()))
                                 .as("decided, served at " + owner[0]).containsOnly(successorDecision);
                     });
-            System.out.printf("zombie resumed -> region %s's decision-service owns %s, paused, decided == served: %d ms%n",
+            System.out.printf(
+                    "zombie resumed -> region %s's decision-service owns %s, paused, decided == served: %d ms%n",
                     owner[0], MANUAL_GROUP, Duration.between(resumedAt, Instant.now()).toMillis());
             System.out.println("the operator's force through the zombie: " + zombieForce.handle((r, e) -> e == null
                     ? r.statusCode() + " " + r.body() : e.toString()).get(30, TimeUnit.SECONDS));
             for (String region : Regions.REGIONS) {
                 assertThat(decider(region).metrics()).as("region " + region + "'s decision-service: " + MANUAL_GROUP
-                        + " decided, not served").doesNotContainPattern(NOT_SERVED_GAUGE + "\\{[^}]*group=\"" + MANUAL_GROUP
+                        + " decided, not served")
+                        .doesNotContainPattern(NOT_SERVED_GAUGE + "\\{[^}]*group=\"" + MANUAL_GROUP
                                 + "\"[^}]*} 1\\.0");
             }
             assertThat(decider(owner[0]).metrics()).as("the owner's decided-not-served gauge of " + MANUAL_GROUP)
@@ -804,7 +869,8 @@ class RegionLossIT {
         String deciderRegion = Regions.REGIONS.stream().filter(r -> !r.equals(cutRegion)).findFirst().orElseThrow();
         String first = otherTarget(onTarget(), null);
         forceGroup(decider(deciderRegion), ARC_GROUP, first);
-        await("region " + cutRegion + "'s actuator switched " + ARC_GROUP + " to " + first).atMost(Duration.ofSeconds(60))
+        await("region " + cutRegion + "'s actuator switched " + ARC_GROUP + " to " + first)
+                .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200)).until(() -> first.equals(onTarget()) && onlyOneOn());
         await("the switch of region " + cutRegion + "'s actuator verified").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> "CONVERGED".equals(
@@ -813,10 +879,12 @@ class RegionLossIT {
         int logAtCut = cut.output().length();
         REGIONS.dropPort(cutRegion, RegionKafkaCluster.BROKER_PORT);
         Instant cutAt = Instant.now();
-        System.out.printf("lease scenario: region %s's actuator owns %s (partition %d), cut off from every broker at %s%n",
+        System.out.printf(
+                "lease scenario: region %s's actuator owns %s (partition %d), cut off from every broker at %s%n",
                 cutRegion, ARC_GROUP, partition, cutAt);
         try {
-            await("region " + cutRegion + "'s lease lapsed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            await("region " + cutRegion + "'s lease lapsed").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> !CutOffActuatorIT.leaseHeld(cut));
             Instant lapsedAt = Instant.now();
             System.out.printf("its lease lapsed %d ms after the cut%n", Duration.between(cutAt, lapsedAt).toMillis());
@@ -828,7 +896,8 @@ class RegionLossIT {
                     .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                     .until(() -> second.equals(onTarget()) && onlyOneOn());
             Instant switchedAt = Instant.now();
-            System.out.printf("region %s's actuator switched %s to %s %d ms after the cut%n", ownerRegion, ARC_GROUP, second,
+            System.out.printf("region %s's actuator switched %s to %s %d ms after the cut%n", ownerRegion, ARC_GROUP,
+                    second,
                     Duration.between(cutAt, switchedAt).toMillis());
 
             // three resyncs of the cut-off actuator: under drift: correct, each would write its older target back
@@ -842,13 +911,16 @@ class RegionLossIT {
                     .as("update requests of any outcome from region %s after its lease lapsed", cutRegion).isEmpty();
             String afterCut = cut.output().substring(logAtCut);
             assertThat(afterCut).as("region " + cutRegion + "'s actuator stopped its writes when its lease lapsed, and "
-                    + "gave its groups up at the rebalance it asked for").contains("writes stop: this actuator has not heard"
-                    + " from its Kafka group coordinator").contains("the lease lapsed; asking the consumer group to rebalance");
+                    + "gave its groups up at the rebalance it asked for")
+                    .contains("writes stop: this actuator has not heard"
+                            + " from its Kafka group coordinator")
+                    .contains("the lease lapsed; asking the consumer group to rebalance");
         } finally {
             REGIONS.heal(cutRegion);
         }
         Instant healedAt = Instant.now();
-        await("region " + cutRegion + "'s lease held again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await("region " + cutRegion + "'s lease held again").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> CutOffActuatorIT.leaseHeld(cut));
         String served = onTarget();
         await("the controls left as the newer decision set them after the heal").during(Duration.ofSeconds(12))
@@ -860,12 +932,14 @@ class RegionLossIT {
 
     /** The target whose routing control is On (the first, if several are). */
     static String onTarget() {
-        return TARGET_OF_REGION.values().stream().sorted().filter(t -> arc.state(control(t)) == RecoveryCluster.State.On)
+        return TARGET_OF_REGION.values().stream().sorted()
+                .filter(t -> arc.state(control(t)) == RecoveryCluster.State.On)
                 .findFirst().orElse(null);
     }
 
     static boolean onlyOneOn() {
-        return TARGET_OF_REGION.values().stream().filter(t -> arc.state(control(t)) == RecoveryCluster.State.On).count() == 1;
+        return TARGET_OF_REGION.values().stream().filter(t -> arc.state(control(t)) == RecoveryCluster.State.On)
+                .count() == 1;
     }
 
     /** The ARC group's routing control of {@code target}. */
@@ -905,7 +979,8 @@ class RegionLossIT {
         long[] epoch = new long[1];
         await(actuator.name + ": " + MANUAL_GROUP + " " + status + " on " + target).atMost(limit)
                 .pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() -> {
-                    com.fasterxml.jackson.databind.JsonNode view = json(actuator.get("/groups/" + MANUAL_GROUP, "viewer"));
+                    com.fasterxml.jackson.databind.JsonNode view = json(
+                            actuator.get("/groups/" + MANUAL_GROUP, "viewer"));
                     assertThat(view.path("desiredTarget").asText()).isEqualTo(target);
                     assertThat(view.path("status").asText()).as(view.toString()).isEqualTo(status);
                     epoch[0] = view.path("desiredEpoch").asLong();
@@ -915,7 +990,8 @@ class RegionLossIT {
 
     /** A target of the three other than these (null for none). */
     static String otherTarget(String one, String two) {
-        return TARGET_OF_REGION.values().stream().sorted().filter(t -> !t.equals(one) && !t.equals(two)).findFirst().orElseThrow();
+        return TARGET_OF_REGION.values().stream().sorted().filter(t -> !t.equals(one) && !t.equals(two)).findFirst()
+                .orElseThrow();
     }
 
     /** The epochs of the manual group's desired states, in the order they are in failover.actuator-desired. */
@@ -939,7 +1015,8 @@ class RegionLossIT {
      * failover.decisions: dropping the zombie's connections to X then stops its stores only, not its decisions or its
      * membership. Returns X.
      */
-    static String placeLeaders(org.apache.kafka.clients.admin.Admin admin, int partition, String zombieRegion) throws Exception {
+    static String placeLeaders(org.apache.kafka.clients.admin.Admin admin, int partition, String zombieRegion)
+            throws Exception {
         String coordinator = regionOf(admin.describeConsumerGroups(List.of("actuator-service")).all().get()
                 .get("actuator-service").coordinator());
         String x = Regions.REGIONS.stream().filter(r -> !r.equals(zombieRegion) && !r.equals(coordinator)).findFirst()
@@ -952,16 +1029,19 @@ class RegionLossIT {
     }
 
     /** Moves the leadership of a partition to {@code region}'s broker: its replicas reordered, then a preferred election. */
-    static void lead(org.apache.kafka.clients.admin.Admin admin, String topic, int partition, String region) throws Exception {
+    static void lead(org.apache.kafka.clients.admin.Admin admin, String topic, int partition, String region)
+            throws Exception {
         var tp = new org.apache.kafka.common.TopicPartition(topic, partition);
         var info = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(partition);
         int node = Regions.REGIONS.indexOf(region) + 1; // RegionKafkaCluster: node ids 1, 2, 3 for a, b, c
-        List<Integer> replicas = new ArrayList<>(info.replicas().stream().map(org.apache.kafka.common.Node::id).toList());
+        List<Integer> replicas = new ArrayList<>(
+                info.replicas().stream().map(org.apache.kafka.common.Node::id).toList());
         replicas.remove(Integer.valueOf(node));
         replicas.add(0, node);
         admin.alterPartitionReassignments(Map.of(tp, java.util.Optional.of(
                 new org.apache.kafka.clients.admin.NewPartitionReassignment(replicas)))).all().get();
-        await(topic + "-" + partition + " led by region " + region).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+        await(topic + "-" + partition + " led by region " + region).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions().until(() -> {
                     if (admin.listPartitionReassignments(Set.of(tp)).reassignments().get().isEmpty()) {
                         try {
@@ -986,25 +1066,31 @@ class RegionLossIT {
             int partitions = admin.describeTopics(List.of("__consumer_offsets")).allTopicNames().get()
                     .get("__consumer_offsets").partitions().size();
             int groupPartition = partitionOf(GROUP,
-                    admin.describeTopics(List.of(Topics.DECISIONS)).allTopicNames().get().get(Topics.DECISIONS).partitions().size());
+                    admin.describeTopics(List.of(Topics.DECISIONS)).allTopicNames().get().get(Topics.DECISIONS)
+                            .partitions().size());
             for (String group : List.of("decision-service", "actuator-service")) {
-                lead(admin, "__consumer_offsets", org.apache.kafka.common.utils.Utils.abs(group.hashCode()) % partitions, region);
+                lead(admin, "__consumer_offsets",
+                        org.apache.kafka.common.utils.Utils.abs(group.hashCode()) % partitions, region);
                 await(group + " coordinated from region " + region + ", stable, " + GROUP + " owned there")
-                        .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+                        .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                        .until(() -> {
                             var described = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
                             boolean ownedThere = described.members().stream()
                                     .filter(m -> m.groupInstanceId().orElse("").endsWith("-" + region))
                                     .flatMap(m -> m.assignment().topicPartitions().stream())
                                     .anyMatch(tp -> tp.partition() == groupPartition);
                             return regionOf(described.coordinator()).equals(region) && described.members().size() == 3
-                                    && described.groupState() == org.apache.kafka.common.GroupState.STABLE && ownedThere;
+                                    && described.groupState() == org.apache.kafka.common.GroupState.STABLE
+                                    && ownedThere;
                         });
             }
         }
     }
 
-    static String leaderRegion(org.apache.kafka.clients.admin.Admin admin, String topic, int partition) throws Exception {
-        return regionOf(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(partition).leader());
+    static String leaderRegion(org.apache.kafka.clients.admin.Admin admin, String topic, int partition)
+            throws Exception {
+        return regionOf(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .get(partition).leader());
     }
 
     static String regionOf(org.apache.kafka.common.Node node) {
@@ -1019,8 +1105,10 @@ class RegionLossIT {
         String[] owner = new String[1];
         try (org.apache.kafka.clients.admin.Admin admin = admin()) {
             await("an actuator other than " + not + "'s owns partition " + partition + " of " + Topics.DECISIONS)
-                    .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-                        var group = admin.describeConsumerGroups(List.of("actuator-service")).all().get().get("actuator-service");
+                    .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> {
+                        var group = admin.describeConsumerGroups(List.of("actuator-service")).all().get()
+                                .get("actuator-service");
                         owner[0] = null;
                         for (var member : group.members()) {
                             for (var tp : member.assignment().topicPartitions()) {
@@ -1046,7 +1134,8 @@ class RegionLossIT {
             await("every region's actuator owns a partition of " + Topics.DECISIONS).atMost(Duration.ofSeconds(90))
                     .pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
                         owners.clear();
-                        var group = admin.describeConsumerGroups(List.of("actuator-service")).all().get().get("actuator-service");
+                        var group = admin.describeConsumerGroups(List.of("actuator-service")).all().get()
+                                .get("actuator-service");
                         for (var member : group.members()) {
                             String region = member.groupInstanceId().orElse("").replace("actuator-", "");
                             for (var partition : member.assignment().topicPartitions()) {
@@ -1064,7 +1153,8 @@ class RegionLossIT {
 
     static void awaitScaledSteadyState() {
         ServiceProcess decider = services.get("b").get(0);
-        await("every location sees every scaled target").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+        await("every location sees every scaled target").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions().untilAsserted(() -> {
                     for (String group : SCALED_GROUPS) {
                         com.fasterxml.jackson.databind.JsonNode view = json(decider.get("/groups/" + group, "viewer"));
@@ -1076,7 +1166,8 @@ class RegionLossIT {
     }
 
     static void awaitScaledAnswers(String address, Duration limit) {
-        await("every scaled group answers " + address).atMost(limit).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        await("every scaled group answers " + address).atMost(limit).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .until(() -> {
                     for (String group : SCALED_GROUPS) {
                         if (!dns.answersFor(group + ".failover.test.").equals(Set.of(address))) {
@@ -1108,7 +1199,8 @@ class RegionLossIT {
         marks.forEach((service, mark) -> {
             String output = service.output();
             timeline.append("== ").append(service.name).append('\n');
-            output.substring(Math.min(mark, output.length())).lines().filter(line -> TAKE_OVER_STEPS.matcher(line).find())
+            output.substring(Math.min(mark, output.length())).lines()
+                    .filter(line -> TAKE_OVER_STEPS.matcher(line).find())
                     .filter(line -> !line.contains("group=bulk-")) // the more groups' lines say what the group under test's do
                     .map(line -> line.length() > 240 ? line.substring(0, 240) : line)
                     .forEach(line -> timeline.append(line).append('\n'));
@@ -1137,8 +1229,10 @@ class RegionLossIT {
                 } catch (Exception e) {
                     view = "(no answer: " + e + ")";
                 }
-                out.append("region ").append(region).append("'s actuator, ").append(group).append(": ").append(view).append('\n');
-                since.lines().filter(l -> l.contains(group + ",") || l.contains(group + "}") || l.contains(" " + group + " "))
+                out.append("region ").append(region).append("'s actuator, ").append(group).append(": ").append(view)
+                        .append('\n');
+                since.lines().filter(
+                        l -> l.contains(group + ",") || l.contains(group + "}") || l.contains(" " + group + " "))
                         .forEach(l -> out.append("  ").append(l).append('\n'));
             }
             since.lines().filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("lease"))
@@ -1171,10 +1265,13 @@ class RegionLossIT {
 
     /** {@code GET /calls} of a region's ECS API; a restarted API starts a new list. */
     static List<EcsRegion.Call> calls(String region) throws IOException {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                .build();
         try {
-            String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ecsEndpoint(region) + "/calls"))
-                    .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            String body = http
+                    .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ecsEndpoint(region) + "/calls"))
+                            .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
             return body.lines().filter(l -> !l.isBlank()).map(EcsRegion.Call::parse).toList();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -1211,7 +1308,8 @@ class RegionLossIT {
                         break; // a round of one query a group takes seconds on a busy machine: the deadline is each query's
                     }
                     try {
-                        if (!served.containsKey(group) && dns.answersFor(group + ".failover.test.").equals(Set.of(address))) {
+                        if (!served.containsKey(group)
+                                && dns.answersFor(group + ".failover.test.").equals(Set.of(address))) {
                             served.put(group, Instant.now());
                         }
                     } catch (IOException e) {
@@ -1230,10 +1328,14 @@ class RegionLossIT {
             return "";
         }
         Map<String, Instant> served = moreServed.join();
-        List<Long> millis = served.values().stream().map(at -> Duration.between(cutAt, at).toMillis()).sorted().toList();
-        return String.format("region A cut -> DNS on the secondary for %d of %d more groups within %d s (%d within %d s):"
-                + " p50 %s ms, max %s ms", millis.stream().filter(ms -> ms <= limit.toMillis()).count(), MORE_GROUPS.size(),
-                limit.toSeconds(), served.size(), limit.toSeconds() + 30, millis.isEmpty() ? "-" : millis.get(millis.size() / 2),
+        List<Long> millis = served.values().stream().map(at -> Duration.between(cutAt, at).toMillis()).sorted()
+                .toList();
+        return String.format(
+                "region A cut -> DNS on the secondary for %d of %d more groups within %d s (%d within %d s):"
+                        + " p50 %s ms, max %s ms",
+                millis.stream().filter(ms -> ms <= limit.toMillis()).count(), MORE_GROUPS.size(),
+                limit.toSeconds(), served.size(), limit.toSeconds() + 30,
+                millis.isEmpty() ? "-" : millis.get(millis.size() / 2),
                 millis.isEmpty() ? "-" : millis.get(millis.size() - 1));
     }
 
@@ -1250,7 +1352,8 @@ class RegionLossIT {
                 });
         assertThat(dns.current()).as("DNS before any fault").isEqualTo(Set.of(ADDRESS_OF_TARGET.get("primary")));
         if (!MORE_GROUPS.isEmpty()) { // every one of them settled too, not still starting when the region goes
-            await("every more group's active target HEALTHY").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2))
+            await("every more group's active target HEALTHY").atMost(Duration.ofSeconds(180))
+                    .pollInterval(Duration.ofSeconds(2))
                     .ignoreExceptions().until(() -> {
                         int healthy = 0;
                         for (com.fasterxml.jackson.databind.JsonNode view : json(decider.get("/groups", "viewer"))) {
@@ -1269,35 +1372,48 @@ class RegionLossIT {
         for (String group : probed) {
             yaml.append("  - id: ").append(group).append('\n')
                     .append("    dns: {zone: failover.test., name: ").append(group)
-                    .append(".failover.test., type: A, ttl: 5").append(group.equals(ARC_GROUP) ? ", drift: correct" : "")
+                    .append(".failover.test., type: A, ttl: 5")
+                    .append(group.equals(ARC_GROUP) ? ", drift: correct" : "")
                     .append("}\n    targets:\n");
             for (String region : Regions.REGIONS) {
                 String target = TARGET_OF_REGION.get(region);
                 yaml.append("      - id: ").append(target).append("\n        region: region-").append(region)
-                        .append("\n        probe: {type: http, url: \"http://").append(REGIONS.address(region)).append(':')
-                        .append(BACKEND_PORT).append("/health\", bodyContains: ok, intervalSeconds: ").append(INTERVAL_SECONDS)
+                        .append("\n        probe: {type: http, url: \"http://").append(REGIONS.address(region))
+                        .append(':')
+                        .append(BACKEND_PORT).append("/health\", bodyContains: ok, intervalSeconds: ")
+                        .append(INTERVAL_SECONDS)
                         .append(", connectTimeoutMillis: 1000, timeoutMillis: 1500}\n        dns: {values: [")
                         .append(ADDRESS_OF_TARGET.get(target)).append("]}\n");
             }
-            yaml.append("    thresholds: {failuresToDown: ").append(FAILURES_TO_DOWN).append(", successesToUp: 2, minDwellSeconds: 0}\n")
-                    .append("    failback: {mode: ").append(group.equals(MANUAL_GROUP) || group.equals(ARC_GROUP) ? "manual" : "automatic").append(", holdDownSeconds: ")
+            yaml.append("    thresholds: {failuresToDown: ").append(FAILURES_TO_DOWN)
+                    .append(", successesToUp: 2, minDwellSeconds: 0}\n")
+                    .append("    failback: {mode: ")
+                    .append(group.equals(MANUAL_GROUP) || group.equals(ARC_GROUP) ? "manual" : "automatic")
+                    .append(", holdDownSeconds: ")
                     .append(HOLD_DOWN_SECONDS).append("}\n");
         }
         for (String group : SCALED_GROUPS) {
             yaml.append("  - id: ").append(group).append("\n    dns: {zone: failover.test., name: ").append(group)
                     .append(".failover.test., type: A, ttl: 5}\n    targets:\n")
                     .append("      - id: primary\n        region: region-c\n        probe: {type: http, url: \"http://")
-                    .append(REGIONS.address("c")).append(':').append(SCALED_PRIMARY_PORT).append("/health\", bodyContains: ok, ")
-                    .append("intervalSeconds: ").append(INTERVAL_SECONDS).append(", connectTimeoutMillis: 1000, timeoutMillis: 1500}\n")
+                    .append(REGIONS.address("c")).append(':').append(SCALED_PRIMARY_PORT)
+                    .append("/health\", bodyContains: ok, ")
+                    .append("intervalSeconds: ").append(INTERVAL_SECONDS)
+                    .append(", connectTimeoutMillis: 1000, timeoutMillis: 1500}\n")
                     .append("        dns: {values: [").append(SCALED_PRIMARY_IP).append("]}\n")
                     .append("      - id: secondary\n        region: region-b\n        probe: {type: http, url: \"http://")
-                    .append(REGIONS.address("b")).append(':').append(BACKEND_PORT).append("/health\", bodyContains: ok, ")
-                    .append("intervalSeconds: ").append(INTERVAL_SECONDS).append(", connectTimeoutMillis: 1000, timeoutMillis: 1500}\n")
+                    .append(REGIONS.address("b")).append(':').append(BACKEND_PORT)
+                    .append("/health\", bodyContains: ok, ")
+                    .append("intervalSeconds: ").append(INTERVAL_SECONDS)
+                    .append(", connectTimeoutMillis: 1000, timeoutMillis: 1500}\n")
                     .append("        dns: {values: [").append(ADDRESS_OF_TARGET.get("secondary")).append("]}\n")
-                    .append("        scaling: {kind: ecs, cluster: prod, service: ").append(group).append(", activeSize: ")
+                    .append("        scaling: {kind: ecs, cluster: prod, service: ").append(group)
+                    .append(", activeSize: ")
                     .append(ACTIVE_SIZE).append(", pilotLightSize: ").append(PILOT_LIGHT_SIZE).append("}\n")
-                    .append("    thresholds: {failuresToDown: ").append(FAILURES_TO_DOWN).append(", successesToUp: 2, minDwellSeconds: 0}\n")
-                    .append("    failback: {mode: automatic, holdDownSeconds: ").append(HOLD_DOWN_SECONDS).append("}\n");
+                    .append("    thresholds: {failuresToDown: ").append(FAILURES_TO_DOWN)
+                    .append(", successesToUp: 2, minDwellSeconds: 0}\n")
+                    .append("    failback: {mode: automatic, holdDownSeconds: ").append(HOLD_DOWN_SECONDS)
+                    .append("}\n");
         }
         // every scenario's switches fit in a day's budget (2 per group by default would hold the last ones), the more
         // groups' failover and failback too
@@ -1336,7 +1452,8 @@ class RegionLossIT {
     }
 
     /** A main class of the testkit jar as a process in {@code region}'s namespace; its output in the system logs. */
-    static Process testkitProcess(String region, String name, int port, String mainClass, String... args) throws IOException {
+    static Process testkitProcess(String region, String name, int port, String mainClass, String... args)
+            throws IOException {
         java.nio.file.Files.createDirectories(ServiceProcess.LOGS);
         Path jar;
         try (var jars = java.nio.file.Files.list(ServiceProcess.ROOT.resolve("failover-testkit/target"))) {
@@ -1349,8 +1466,10 @@ class RegionLossIT {
         command.addAll(List.of(ServiceProcess.javaBin(), "-Xmx32m", "-cp", jar.toString(), mainClass));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(ServiceProcess.LOGS.resolve("region-" + region + "-" + name
-                        + ".log").toFile())).start();
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(ServiceProcess.LOGS.resolve("region-" + region + "-" + name
+                                + ".log").toFile()))
+                .start();
     }
 
     static String keyId(String region) {

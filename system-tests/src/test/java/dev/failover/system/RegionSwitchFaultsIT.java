@@ -51,8 +51,10 @@ class RegionSwitchFaultsIT {
                     StepSpec.runs("capacity"), StepSpec.approval("approve-" + region), StepSpec.runs("database"))));
         }
         try (TestStack stack = TestStack.named("regionswitch").primaryAndSecondary()
-                .topology(s -> TestTopology.yaml(s.backend(TestTopology.PRIMARY).healthUrl(), s.backend(TestTopology.SECONDARY)
-                        .healthUrl()).replace("    failback: {holdDownSeconds: 3}\n", "    failback: {holdDownSeconds: 3}\n"
+                .topology(s -> TestTopology
+                        .yaml(s.backend(TestTopology.PRIMARY).healthUrl(), s.backend(TestTopology.SECONDARY)
+                                .healthUrl())
+                        .replace("    failback: {holdDownSeconds: 3}\n", "    failback: {holdDownSeconds: 3}\n"
                                 + "    regionSwitch: {planArn: \"" + PLAN + "\"}\n"))
                 .bind9("failover.test.", List.of("api IN A " + TestTopology.PRIMARY_IP)).probes().deciders(1).actuator()
                 .env(TestStack.ACTUATOR, pairs(actuatorEnv("actuator-1", "AKIDONE", planes))).start();
@@ -83,7 +85,8 @@ class RegionSwitchFaultsIT {
             await("BIND answers the secondary").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> answers(stack).equals(Set.of(TestTopology.SECONDARY_IP)));
             System.out.printf("REGIONSWITCH frozen owner -> approved through the other %d ms -> DNS %d ms%n",
-                    Duration.between(frozenAt, approvedAt).toMillis(), Duration.between(approvedAt, Instant.now()).toMillis());
+                    Duration.between(frozenAt, approvedAt).toMillis(),
+                    Duration.between(approvedAt, Instant.now()).toMillis());
             assertOneExecutionBeforeDns(west, failover, actuations);
 
             // the frozen owner runs again: its lease lapsed, it writes nothing, DNS stays (the zone's serial counts every
@@ -91,10 +94,13 @@ class RegionSwitchFaultsIT {
             long serial = DnsQueries.serial(stack.dns().port(), "failover.test.");
             owner.resume();
             await("the zombie writes nothing").during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(250)).until(() -> answers(stack).equals(Set.of(TestTopology.SECONDARY_IP))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> answers(stack).equals(Set.of(TestTopology.SECONDARY_IP))
                             && DnsQueries.serial(stack.dns().port(), "failover.test.") == serial);
-            assertThat(planes.values().stream().flatMap(p -> p.calls().stream())).as("writes of the frozen owner after it "
-                    + "was frozen").noneMatch(c -> c.accessKeyId().equals(starter) && WRITES.contains(c.operation())
+            assertThat(planes.values().stream().flatMap(p -> p.calls().stream()))
+                    .as("writes of the frozen owner after it "
+                            + "was frozen")
+                    .noneMatch(c -> c.accessKeyId().equals(starter) && WRITES.contains(c.operation())
                             && c.at().isAfter(frozenAt));
 
             // a failback; its execution waits in us-east-1; its starter is killed
@@ -137,7 +143,8 @@ class RegionSwitchFaultsIT {
     static String awaitWaiting(RegionSwitchService plane, Decision decision) {
         String key = "decision=" + decision.decisionId() + " ";
         await("the execution of " + decision.decisionId() + " waits for approval").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(200)).until(() -> plane.runs().stream().anyMatch(e -> e.comment() != null
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> plane.runs().stream().anyMatch(e -> e.comment() != null
                         && e.comment().contains(key) && e.state().equals("pendingManualApproval")));
         return plane.calls().stream().filter(c -> c.operation().equals("StartPlanExecution") && c.status() == 200
                 && String.valueOf(c.body().get("comment")).contains(key)).findFirst().orElseThrow().accessKeyId();
@@ -156,10 +163,12 @@ class RegionSwitchFaultsIT {
     }
 
     /** One accepted start for the decision, completed, and its DNS switch after it. */
-    static void assertOneExecutionBeforeDns(RegionSwitchService plane, Decision decision, TopicClient.Reader actuations) {
+    static void assertOneExecutionBeforeDns(RegionSwitchService plane, Decision decision,
+            TopicClient.Reader actuations) {
         String key = "decision=" + decision.decisionId() + " ";
         assertThat(plane.calls()).as("accepted starts for " + decision.decisionId()).filteredOn(c -> c.operation()
-                .equals("StartPlanExecution") && c.status() == 200 && String.valueOf(c.body().get("comment")).contains(key))
+                .equals("StartPlanExecution") && c.status() == 200
+                && String.valueOf(c.body().get("comment")).contains(key))
                 .hasSize(1);
         RegionSwitchService.Execution run = plane.runs().stream().filter(e -> e.comment().contains(key)).findFirst()
                 .orElseThrow();
@@ -169,8 +178,10 @@ class RegionSwitchFaultsIT {
             return a.decisionId().equals(decision.decisionId()) && a.step() == ActuationStep.DNS_SWITCH
                     && a.status() == ActuationStatus.SUCCEEDED;
         }, Duration.ofSeconds(30)).value(), ActuationResult.class);
-        assertThat(dns.finishedAt()).as("the DNS switch of " + decision.decisionId() + " made after its execution ended at "
-                + run.ended()).isAfterOrEqualTo(run.ended());
+        assertThat(dns.finishedAt())
+                .as("the DNS switch of " + decision.decisionId() + " made after its execution ended at "
+                        + run.ended())
+                .isAfterOrEqualTo(run.ended());
     }
 
     static Set<String> answers(TestStack stack) throws java.io.IOException {

@@ -94,7 +94,8 @@ final class Regions {
             script.append(' ').append(arg);
         }
         try {
-            ProcessBuilder builder = new ProcessBuilder("bash", "-c", script.toString()).directory(ServiceProcess.ROOT.toFile())
+            ProcessBuilder builder = new ProcessBuilder("bash", "-c", script.toString())
+                    .directory(ServiceProcess.ROOT.toFile())
                     .redirectErrorStream(true);
             builder.environment().put("REGIONS_PREFIX", prefix);
             Process process = builder.start();

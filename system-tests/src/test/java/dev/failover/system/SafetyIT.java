@@ -11,12 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -135,7 +134,8 @@ class SafetyIT {
     void oneRegionDownFailsOverEveryGroupToAnEligibleDestinationOnly() throws Exception {
         try (TopicClient client = TopicClient.of(kafka.bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
-            await("every target HEALTHY, b's database UNHEALTHY, no switch").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+            await("every target HEALTHY, b's database UNHEALTHY, no switch").atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> {
                         for (String group : List.of("ab", "bc", "ac")) {
                             JsonNode view = view(group);
@@ -145,7 +145,8 @@ class SafetyIT {
                         }
                         JsonNode bInAb = target(view("ab"), "b");
                         assertThat(bInAb.at("/dependencies/0/dependency").asText()).isEqualTo("database");
-                        assertThat(bInAb.at("/dependencies/0/health").asText()).as("ab/b's database").isEqualTo("UNHEALTHY");
+                        assertThat(bInAb.at("/dependencies/0/health").asText()).as("ab/b's database")
+                                .isEqualTo("UNHEALTHY");
                         assertThat(bInAb.at("/destination/verdict").asText()).isEqualTo("DEPENDENCY_NOT_HEALTHY");
                         assertThat(target(view("bc"), "b").at("/destination/verdict").asText())
                                 .as("bc/b: the dependency is ab's b's alone").isEqualTo("ELIGIBLE");
@@ -164,16 +165,19 @@ class SafetyIT {
                         JsonNode ab = view("ab");
                         assertThat(target(ab, "a").get("health").asText()).isEqualTo("UNHEALTHY");
                         assertThat(target(ab, "b").get("health").asText()).isEqualTo("HEALTHY");
-                        assertThat(target(ab, "b").at("/destination/verdict").asText()).isEqualTo("DEPENDENCY_NOT_HEALTHY");
+                        assertThat(target(ab, "b").at("/destination/verdict").asText())
+                                .isEqualTo("DEPENDENCY_NOT_HEALTHY");
                     });
             int afterAc = decisions.readToEnd(WAIT).size();
             // the window passes (4 probe intervals of a failing, as the decision-service counted them), then the facts
             awaitFailedIntervals(4, "ab/a");
-            assertThat(summary(decisions.readToEnd(WAIT))).as("decisions over 4 probe intervals while b's database is down")
+            assertThat(summary(decisions.readToEnd(WAIT)))
+                    .as("decisions over 4 probe intervals while b's database is down")
                     .hasSize(afterAc);
             JsonNode abHeld = view("ab");
             assertThat(abHeld.get("activeTarget").asText()).isEqualTo("a");
-            assertThat(abHeld.at("/safety/correlatedFailure").isMissingNode()).as("ab's guard suspicion: one region").isTrue();
+            assertThat(abHeld.at("/safety/correlatedFailure").isMissingNode()).as("ab's guard suspicion: one region")
+                    .isTrue();
             assertThat(view("bc").get("epoch").asLong()).as("bc epoch").isZero();
 
             database.recover();
@@ -181,7 +185,8 @@ class SafetyIT {
             assertThat(ab.fromTarget()).isEqualTo("a");
             assertThat(ab.toTarget()).isEqualTo("b");
             assertThat(ab.reason()).contains("dependencies [database] HEALTHY");
-            assertThat(summary(decisions.readToEnd(WAIT))).as("every decision so far: ac's and ab's failover, none of bc")
+            assertThat(summary(decisions.readToEnd(WAIT)))
+                    .as("every decision so far: ac's and ab's failover, none of bc")
                     .containsExactly("ac FAILOVER a->c", "ab FAILOVER a->b");
             assertThat(view("bc").get("activeTarget").asText()).isEqualTo("b");
         }
@@ -203,7 +208,8 @@ class SafetyIT {
                                     group.substring(0, 1));
                             view.get("targets").forEach(t -> assertThat(t.get("health").asText())
                                     .as(group + "/" + t.get("target").asText() + " health").isEqualTo("HEALTHY"));
-                            assertThat(view.at("/safety/correlatedFailure").isMissingNode()).as(group + " suspicion").isTrue();
+                            assertThat(view.at("/safety/correlatedFailure").isMissingNode()).as(group + " suspicion")
+                                    .isTrue();
                         }
                     });
             int before = decisions.readToEnd(WAIT).size();
@@ -214,7 +220,8 @@ class SafetyIT {
             await("the guard holds: suspicion of regions A and B, ac's a and bc's b UNHEALTHY").atMost(WAIT)
                     .pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
                         JsonNode acView = view("ac");
-                        assertThat(acView.at("/safety/correlatedFailure/regions")).as("ac's safety.correlatedFailure.regions")
+                        assertThat(acView.at("/safety/correlatedFailure/regions"))
+                                .as("ac's safety.correlatedFailure.regions")
                                 .extracting(JsonNode::asText).containsExactly(REGION_A, REGION_B);
                         assertThat(target(acView, "a").get("health").asText()).isEqualTo("UNHEALTHY");
                         assertThat(target(view("bc"), "b").get("health").asText()).isEqualTo("UNHEALTHY");
@@ -228,7 +235,8 @@ class SafetyIT {
                 assertThat(view.get("activeTarget").asText()).as(group + " active").isEqualTo(group.substring(0, 1));
                 assertThat(view.at("/safety/correlatedFailure").isMissingNode()).as(group + " suspicion").isFalse();
             }
-            assertThat(target(view("ac"), "c").at("/destination/verdict").asText()).as("ac's c: eligible, held by the guard")
+            assertThat(target(view("ac"), "c").at("/destination/verdict").asText())
+                    .as("ac's c: eligible, held by the guard")
                     .isEqualTo("ELIGIBLE");
             assertThat(view("ac").get("audit").toString()).contains("held by correlated-failure guard");
 
@@ -239,15 +247,18 @@ class SafetyIT {
             Decision ac = decided(decisions, "ac", DecisionKind.FAILOVER, before);
             assertThat(ac.fromTarget()).isEqualTo("a");
             assertThat(ac.toTarget()).isEqualTo("c");
-            System.out.printf("resume of ac -> its failover decided in %d ms%n", Duration.between(resumedAt, ac.issuedAt())
-                    .toMillis());
+            System.out.printf("resume of ac -> its failover decided in %d ms%n",
+                    Duration.between(resumedAt, ac.issuedAt())
+                            .toMillis());
             // bc still held after ac's resume: 2 more probe intervals of b failing pass, then the facts
             awaitFailedIntervals(2, "bc/b");
             List<String> all = summary(decisions.readToEnd(WAIT));
-            assertThat(all.subList(before, all.size())).as("decisions after A and B stopped").containsExactly("ac FAILOVER a->c");
+            assertThat(all.subList(before, all.size())).as("decisions after A and B stopped")
+                    .containsExactly("ac FAILOVER a->c");
             JsonNode bc = view("bc");
             assertThat(bc.get("activeTarget").asText()).isEqualTo("b");
-            assertThat(bc.at("/safety/correlatedFailure/regions")).extracting(JsonNode::asText).containsExactly(REGION_A,
+            assertThat(bc.at("/safety/correlatedFailure/regions")).extracting(JsonNode::asText).containsExactly(
+                    REGION_A,
                     REGION_B);
         }
     }
@@ -263,7 +274,8 @@ class SafetyIT {
         for (String groupTarget : groupTargets) {
             start.putAll(failures(groupTarget));
         }
-        await(intervals + " more failed probe intervals of " + List.of(groupTargets) + " at every location").atMost(WAIT)
+        await(intervals + " more failed probe intervals of " + List.of(groupTargets) + " at every location")
+                .atMost(WAIT)
                 .pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
                     for (String groupTarget : groupTargets) {
                         Map<String, Integer> now = failures(groupTarget);
@@ -280,8 +292,9 @@ class SafetyIT {
     static Map<String, Integer> failures(String groupTarget) throws java.io.IOException {
         String[] parts = groupTarget.split("/");
         Map<String, Integer> failures = new java.util.HashMap<>();
-        target(view(parts[0]), parts[1]).get("locations").forEach(l -> failures.put(groupTarget + "@" + l.get("location")
-                .asText(), l.get("consecutiveFailures").asInt()));
+        target(view(parts[0]), parts[1]).get("locations")
+                .forEach(l -> failures.put(groupTarget + "@" + l.get("location")
+                        .asText(), l.get("consecutiveFailures").asInt()));
         return failures;
     }
 
@@ -293,13 +306,15 @@ class SafetyIT {
     /** The first decision of {@code group} of this kind among the decisions from index {@code from} on. */
     static Decision decided(TopicClient.Reader decisions, String group, DecisionKind kind, int from) {
         List<Decision> found = new ArrayList<>();
-        await(group + " " + kind + " on failover.decisions").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            List<ConsumerRecord<String, String>> records = decisions.poll();
-            records.subList(Math.min(from, records.size()), records.size()).stream().filter(r -> r.key().equals(group))
-                    .map(r -> CODEC.decode(r.value(), Decision.class)).filter(d -> d.kind() == kind).findFirst()
-                    .ifPresent(found::add);
-            return !found.isEmpty();
-        });
+        await(group + " " + kind + " on failover.decisions").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    List<ConsumerRecord<String, String>> records = decisions.poll();
+                    records.subList(Math.min(from, records.size()), records.size()).stream()
+                            .filter(r -> r.key().equals(group))
+                            .map(r -> CODEC.decode(r.value(), Decision.class)).filter(d -> d.kind() == kind).findFirst()
+                            .ifPresent(found::add);
+                    return !found.isEmpty();
+                });
         return found.get(0);
     }
 

@@ -163,8 +163,9 @@ final class ServiceProcess implements AutoCloseable {
         settings.merge("JAVA_OPTS_APPEND", "-XX:-UsePerfData", (given, off) -> given + " " + off);
         String container = name + "-" + placement.port();
         String tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString();
-        List<String> command = new ArrayList<>(List.of("podman", "run", "--rm", "--name", container, "--network", "host",
-                "--user", "0", "-v", ROOT + ":" + ROOT, "-v", tmp + ":" + tmp));
+        List<String> command = new ArrayList<>(
+                List.of("podman", "run", "--rm", "--name", container, "--network", "host",
+                        "--user", "0", "-v", ROOT + ":" + ROOT, "-v", tmp + ":" + tmp));
         settings.forEach((key, value) -> command.addAll(List.of("-e", key + "=" + value)));
         command.add(placement.image());
         try {
@@ -191,13 +192,15 @@ final class ServiceProcess implements AutoCloseable {
                     .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
                     .until(() -> {
                         if (!process.isAlive()) {
-                            throw new AssertionError(name + " exited with " + process.exitValue() + " during start:\n" + output());
+                            throw new AssertionError(
+                                    name + " exited with " + process.exitValue() + " during start:\n" + output());
                         }
                         return send(HttpRequest.newBuilder(managementUri("/q/health/ready"))
                                 .timeout(Duration.ofSeconds(2)).build()).statusCode() == 200;
                     });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError(name + ": GET /q/health/ready did not answer 200 within " + timeout + ":\n" + output(), e);
+            throw new AssertionError(
+                    name + ": GET /q/health/ready did not answer 200 within " + timeout + ":\n" + output(), e);
         }
     }
 
@@ -207,8 +210,9 @@ final class ServiceProcess implements AutoCloseable {
      */
     String get(String path, String role) {
         try {
-            return ok(path, send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token(role, audience()))
-                    .timeout(Duration.ofSeconds(10)).build()));
+            return ok(path,
+                    send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token(role, audience()))
+                            .timeout(Duration.ofSeconds(10)).build()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -230,8 +234,9 @@ final class ServiceProcess implements AutoCloseable {
             if (role != null) {
                 request.header("Authorization", "Bearer " + token(role, audience()));
             }
-            return send(request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
-                    .timeout(Duration.ofSeconds(10)).build());
+            return send(
+                    request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
+                            .timeout(Duration.ofSeconds(10)).build());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -320,7 +325,8 @@ final class ServiceProcess implements AutoCloseable {
 
     private String ok(String path, HttpResponse<String> response) {
         if (response.statusCode() != 200) {
-            throw new AssertionError("GET " + path + " on " + name + " answered " + response.statusCode() + ": " + response.body());
+            throw new AssertionError(
+                    "GET " + path + " on " + name + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
     }
@@ -369,10 +375,12 @@ final class ServiceProcess implements AutoCloseable {
     private void signal(String signal) {
         notInAContainer("kill -" + signal);
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).redirectErrorStream(true).start();
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
             String output = new String(kill.getInputStream().readAllBytes());
             if (kill.waitFor() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " (" + name + ") failed: " + output);
+                throw new IllegalStateException(
+                        "kill -" + signal + " " + process.pid() + " (" + name + ") failed: " + output);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -425,7 +433,8 @@ final class ServiceProcess implements AutoCloseable {
      */
     static ProcessBuilder podman(List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putIfAbsent("CONTAINERS_CONF", ROOT.resolve("deploy/containers/containers.conf").toString());
+        builder.environment().putIfAbsent("CONTAINERS_CONF",
+                ROOT.resolve("deploy/containers/containers.conf").toString());
         return builder;
     }
 

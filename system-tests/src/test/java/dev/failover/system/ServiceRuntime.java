@@ -39,11 +39,13 @@ record ServiceRuntime(String java) {
     private static List<String> javaSh(String command) {
         String script = "source '" + ServiceProcess.ROOT.resolve("scripts/lib/java.sh") + "' && " + command;
         try {
-            Process shell = new ProcessBuilder("bash", "-c", script).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process shell = new ProcessBuilder("bash", "-c", script).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             String output = new String(shell.getInputStream().readAllBytes()).trim();
             if (shell.waitFor() != 0) {
-                throw new IllegalStateException("scripts/lib/java.sh: " + command + " failed (its error is in the test output): "
-                        + output);
+                throw new IllegalStateException(
+                        "scripts/lib/java.sh: " + command + " failed (its error is in the test output): "
+                                + output);
             }
             return output.isEmpty() ? List.of() : List.of(output.split("\\s+"));
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
 import dev.failover.testkit.net.FreePorts;
 
 /** The broker as the local stack runs it: scripts/kafka.sh, a separate process, on free ports. */
@@ -58,7 +59,8 @@ final class StandaloneKafka implements AutoCloseable {
             if (eq > 0) {
                 String value = line.substring(eq + 1);
                 // single quotes keep the JAAS config's spaces and double quotes together for `source`
-                env.put(line.substring(0, eq), value.startsWith("'") && value.endsWith("'") ? value.substring(1, value.length() - 1) : value);
+                env.put(line.substring(0, eq),
+                        value.startsWith("'") && value.endsWith("'") ? value.substring(1, value.length() - 1) : value);
             }
         }
         return env;
@@ -86,7 +88,8 @@ final class StandaloneKafka implements AutoCloseable {
     }
 
     private void run(String command) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("bash", ServiceProcess.ROOT.resolve("scripts/kafka.sh").toString(), command)
+        ProcessBuilder builder = new ProcessBuilder("bash", ServiceProcess.ROOT.resolve("scripts/kafka.sh").toString(),
+                command)
                 .inheritIO();
         builder.environment().put("STACK_DIR", stackDir.toString());
         builder.environment().put("KAFKA_LIB_DIR", KAFKA_LIB.toString());

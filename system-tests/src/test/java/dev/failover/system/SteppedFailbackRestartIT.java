@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -62,7 +61,8 @@ class SteppedFailbackRestartIT {
     @BeforeAll
     static void startStack() throws Exception {
         String sample = Files.readString(ServiceProcess.ROOT.resolve("k8s/base/failover.yaml"));
-        SAMPLE_DNS.forEach(line -> assertThat(sample).as("k8s/base/failover.yaml, which this test copies").contains(line));
+        SAMPLE_DNS.forEach(
+                line -> assertThat(sample).as("k8s/base/failover.yaml, which this test copies").contains(line));
         zone = Route53Zone.start(ZONE_ID, List.of(Route53Zone.RecordSet.alias(RECORD, "A", PRIMARY, 100L, EAST),
                 Route53Zone.RecordSet.alias(RECORD, "A", SECONDARY, 0L, WEST))).pendingFor(PENDING)
                 .refuseChangesWhilePending(true).requestsPerSecond(5).pageSize(1);
@@ -81,11 +81,14 @@ class SteppedFailbackRestartIT {
                         region: us-west-2
                         probe: {type: tcp, host: 127.0.0.1, port: 9}
                         %s
-                """.formatted(GROUP, SAMPLE_DNS.get(0), PRIMARY, SAMPLE_DNS.get(1), SECONDARY, SAMPLE_DNS.get(2))).actuator().env(TestStack.ACTUATOR, "FAILOVER_DNS_PROVIDER",
-                "route53", "FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE", zone.endpoint().toString(),
-                "FAILOVER_DNS_ROUTE53_FAILBACK_STEPS", "10,50,100", "FAILOVER_DNS_ROUTE53_FAILBACK_STEP_PAUSE",
-                STEP_PAUSE.toSeconds() + "s", "FAILOVER_INSTANCE_ID", "actuator-1", "AWS_ACCESS_KEY_ID", "AKIDSYSTEMTEST",
-                "AWS_SECRET_ACCESS_KEY", "not-a-secret").start();
+                """.formatted(GROUP, SAMPLE_DNS.get(0), PRIMARY, SAMPLE_DNS.get(1), SECONDARY, SAMPLE_DNS.get(2)))
+                .actuator().env(TestStack.ACTUATOR, "FAILOVER_DNS_PROVIDER",
+                        "route53", "FAILOVER_DNS_ROUTE53_ENDPOINT_OVERRIDE", zone.endpoint().toString(),
+                        "FAILOVER_DNS_ROUTE53_FAILBACK_STEPS", "10,50,100", "FAILOVER_DNS_ROUTE53_FAILBACK_STEP_PAUSE",
+                        STEP_PAUSE.toSeconds() + "s", "FAILOVER_INSTANCE_ID", "actuator-1", "AWS_ACCESS_KEY_ID",
+                        "AKIDSYSTEMTEST",
+                        "AWS_SECRET_ACCESS_KEY", "not-a-secret")
+                .start();
         kafka = stack.kafka();
         actuator = stack.actuator();
     }
@@ -123,12 +126,17 @@ class SteppedFailbackRestartIT {
 
             assertThat(zone.weights(RECORD, "A")).as("all traffic back on the primary")
                     .containsEntry(PRIMARY, 100L).containsEntry(SECONDARY, 0L);
-            List<Long> failbackSteps = primaryWeights(zone.applied().subList(batchesBeforeFailback, batchesBeforeRestart));
-            List<Long> afterRestart = primaryWeights(zone.applied().subList(batchesBeforeRestart, zone.applied().size()));
-            assertThat(failbackSteps).as("primary weight written by each batch before the kill").containsExactly(10L, 50L);
-            assertThat(afterRestart).as("primary weight written by each batch after the restart: no step again, none back")
+            List<Long> failbackSteps = primaryWeights(
+                    zone.applied().subList(batchesBeforeFailback, batchesBeforeRestart));
+            List<Long> afterRestart = primaryWeights(
+                    zone.applied().subList(batchesBeforeRestart, zone.applied().size()));
+            assertThat(failbackSteps).as("primary weight written by each batch before the kill").containsExactly(10L,
+                    50L);
+            assertThat(afterRestart)
+                    .as("primary weight written by each batch after the restart: no step again, none back")
                     .containsExactly(100L);
-            assertThat(zone.applied().stream().flatMap(b -> b.upserts().stream()).filter(u -> u.type().equals("A")).toList())
+            assertThat(zone.applied().stream().flatMap(b -> b.upserts().stream()).filter(u -> u.type().equals("A"))
+                    .toList())
                     .as("every A set written: still the alias to its region's load balancer, no values, no TTL")
                     .allSatisfy(u -> {
                         assertThat(u.alias()).isEqualTo(u.setIdentifier().equals(PRIMARY) ? EAST : WEST);
@@ -155,6 +163,7 @@ class SteppedFailbackRestartIT {
 
     static boolean is(ConsumerRecord<String, String> record, Decision decision, ActuationStatus status) {
         ActuationResult r = CODEC.decode(record.value(), ActuationResult.class);
-        return r.decisionId().equals(decision.decisionId()) && r.step() == ActuationStep.RECONCILE && r.status() == status;
+        return r.decisionId().equals(decision.decisionId()) && r.step() == ActuationStep.RECONCILE
+                && r.status() == status;
     }
 }

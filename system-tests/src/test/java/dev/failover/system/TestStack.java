@@ -117,7 +117,8 @@ final class TestStack implements AutoCloseable {
             return dns(KnotServer::start, zone, records);
         }
 
-        private Builder dns(BiFunction<String, List<String>, AuthoritativeServer> server, String zone, List<String> records) {
+        private Builder dns(BiFunction<String, List<String>, AuthoritativeServer> server, String zone,
+                List<String> records) {
             this.dnsServer = server;
             this.zone = zone;
             this.records = List.copyOf(records);
@@ -247,10 +248,13 @@ final class TestStack implements AutoCloseable {
         if (module.equals(ACTUATOR)) {
             // no permission check (IAM's global endpoint) unless a test points it at a fixture (AwsWorkloadIdentityIT)
             env.put("FAILOVER_PERMISSIONS_CHECK_INTERVAL", "0");
-            env.putAll(dns == null ? Map.of("FAILOVER_DNS_PROVIDER", "dry-run") : Map.of("FAILOVER_DNS_PROVIDER", "rfc2136",
-                    "FAILOVER_DNS_RFC2136_SERVER", "127.0.0.1", "FAILOVER_DNS_RFC2136_PORT", String.valueOf(dns.port()),
-                    "FAILOVER_DNS_RFC2136_TSIG_KEY_NAME", AuthoritativeServer.KEY_NAME, "FAILOVER_DNS_RFC2136_TSIG_SECRET",
-                    dns.secret()));
+            env.putAll(dns == null ? Map.of("FAILOVER_DNS_PROVIDER", "dry-run")
+                    : Map.of("FAILOVER_DNS_PROVIDER", "rfc2136",
+                            "FAILOVER_DNS_RFC2136_SERVER", "127.0.0.1", "FAILOVER_DNS_RFC2136_PORT",
+                            String.valueOf(dns.port()),
+                            "FAILOVER_DNS_RFC2136_TSIG_KEY_NAME", AuthoritativeServer.KEY_NAME,
+                            "FAILOVER_DNS_RFC2136_TSIG_SECRET",
+                            dns.secret()));
         }
         env.putAll(extraEnv.getOrDefault(module, Map.of()));
         env.putAll(more);
@@ -277,7 +281,8 @@ final class TestStack implements AutoCloseable {
     DemoBackend backend(String backend) {
         DemoBackend found = backends.get(backend);
         if (found == null) {
-            throw new IllegalArgumentException("no backend " + backend + " in stack " + name + ": " + backends.keySet());
+            throw new IllegalArgumentException(
+                    "no backend " + backend + " in stack " + name + ": " + backends.keySet());
         }
         return found;
     }

@@ -3,7 +3,6 @@ package dev.failover.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +41,8 @@ class ZombieDeciderIT {
     void aDeciderFrozenWhileItsGroupMovedPublishesNothingForItWhenItRunsAgain() throws Exception {
         // evidence stays fresh for 3 intervals (120 s): longer than the freeze; the hold-down (20 s) is shorter
         try (TestStack stack = TestStack.named("zombie").topology(s -> DecisionOwnershipIT.topology().replace(
-                "intervalSeconds: 1,", "intervalSeconds: 40,").replace("holdDownSeconds: 3", "holdDownSeconds: 20")).start()) {
+                "intervalSeconds: 1,", "intervalSeconds: 40,").replace("holdDownSeconds: 3", "holdDownSeconds: 20"))
+                .start()) {
             StandaloneKafka kafka = stack.kafka();
             List<ServiceProcess> deciders = new ArrayList<>();
             ServiceProcess zombie = null;
@@ -72,7 +72,8 @@ class ZombieDeciderIT {
                 await(owner.name + " seeing the primary of " + group + " healthy").atMost(WAIT)
                         .pollInterval(Duration.ofMillis(500)).pollInSameThread().untilAsserted(() -> {
                             report(client, group, ProbeOutcome.UP);
-                            assertThat(primaryHealth(owner, group)).as("primary health at " + owner.name).isEqualTo("HEALTHY");
+                            assertThat(primaryHealth(owner, group)).as("primary health at " + owner.name)
+                                    .isEqualTo("HEALTHY");
                         });
                 zombie.suspend();
 
@@ -80,7 +81,8 @@ class ZombieDeciderIT {
                 await(survivor.name + " owning " + group).atMost(WAIT).pollInterval(Duration.ofMillis(500))
                         .untilAsserted(() -> assertThat(DeciderViews.owned(survivor)).as("groups of " + survivor.name)
                                 .contains(group));
-                await("a FAILBACK of " + group + " by " + survivor.name).atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                await("a FAILBACK of " + group + " by " + survivor.name).atMost(WAIT)
+                        .pollInterval(Duration.ofSeconds(1))
                         .pollInSameThread().untilAsserted(() -> {
                             report(client, group, ProbeOutcome.UP);
                             assertThat(decisions(reader, group)).extracting(Decision::kind).as("decisions of " + group)
@@ -98,7 +100,8 @@ class ZombieDeciderIT {
                                     .containsExactlyInAnyOrderElementsOf(DecisionOwnershipIT.ALL_GROUPS);
                         });
                 // a later decision of the group's owner shows every decision before it has been read
-                await("a FAILOVER of " + group + " after the zombie ran again").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                await("a FAILOVER of " + group + " after the zombie ran again").atMost(WAIT)
+                        .pollInterval(Duration.ofSeconds(1))
                         .pollInSameThread().untilAsserted(() -> {
                             report(client, group, ProbeOutcome.DOWN);
                             assertThat(decisions(reader, group)).extracting(Decision::kind).as("decisions of " + group)
@@ -106,12 +109,15 @@ class ZombieDeciderIT {
                         });
 
                 List<Decision> all = decisions(reader, group);
-                assertThat(all).extracting(Decision::epoch).as("epochs of " + group + ": rising, none twice (each owner's "
-                        + "term has its own range, ADR 0002)").isSorted().doesNotHaveDuplicates();
+                assertThat(all).extracting(Decision::epoch)
+                        .as("epochs of " + group + ": rising, none twice (each owner's "
+                                + "term has its own range, ADR 0002)")
+                        .isSorted().doesNotHaveDuplicates();
                 assertThat(all).extracting(Decision::kind).as("decisions of " + group)
                         .containsExactly(DecisionKind.FAILOVER, DecisionKind.FAILBACK, DecisionKind.FAILOVER);
                 Decision failback = all.get(1);
-                assertThat(survivor.output()).as(survivor.name + "'s log").contains("published decision " + failback.decisionId());
+                assertThat(survivor.output()).as(survivor.name + "'s log")
+                        .contains("published decision " + failback.decisionId());
                 assertThat(zombie.output()).as(zombie.name + "'s log: no failback published by the zombie")
                         .doesNotContainPattern("published decision \\S+ epoch \\d+: FAILBACK");
             } finally {
@@ -127,15 +133,19 @@ class ZombieDeciderIT {
     static void report(TopicClient client, String group, ProbeOutcome primary) {
         Instant now = Instant.now();
         for (String location : TestTopology.LOCATIONS) {
-            client.send(Topics.PROBE_RESULTS, group, CODEC.encode(TestProbeResults.up(group, TestTopology.SECONDARY, location, now)));
-            client.send(Topics.PROBE_RESULTS, group, CODEC.encode(ProbeResult.of(group, TestTopology.PRIMARY, "r", location,
-                    now, primary).durationMillis(1L).failureReason(primary == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null)
-                    .build()));
+            client.send(Topics.PROBE_RESULTS, group,
+                    CODEC.encode(TestProbeResults.up(group, TestTopology.SECONDARY, location, now)));
+            client.send(Topics.PROBE_RESULTS, group,
+                    CODEC.encode(ProbeResult.of(group, TestTopology.PRIMARY, "r", location,
+                            now, primary).durationMillis(1L)
+                            .failureReason(primary == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null)
+                            .build()));
         }
     }
 
     static List<Decision> decisions(TopicClient.Reader reader, String group) {
-        return reader.poll().stream().filter(r -> r.key().equals(group)).map(r -> CODEC.decode(r.value(), Decision.class)).toList();
+        return reader.poll().stream().filter(r -> r.key().equals(group))
+                .map(r -> CODEC.decode(r.value(), Decision.class)).toList();
     }
 
     /** The primary's health in the decider's view of the group (its own engine's, when it owns the group). */

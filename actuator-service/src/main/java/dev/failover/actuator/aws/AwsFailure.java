@@ -23,7 +23,8 @@ public record AwsFailure(boolean passing, String reason) {
      */
     public static AwsFailure of(String what, SdkException e) {
         if (e instanceof AwsServiceException service) {
-            boolean passing = service.isThrottlingException() || service.statusCode() >= 500 || service.isClockSkewException()
+            boolean passing = service.isThrottlingException() || service.statusCode() >= 500
+                    || service.isClockSkewException()
                     || service instanceof ScalingActivityInProgressException;
             String said = service.awsErrorDetails() == null ? service.getMessage()
                     : service.awsErrorDetails().errorCode() + " (HTTP " + service.statusCode() + "): "

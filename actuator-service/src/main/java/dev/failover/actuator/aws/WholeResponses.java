@@ -31,7 +31,8 @@ public final class WholeResponses implements ExecutionInterceptor {
         // a compressed body's length is not the length read here; none of the actuator's APIs is asked for one
         boolean identity = context.httpResponse().firstMatchingHeader("Content-Encoding")
                 .map(encoding -> encoding.isBlank() || encoding.equalsIgnoreCase("identity")).orElse(true);
-        Optional<Long> promised = context.httpResponse().firstMatchingHeader("Content-Length").flatMap(WholeResponses::length);
+        Optional<Long> promised = context.httpResponse().firstMatchingHeader("Content-Length")
+                .flatMap(WholeResponses::length);
         if (body.isEmpty() || promised.isEmpty() || !identity) {
             return body;
         }

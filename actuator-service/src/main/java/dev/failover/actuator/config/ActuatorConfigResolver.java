@@ -15,7 +15,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
-
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.dns.DnsInstances;
 import dev.failover.actuator.dns.DnsSettings;
@@ -74,7 +73,8 @@ public final class ActuatorConfigResolver {
      *                those of settings no longer read stop the start, naming where the value goes now, rather than
      *                being ignored in silence
      */
-    public static ActuatorSettings resolve(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity, Collection<String> present) {
+    public static ActuatorSettings resolve(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity,
+            Collection<String> present) {
         return resolve(config, kafkaSecurity, present, LeaseTerms.DEFAULTS);
     }
 
@@ -82,7 +82,8 @@ public final class ActuatorConfigResolver {
      * @param lease the decisions consumer's session and heartbeat, which every call timeout of a write made under the
      *              lease must fit (ADR 0006, "A write lands within the lease's margin")
      */
-    public static ActuatorSettings resolve(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity, Collection<String> present,
+    public static ActuatorSettings resolve(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity,
+            Collection<String> present,
             LeaseTerms lease) {
         ActuatorConfigResolver resolver = new ActuatorConfigResolver();
         resolver.lease = lease;
@@ -93,15 +94,18 @@ public final class ActuatorConfigResolver {
     private LeaseTerms lease;
 
     /** Property names (as set, or as environment variables) whose values moved to the topology. */
-    private static final Pattern MOVED_TO_TOPOLOGY = Pattern.compile("failover\\.dns\\.arc\\.groups\\..*|FAILOVER_DNS_ARC_GROUPS_.*");
+    private static final Pattern MOVED_TO_TOPOLOGY = Pattern
+            .compile("failover\\.dns\\.arc\\.groups\\..*|FAILOVER_DNS_ARC_GROUPS_.*");
 
-    private ActuatorSettings settings(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity, Collection<String> present) {
+    private ActuatorSettings settings(ActuatorConfig config, KafkaSecurityCheck kafkaSecurity,
+            Collection<String> present) {
         kafkaSecurity.problems().forEach(p -> error(p.key(), p.message()));
         present.stream().filter(name -> MOVED_TO_TOPOLOGY.matcher(name).matches()).sorted().forEach(name -> error(name,
                 "is no longer read: a group's routing controls and break-glass rules are in the topology (groups[].arc:"
                         + " routingControls, breakGlassRules; docs/aws-arc.md)"));
         Topology topology = topology(config);
-        DnsInstances dns = new DnsInstancesResolver(this::error, lease).resolve(config.dns(), topology, config.region());
+        DnsInstances dns = new DnsInstancesResolver(this::error, lease).resolve(config.dns(), topology,
+                config.region());
         ScalingSettings scaling = scaling(config.scaling(), config.region(), topology);
         ReconcileSettings reconcile = reconcile(config.reconcile(), dns.fallback(), scaling, config.database());
         int ttlFloor = ttlFloorSeconds(config.switchover().ttlFloor());
@@ -116,7 +120,8 @@ public final class ActuatorConfigResolver {
         if (!errors.isEmpty()) {
             throw new InvalidConfigurationException(config.topologyFile(), errors);
         }
-        config.topics().replicationFactor().filter(r -> r < 1).ifPresent(r -> error(REPLICATION_KEY, "must be at least 1, was " + r));
+        config.topics().replicationFactor().filter(r -> r < 1)
+                .ifPresent(r -> error(REPLICATION_KEY, "must be at least 1, was " + r));
         return new ActuatorSettings(topology, dns, reconcile, scaling, config.parallelGroups(), trustedKeys, ttlFloor,
                 stateSigning, databases, config.topics().replicationFactor());
     }
@@ -134,7 +139,8 @@ public final class ActuatorConfigResolver {
         keys.problems().forEach(p -> error(p.key(), p.message()));
         if (actuatorKeys != null && decisionKeys != null && actuatorKeys.sharesAKeyWith(decisionKeys)) {
             error(SigningKeysResolver.STATE_PREFIX + ".trusted-keys-dir", "shares a public key with "
-                    + SigningKeysResolver.TRUSTED_KEYS_DIR + ": keep the actuators' keys and the decision-service's apart, "
+                    + SigningKeysResolver.TRUSTED_KEYS_DIR
+                    + ": keep the actuators' keys and the decision-service's apart, "
                     + "or an actuator's key could sign decisions");
         }
         if (signer == null || actuatorKeys == null) {
@@ -177,14 +183,16 @@ public final class ActuatorConfigResolver {
         }
         Duration throttledMax = retry.throttled().maxDelay();
         if (throttledMax.compareTo(retry.maxDelay()) < 0) {
-            error("failover.reconcile.retry.throttled.max-delay", "must not be below failover.reconcile.retry.max-delay ("
-                    + retry.maxDelay() + "), was " + throttledMax);
+            error("failover.reconcile.retry.throttled.max-delay",
+                    "must not be below failover.reconcile.retry.max-delay ("
+                            + retry.maxDelay() + "), was " + throttledMax);
         }
         Backoff backoff = new Backoff(retry.initialDelay(), retry.maxDelay(), retry.jitter(),
                 () -> ThreadLocalRandom.current().nextDouble(), throttledMax);
         Duration stepPause = dns instanceof Route53Settings r53 ? r53.failbackStepPause() : Duration.ZERO;
         return new ReconcileSettings(resync, scaling.pollInterval(), backoff, stepPause,
-                scaling.scaleDownAfter().orElse(null), positive("failover.database.watch-interval", database.watchInterval()));
+                scaling.scaleDownAfter().orElse(null),
+                positive("failover.database.watch-interval", database.watchInterval()));
     }
 
     /**
@@ -193,8 +201,9 @@ public final class ActuatorConfigResolver {
      * to this actuator's own region or cluster: that is the region it would scale by mistake.
      */
     private ScalingSettings scaling(ActuatorConfig.Scaling scaling, Optional<String> ownRegion, Topology topology) {
-        scaling.awsRegion().ifPresent(r -> error("failover.scaling.aws-region", "is no longer read: a scaling ref is called "
-                + "in its target's region, or the region it names (scaling.region); remove the setting"));
+        scaling.awsRegion()
+                .ifPresent(r -> error("failover.scaling.aws-region", "is no longer read: a scaling ref is called "
+                        + "in its target's region, or the region it names (scaling.region); remove the setting"));
         Map<ScalingSettings.Placed, String> firstUse = new LinkedHashMap<>();
         Map<String, List<PlacedTarget>> clusterTargets = new TreeMap<>();
         if (topology != null) {
@@ -203,7 +212,8 @@ public final class ActuatorConfigResolver {
                     ScalingSettings.Placed placed = ScalingSettings.Placed.of(target.scaling());
                     firstUse.putIfAbsent(placed, path + ".scaling");
                     if (placed.place() instanceof ScalingRef.Place.Cluster cluster) {
-                        clusterTargets.computeIfAbsent(cluster.name(), n -> new ArrayList<>()).add(new PlacedTarget(path, target.region()));
+                        clusterTargets.computeIfAbsent(cluster.name(), n -> new ArrayList<>())
+                                .add(new PlacedTarget(path, target.region()));
                     }
                 }
             });
@@ -216,7 +226,8 @@ public final class ActuatorConfigResolver {
         firstUse.forEach((placed, path) -> {
             if (placed.place() instanceof ScalingRef.Place.Aws place) {
                 awsRegion(path, place.region(), aws);
-            } else if (placed.place() instanceof ScalingRef.Place.Cluster cluster && !clusters.containsKey(cluster.name())) {
+            } else if (placed.place() instanceof ScalingRef.Place.Cluster cluster
+                    && !clusters.containsKey(cluster.name())) {
                 cluster(path, cluster.name(), scaling.kubernetesClusters().get(cluster.name()))
                         .ifPresent(c -> clusters.put(cluster.name(), c));
             }
@@ -226,8 +237,9 @@ public final class ActuatorConfigResolver {
             error("failover.scaling.pilot-light-on-demand-percentage", "must be between 0 and 100, was "
                     + scaling.pilotLightOnDemandPercentage());
         }
-        scaling.scaleDownAfter().filter(Duration::isNegative).ifPresent(after -> error("failover.scaling.scale-down-after",
-                "must not be negative, was " + after));
+        scaling.scaleDownAfter().filter(Duration::isNegative)
+                .ifPresent(after -> error("failover.scaling.scale-down-after",
+                        "must not be negative, was " + after));
         return new ScalingSettings(firstUse.keySet(), aws, clusters, poll, scaling.pilotLightOnDemandPercentage(),
                 scaling.scaleDownAfter(), lease.clientCallTimeout(CLIENT_CALL_TIMEOUT));
     }
@@ -244,18 +256,21 @@ public final class ActuatorConfigResolver {
      * {@code in-cluster=true} means the cluster this pod runs in, which is in this actuator's region: a target of another
      * region placed there would be scaled in the wrong cluster by every region sharing the configuration.
      */
-    private void inClusterOnlyForOwnRegion(String name, List<PlacedTarget> targets, ActuatorConfig.KubernetesCluster config,
+    private void inClusterOnlyForOwnRegion(String name, List<PlacedTarget> targets,
+            ActuatorConfig.KubernetesCluster config,
             Optional<String> ownRegion) {
         if (config == null || !config.inCluster() || config.context().isPresent() || config.apiUrl().isPresent()) {
             return; // not configured, or not in-cluster alone: reported by cluster(...)
         }
         String key = "failover.scaling.kubernetes-clusters." + name + ".in-cluster";
         if (ownRegion.isEmpty()) {
-            error("failover.region", "is required with " + key + "=true: the cluster this pod runs in is only its own region's");
+            error("failover.region",
+                    "is required with " + key + "=true: the cluster this pod runs in is only its own region's");
             return;
         }
         targets.stream().filter(t -> !t.region().equals(ownRegion.get())).findFirst().ifPresent(t -> error(key,
-                "this actuator runs in " + ownRegion.get() + " (failover.region), but " + t.path() + " of region " + t.region()
+                "this actuator runs in " + ownRegion.get() + " (failover.region), but " + t.path() + " of region "
+                        + t.region()
                         + " is scaled in this cluster: reach it by context or api-url"));
     }
 
@@ -263,14 +278,17 @@ public final class ActuatorConfigResolver {
     private record PlacedTarget(String path, String region) {
     }
 
-    private Optional<ScalingSettings.Cluster> cluster(String path, String name, ActuatorConfig.KubernetesCluster config) {
+    private Optional<ScalingSettings.Cluster> cluster(String path, String name,
+            ActuatorConfig.KubernetesCluster config) {
         String key = "failover.scaling.kubernetes-clusters." + name;
         if (config == null) {
-            error(path + ".cluster", "'" + name + "' is not configured: set " + key + ".in-cluster, .context or .api-url "
-                    + "(a ref without cluster is in the cluster named like its target's region)");
+            error(path + ".cluster",
+                    "'" + name + "' is not configured: set " + key + ".in-cluster, .context or .api-url "
+                            + "(a ref without cluster is in the cluster named like its target's region)");
             return Optional.empty();
         }
-        int ways = (config.inCluster() ? 1 : 0) + (config.context().isPresent() ? 1 : 0) + (config.apiUrl().isPresent() ? 1 : 0);
+        int ways = (config.inCluster() ? 1 : 0) + (config.context().isPresent() ? 1 : 0)
+                + (config.apiUrl().isPresent() ? 1 : 0);
         if (ways != 1) {
             error(key, "must set exactly one of in-cluster=true, context, api-url; " + ways + " are set");
             return Optional.empty();
@@ -316,7 +334,8 @@ public final class ActuatorConfigResolver {
         }
         String sslMode = database.sslMode().trim();
         if (!SSL_MODES.contains(sslMode)) {
-            error("failover.database.ssl-mode", "'" + database.sslMode() + "' is not one of " + String.join(", ", SSL_MODES));
+            error("failover.database.ssl-mode",
+                    "'" + database.sslMode() + "' is not one of " + String.join(", ", SSL_MODES));
         }
         Path rootCert = database.sslRootCert().orElse(null);
         if (rootCert != null && !Files.isReadable(rootCert)) {
@@ -336,13 +355,15 @@ public final class ActuatorConfigResolver {
             String name = target.database().credentials();
             ActuatorConfig.DatabaseLogin login = database.credentials().get(name);
             if (login == null) {
-                error(prefix + name + ".user", "is required: " + path + ".database names the credentials '" + name + "'");
+                error(prefix + name + ".user",
+                        "is required: " + path + ".database names the credentials '" + name + "'");
                 return;
             }
             if (login.user().isBlank()) {
                 error(prefix + name + ".user", "must not be blank");
             }
-            String password = login.passwordFile().map(file -> password(prefix + name + ".password-file", file)).orElse(null);
+            String password = login.passwordFile().map(file -> password(prefix + name + ".password-file", file))
+                    .orElse(null);
             logins.put(name, new Databases.Login(login.user(), password));
         });
         return new ActuatorSettings.DatabaseSettings(logins, callTimeout, sslMode, rootCert, maintenance);

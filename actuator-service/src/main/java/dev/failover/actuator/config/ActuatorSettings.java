@@ -27,7 +27,8 @@ import dev.failover.contract.topology.Topology;
  * @param topicReplication the replication factor the actuator's topics are created with and must have at least; empty:
  *                         the broker's default
  */
-public record ActuatorSettings(Topology topology, DnsInstances dns, ReconcileSettings reconcile, ScalingSettings scaling,
+public record ActuatorSettings(Topology topology, DnsInstances dns, ReconcileSettings reconcile,
+        ScalingSettings scaling,
         int parallelGroups, TrustedKeys trustedKeys, int ttlFloorSeconds, DesiredStateSigning stateSigning,
         DatabaseSettings databases, java.util.Optional<Short> topicReplication) {
 

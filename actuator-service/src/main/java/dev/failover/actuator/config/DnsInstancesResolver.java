@@ -90,7 +90,8 @@ final class DnsInstancesResolver {
                 if (secret.isEmpty()) {
                     error.accept(RFC2136 + "tsig-secret", when);
                 }
-                Rfc2136Settings settings = rfc2136(RFC2136, dns.rfc2136(), RFC2136 + "tsig-secret", secret.orElse(null), when,
+                Rfc2136Settings settings = rfc2136(RFC2136, dns.rfc2136(), RFC2136 + "tsig-secret", secret.orElse(null),
+                        when,
                         callTimeout);
                 for (int g : groups) {
                     List<Target> targets = topology.groups().get(g).targets();
@@ -114,8 +115,10 @@ final class DnsInstancesResolver {
                 yield settings;
             }
             case "route53-arc" -> {
-                error.accept(PROVIDER, "route53-arc is chosen per group: give the group an arc key with its routing controls"
-                        + " in the topology (groups[].arc, docs/aws-arc.md) and keep " + PROVIDER + " for the other groups");
+                error.accept(PROVIDER,
+                        "route53-arc is chosen per group: give the group an arc key with its routing controls"
+                                + " in the topology (groups[].arc, docs/aws-arc.md) and keep " + PROVIDER
+                                + " for the other groups");
                 yield null;
             }
             default -> {
@@ -135,7 +138,8 @@ final class DnsInstancesResolver {
         for (int g : withoutProviders(topology)) {
             FailoverGroup group = topology.groups().get(g);
             if (group.arc() != null) {
-                groups.put(group.id(), new ArcSettings.Group(group.arc().routingControls(), group.arc().breakGlassRules()));
+                groups.put(group.id(),
+                        new ArcSettings.Group(group.arc().routingControls(), group.arc().breakGlassRules()));
                 first = first == null ? "groups[" + g + "].arc" : first;
             }
         }
@@ -159,12 +163,14 @@ final class DnsInstancesResolver {
             if (kind == null) {
                 return;
             }
-            Duration timeout = provider.callTimeout().map(t -> positive(prefix + "call-timeout", t)).orElse(callTimeout);
+            Duration timeout = provider.callTimeout().map(t -> positive(prefix + "call-timeout", t))
+                    .orElse(callTimeout);
             List<FailoverGroup> groups = topology == null ? List.of() : topology.groups().stream()
                     .filter(g -> g.dns().providers().stream().anyMatch(l -> id.equals(l.provider()))).toList();
             DnsSettings settings = switch (kind) {
                 case RFC2136 -> namedRfc2136(prefix, provider, timeout);
-                case ROUTE53 -> route53(prefix, provider.route53(), id, role(prefix, provider, ownRegion), timeout, groups);
+                case ROUTE53 ->
+                    route53(prefix, provider.route53(), id, role(prefix, provider, ownRegion), timeout, groups);
                 case ROUTE53_ARC -> {
                     Map<String, ArcSettings.Group> controls = new LinkedHashMap<>();
                     groups.stream().filter(g -> g.arc() != null).forEach(g -> controls.put(g.id(),
@@ -207,9 +213,10 @@ final class DnsInstancesResolver {
             Map<String, String> namedAt) {
         String key = prefix + "kind";
         if (DnsInstances.DEFAULT.equals(id) || DnsInstances.ARC.equals(id)) {
-            error.accept(key, "'" + id + "' is the instance of " + (DnsInstances.DEFAULT.equals(id) ? PROVIDER + "'s keys"
-                    : ARC + "*") + ", for the groups without dns.providers: give the provider another id in the"
-                    + " topology's dnsProviders");
+            error.accept(key,
+                    "'" + id + "' is the instance of " + (DnsInstances.DEFAULT.equals(id) ? PROVIDER + "'s keys"
+                            : ARC + "*") + ", for the groups without dns.providers: give the provider another id in the"
+                            + " topology's dnsProviders");
             return null;
         }
         Optional<DnsProviderKind> declared = topology == null ? Optional.empty()
@@ -231,8 +238,9 @@ final class DnsInstancesResolver {
             return null;
         }
         if (topology != null && !namedAt.containsKey(id)) {
-            error.accept(key, "no group names provider '" + id + "' in its dns.providers: a credential for a provider no"
-                    + " group names is a mistake; remove " + prefix + "*");
+            error.accept(key,
+                    "no group names provider '" + id + "' in its dns.providers: a credential for a provider no"
+                            + " group names is a mistake; remove " + prefix + "*");
             return null; // its other keys go with it
         }
         if (declared.isPresent() && declared.get() != kind) {
@@ -251,7 +259,8 @@ final class DnsInstancesResolver {
     private Rfc2136Settings namedRfc2136(String prefix, ActuatorConfig.Provider provider, Duration callTimeout) {
         String when = "required when " + prefix + "kind=rfc2136";
         provider.rfc2136().tsigSecret().ifPresent(s -> error.accept(prefix + "tsig-secret", "is not read for a provider"
-                + " instance: give the secret in a file, " + prefix + "tsig-secret-file (the value itself is not shown)"));
+                + " instance: give the secret in a file, " + prefix
+                + "tsig-secret-file (the value itself is not shown)"));
         String key = prefix + "tsig-secret-file";
         String secret = null;
         if (provider.tsigSecretFile().isEmpty()) {
@@ -278,7 +287,8 @@ final class DnsInstancesResolver {
      * @param secret    the TSIG secret; null when missing or unreadable (reported by the caller)
      * @param when      why the required keys are required, e.g. "required when failover.dns.provider=rfc2136"
      */
-    private Rfc2136Settings rfc2136(String prefix, ActuatorConfig.Rfc2136 rfc, String secretKey, String secret, String when,
+    private Rfc2136Settings rfc2136(String prefix, ActuatorConfig.Rfc2136 rfc, String secretKey, String secret,
+            String when,
             Duration callTimeout) {
         String server = rfc.server().filter(s -> !s.isBlank()).orElse(null);
         if (server == null) {
@@ -373,7 +383,8 @@ final class DnsInstancesResolver {
         List<Integer> steps = r53.failbackSteps().orElse(List.of());
         for (int i = 0; i < steps.size(); i++) {
             int step = steps.get(i);
-            if (step < 1 || step > 100 || (i > 0 && step <= steps.get(i - 1)) || (i == steps.size() - 1 && step != 100)) {
+            if (step < 1 || step > 100 || (i > 0 && step <= steps.get(i - 1))
+                    || (i == steps.size() - 1 && step != 100)) {
                 error.accept(prefix + "failback-steps", "must rise from 1 to 100 and end at 100, was " + steps);
                 break;
             }
@@ -383,7 +394,8 @@ final class DnsInstancesResolver {
             // and one of them writes to a node that is fenced or a replica
             writes.stream().filter(g -> g.targets().stream().anyMatch(t -> t != null && t.database() != null))
                     .findFirst().ifPresent(g -> error.accept(prefix + "failback-steps", "a stepped failback would split"
-                            + " the writes of the group " + g.id() + " between two regions' applications while one database"
+                            + " the writes of the group " + g.id()
+                            + " between two regions' applications while one database"
                             + " node takes them; leave failback-steps unset while groups name database nodes"));
         }
         if (r53.failbackStepPause().isNegative()) {
@@ -395,8 +407,10 @@ final class DnsInstancesResolver {
         boolean budgetValid = budgetValid(prefix + "budget.", r53.budget());
         return new Route53Settings(routing, r53.activeWeight(), steps, r53.failbackStepPause(), r53.region(),
                 r53.endpointOverride(), callTimeout, new Route53Settings.Account(r53.budget().account()
-                        .filter(a -> !a.isBlank()).orElse(account), budgetValid ? r53.budget().accountRequestsPerSecond()
-                        : Route53Settings.DEFAULT_REQUESTS_PER_SECOND, budgetValid ? r53.budget().instances() : 1),
+                        .filter(a -> !a.isBlank()).orElse(account),
+                        budgetValid ? r53.budget().accountRequestsPerSecond()
+                                : Route53Settings.DEFAULT_REQUESTS_PER_SECOND,
+                        budgetValid ? r53.budget().instances() : 1),
                 takeOver, role);
     }
 
@@ -406,19 +420,23 @@ final class DnsInstancesResolver {
      * Route 53 throttles (ADR 0022).
      */
     private boolean budgetValid(String key, ActuatorConfig.Route53Budget budget) {
-        budget.requestsPerSecond().ifPresent(old -> error.accept(key + "requests-per-second", "is no longer read: a budget"
-                + " per instance adds up past the account's 5 a second as instances are added; set " + key
-                + "account-requests-per-second (the account's, default 4) and " + key + "instances (the actuators sharing it)"));
+        budget.requestsPerSecond()
+                .ifPresent(old -> error.accept(key + "requests-per-second", "is no longer read: a budget"
+                        + " per instance adds up past the account's 5 a second as instances are added; set " + key
+                        + "account-requests-per-second (the account's, default 4) and " + key
+                        + "instances (the actuators sharing it)"));
         double rate = budget.accountRequestsPerSecond();
         boolean valid = true;
         if (!(rate > 0 && rate <= 5)) {
-            error.accept(key + "account-requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second"
-                    + " per account, for all its actuators and tools together), was " + rate);
+            error.accept(key + "account-requests-per-second",
+                    "must be above 0 and at most 5 (Route 53 allows 5 a second"
+                            + " per account, for all its actuators and tools together), was " + rate);
             valid = false;
         }
         if (budget.instances() < 1) {
-            error.accept(key + "instances", "must be at least 1 (every actuator instance whose Route 53 calls count against"
-                    + " the account), was " + budget.instances());
+            error.accept(key + "instances",
+                    "must be at least 1 (every actuator instance whose Route 53 calls count against"
+                            + " the account), was " + budget.instances());
             valid = false;
         }
         return valid;
@@ -450,9 +468,11 @@ final class DnsInstancesResolver {
         Duration timeout = positive(prefix + "endpoint-timeout", arc.endpointTimeout());
         if (timeout.compareTo(lease.margin()) > 0) {
             // the lease is asked before each endpoint's call: the call must land within the lease's margin
-            error.accept(prefix + "endpoint-timeout", "must be at most " + lease.margin() + ", the lease's margin (half of "
-                    + LeaseTerms.SESSION_KEY + "), was " + timeout + ": an update sent that long after the lease held could"
-                    + " land after another actuator took the group over (ADR 0006)");
+            error.accept(prefix + "endpoint-timeout",
+                    "must be at most " + lease.margin() + ", the lease's margin (half of "
+                            + LeaseTerms.SESSION_KEY + "), was " + timeout
+                            + ": an update sent that long after the lease held could"
+                            + " land after another actuator took the group over (ADR 0006)");
         }
         arc.roleArn().filter(r -> !ROLE.matcher(r).matches())
                 .ifPresent(r -> error.accept(prefix + "role-arn", "'" + r + "' is not an IAM role ARN"));
@@ -472,7 +492,8 @@ final class DnsInstancesResolver {
                 String server = rfc.server().toLowerCase(Locale.ROOT) + ":" + rfc.port();
                 String other = byServer.putIfAbsent(server, id);
                 if (other != null) {
-                    error.accept(PROVIDERS + id + ".server", "'" + server + "' is " + PROVIDERS + other + "'s server too:"
+                    error.accept(PROVIDERS + id + ".server", "'" + server + "' is " + PROVIDERS + other
+                            + "'s server too:"
                             + " two providers on one server write one record twice; two rfc2136 providers are two"
                             + " independent primaries of the zone (ADR 0036)");
                 }
@@ -499,13 +520,17 @@ final class DnsInstancesResolver {
             String sharedKey = budgetPrefix(other);
             if (shared.account().requestsPerSecond() != r53.account().requestsPerSecond()) {
                 error.accept(key + "account-requests-per-second", "is " + r53.account().requestsPerSecond() + ", but "
-                        + sharedKey + "account-requests-per-second of the same account '" + r53.account().name() + "' is "
-                        + shared.account().requestsPerSecond() + ": one account's instances share one budget (ADR 0022)");
+                        + sharedKey + "account-requests-per-second of the same account '" + r53.account().name()
+                        + "' is "
+                        + shared.account().requestsPerSecond()
+                        + ": one account's instances share one budget (ADR 0022)");
             }
             if (shared.account().instances() != r53.account().instances()) {
-                error.accept(key + "instances", "is " + r53.account().instances() + ", but " + sharedKey + "instances of the same"
-                        + " account '" + r53.account().name() + "' is " + shared.account().instances() + ": one account's instances"
-                        + " share one budget (ADR 0022)");
+                error.accept(key + "instances",
+                        "is " + r53.account().instances() + ", but " + sharedKey + "instances of the same"
+                                + " account '" + r53.account().name() + "' is " + shared.account().instances()
+                                + ": one account's instances"
+                                + " share one budget (ADR 0022)");
             }
         });
     }

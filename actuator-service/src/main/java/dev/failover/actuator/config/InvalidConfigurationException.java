@@ -11,7 +11,8 @@ public final class InvalidConfigurationException extends RuntimeException {
 
     public InvalidConfigurationException(Path topologyFile, List<ConfigError> errors) {
         super("invalid actuator configuration (" + errors.size() + (errors.size() == 1 ? " error" : " errors")
-                + "; topology file " + topologyFile + "):\n" + errors.stream().map(e -> "  " + e).collect(Collectors.joining("\n")));
+                + "; topology file " + topologyFile + "):\n"
+                + errors.stream().map(e -> "  " + e).collect(Collectors.joining("\n")));
         this.errors = List.copyOf(errors);
     }
 

@@ -54,10 +54,12 @@ public final class AuroraGlobalDatabase implements Database<DatabaseRef.AuroraGl
     public Observation observe(DatabaseRef.AuroraGlobal ref) {
         GlobalCluster global;
         try {
-            global = rds.apply(ref).describeGlobalClusters(r -> r.globalClusterIdentifier(ref.globalCluster())).globalClusters()
+            global = rds.apply(ref).describeGlobalClusters(r -> r.globalClusterIdentifier(ref.globalCluster()))
+                    .globalClusters()
                     .stream().findFirst().orElse(null);
         } catch (GlobalClusterNotFoundException e) {
-            return new Observation.Rejected(what(ref) + ": no such global cluster (" + e.awsErrorDetails().errorMessage() + ")");
+            return new Observation.Rejected(
+                    what(ref) + ": no such global cluster (" + e.awsErrorDetails().errorMessage() + ")");
         } catch (SdkException e) {
             return AwsFailure.of(what(ref) + ": DescribeGlobalClusters failed", e).as(Observation.Unavailable::new,
                     Observation.Rejected::new);
@@ -68,13 +70,16 @@ public final class AuroraGlobalDatabase implements Database<DatabaseRef.AuroraGl
         FailoverState moving = global.failoverState();
         if (moving != null && moving.status() != null) {
             return new Observation.Unavailable(what(ref) + ": a " + (Boolean.TRUE.equals(moving.isDataLossAllowed())
-                    ? "failover" : "switchover") + " from " + moving.fromDbClusterArn() + " to " + moving.toDbClusterArn()
+                    ? "failover" : "switchover") + " from " + moving.fromDbClusterArn() + " to "
+                    + moving.toDbClusterArn()
                     + " is " + moving.statusAsString());
         }
-        GlobalClusterMember member = global.globalClusterMembers().stream().filter(m -> ref.clusterArn().equals(m.dbClusterArn()))
+        GlobalClusterMember member = global.globalClusterMembers().stream()
+                .filter(m -> ref.clusterArn().equals(m.dbClusterArn()))
                 .findFirst().orElse(null);
         if (member == null) {
-            return new Observation.Rejected(what(ref) + ": the cluster is not a member of global cluster " + ref.globalCluster());
+            return new Observation.Rejected(
+                    what(ref) + ": the cluster is not a member of global cluster " + ref.globalCluster());
         }
         if (Boolean.TRUE.equals(member.isWriter())) {
             return new Observation.Observed(Role.WRITABLE, 0, 0, false);
@@ -95,20 +100,24 @@ public final class AuroraGlobalDatabase implements Database<DatabaseRef.AuroraGl
             if (move == Move.PLANNED) {
                 rds.apply(ref).switchoverGlobalCluster(r -> r.globalClusterIdentifier(ref.globalCluster())
                         .targetDbClusterIdentifier(ref.clusterArn()));
-                return new WriteOutcome.Requested("SwitchoverGlobalCluster of " + ref.globalCluster() + " to " + ref.clusterArn()
-                        + " requested (no data loss: Aurora demotes the old writer)");
+                return new WriteOutcome.Requested(
+                        "SwitchoverGlobalCluster of " + ref.globalCluster() + " to " + ref.clusterArn()
+                                + " requested (no data loss: Aurora demotes the old writer)");
             }
             rds.apply(ref).failoverGlobalCluster(r -> r.globalClusterIdentifier(ref.globalCluster())
                     .targetDbClusterIdentifier(ref.clusterArn()).allowDataLoss(true));
-            return new WriteOutcome.Requested("FailoverGlobalCluster of " + ref.globalCluster() + " to " + ref.clusterArn()
-                    + " with AllowDataLoss requested");
+            return new WriteOutcome.Requested(
+                    "FailoverGlobalCluster of " + ref.globalCluster() + " to " + ref.clusterArn()
+                            + " with AllowDataLoss requested");
         } catch (InvalidGlobalClusterStateException | InvalidDbClusterStateException e) {
             // a move of the global cluster already under way: looked at again
             return new WriteOutcome.Unavailable(what(ref) + ": not in a state to be promoted now ("
                     + e.awsErrorDetails().errorMessage() + ")");
         } catch (SdkException e) {
-            return AwsFailure.of(what(ref) + ": " + (move == Move.PLANNED ? "SwitchoverGlobalCluster" : "FailoverGlobalCluster")
-                    + " failed", e).as(WriteOutcome.Unavailable::new, WriteOutcome.Rejected::new);
+            return AwsFailure
+                    .of(what(ref) + ": " + (move == Move.PLANNED ? "SwitchoverGlobalCluster" : "FailoverGlobalCluster")
+                            + " failed", e)
+                    .as(WriteOutcome.Unavailable::new, WriteOutcome.Rejected::new);
         }
     }
 

@@ -85,7 +85,8 @@ public interface Database<R> {
          *                         which is opened ({@link Database#unfence}) before traffic goes there (ADR 0020, "A
          *                         fence no client passes")
          */
-        record Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused, Wal wal, String source,
+        record Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused, Wal wal,
+                String source,
                 boolean closed) implements Observation {
 
             /** Without WAL positions. */
@@ -94,7 +95,8 @@ public interface Database<R> {
             }
 
             /** Open to new sessions. */
-            public Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused, Wal wal, String source) {
+            public Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused, Wal wal,
+                    String source) {
                 this(role, unreplayedBytes, lagSeconds, replayPaused, wal, source, false);
             }
 
@@ -156,7 +158,8 @@ public interface Database<R> {
         }
 
         /** Without a transaction id. */
-        public Wal(long timeline, long lsn, boolean commitsWait, List<Standby> standbys, String name, Receiver receiver) {
+        public Wal(long timeline, long lsn, boolean commitsWait, List<Standby> standbys, String name,
+                Receiver receiver) {
             this(timeline, lsn, commitsWait, standbys, name, receiver, 0);
         }
 
@@ -200,7 +203,8 @@ public interface Database<R> {
             if (this instanceof Requested r) {
                 return r.details();
             }
-            return this instanceof Unavailable u ? "unavailable: " + u.reason() : "refused: " + ((Rejected) this).reason();
+            return this instanceof Unavailable u ? "unavailable: " + u.reason()
+                    : "refused: " + ((Rejected) this).reason();
         }
 
         record Requested(String details) implements WriteOutcome {

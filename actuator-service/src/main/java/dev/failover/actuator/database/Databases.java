@@ -34,12 +34,14 @@ public final class Databases {
     private final Duration awsLandsWithin;
 
     /** @param postgres, rds, aurora the backends, null where none is configured */
-    public Databases(Database<PostgresRef> postgres, Database<DatabaseRef.Rds> rds, Database<DatabaseRef.AuroraGlobal> aurora,
+    public Databases(Database<PostgresRef> postgres, Database<DatabaseRef.Rds> rds,
+            Database<DatabaseRef.AuroraGlobal> aurora,
             Map<String, Login> logins) {
         this(postgres, rds, aurora, logins, Lease.HELD, Duration.ZERO, Duration.ZERO);
     }
 
-    private Databases(Database<PostgresRef> postgres, Database<DatabaseRef.Rds> rds, Database<DatabaseRef.AuroraGlobal> aurora,
+    private Databases(Database<PostgresRef> postgres, Database<DatabaseRef.Rds> rds,
+            Database<DatabaseRef.AuroraGlobal> aurora,
             Map<String, Login> logins, Lease lease, Duration postgresLandsWithin, Duration awsLandsWithin) {
         this.postgres = postgres;
         this.rds = rds;
@@ -81,7 +83,8 @@ public final class Databases {
 
     /** Asks the node of {@code ref} to become writable; empty when no backend or login is configured for it. */
     public Optional<Database.WriteOutcome> promote(DatabaseRef ref, Database.Move move) {
-        return write(ref, (db, r) -> db.promote(r, move), (db, r) -> db.promote(r, move), (db, r) -> db.promote(r, move));
+        return write(ref, (db, r) -> db.promote(r, move), (db, r) -> db.promote(r, move),
+                (db, r) -> db.promote(r, move));
     }
 
     /** Makes the node of {@code ref} refuse writes; empty when no backend or login is configured for it. */

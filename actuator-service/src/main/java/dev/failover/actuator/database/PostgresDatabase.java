@@ -136,7 +136,8 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
                 throw e;
             }
         } catch (SQLException e) {
-            return unreachable(e) ? new Observation.Unavailable(describe(ref, e)) : new Observation.Rejected(describe(ref, e));
+            return unreachable(e) ? new Observation.Unavailable(describe(ref, e))
+                    : new Observation.Rejected(describe(ref, e));
         }
     }
 
@@ -251,7 +252,8 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
             return new WriteOutcome.Requested(row.getBoolean("replica") ? "promotion of " + ref.jdbcUrl() + " requested"
                     : ref.jdbcUrl() + " is not a replica: nothing to promote");
         } catch (SQLException e) {
-            return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e)) : new WriteOutcome.Rejected(describe(ref, e));
+            return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e))
+                    : new WriteOutcome.Rejected(describe(ref, e));
         }
     }
 
@@ -278,7 +280,8 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
                 throw e;
             }
         } catch (SQLException e) {
-            return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e)) : new WriteOutcome.Rejected(describe(ref, e));
+            return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e))
+                    : new WriteOutcome.Rejected(describe(ref, e));
         }
     }
 
@@ -297,7 +300,8 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
             return new WriteOutcome.Requested(ref.jdbcUrl() + " unfenced: " + opened.said()
                     + ", default_transaction_read_only reset");
         } catch (SQLException e) {
-            return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e)) : new WriteOutcome.Rejected(describe(ref, e));
+            return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e))
+                    : new WriteOutcome.Rejected(describe(ref, e));
         }
     }
 
@@ -347,8 +351,10 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
         String application = closable(ref);
         if (application == null) {
             return new Access(allow ? "no database to open" : "no database closed (the actuator logs in to "
-                    + (ref.database() == null ? "the database the URL leaves to the login" : "the application's database "
-                            + ref.database()) + ": a client asking for read-write explicitly passes this fence)", false);
+                    + (ref.database() == null ? "the database the URL leaves to the login"
+                            : "the application's database "
+                                    + ref.database())
+                    + ": a client asking for read-write explicitly passes this fence)", false);
         }
         // one statement: the check and the change. Nothing is changed (no transaction id taken) where the database is
         // as wanted already: the way back shows from the promoted node's next transaction id that nothing wrote there,

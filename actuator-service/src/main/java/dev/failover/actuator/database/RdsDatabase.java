@@ -68,7 +68,8 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
         try {
             instance = describe(ref);
         } catch (SdkException e) {
-            return failed(ref, "DescribeDBInstances failed", e, Observation.Unavailable::new, Observation.Rejected::new);
+            return failed(ref, "DescribeDBInstances failed", e, Observation.Unavailable::new,
+                    Observation.Rejected::new);
         }
         if (instance == null) {
             return new Observation.Rejected(what(ref) + ": no such DB instance");
@@ -86,7 +87,8 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
                     }
                 } catch (SdkException e) {
                     return AwsFailure.of(what(ref) + ": DescribeDBParameters of its fence group "
-                            + ref.fenceParameterGroup() + " failed", e).as(Observation.Unavailable::new, Observation.Rejected::new);
+                            + ref.fenceParameterGroup() + " failed", e)
+                            .as(Observation.Unavailable::new, Observation.Rejected::new);
                 }
             }
             return new Observation.Observed(Role.WRITABLE, 0, 0, false);
@@ -124,14 +126,16 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
 
     /** The latest ReplicaLag of the last five minutes, in seconds; infinite (unknown) without one. */
     private double replicaLag(DatabaseRef.Rds ref) {
-        return LatestDatapoint.maximum(cloudWatch.apply(ref), "AWS/RDS", "ReplicaLag", "DBInstanceIdentifier", ref.instance(),
+        return LatestDatapoint.maximum(cloudWatch.apply(ref), "AWS/RDS", "ReplicaLag", "DBInstanceIdentifier",
+                ref.instance(),
                 clock.instant(), 1);
     }
 
     @Override
     public WriteOutcome promote(DatabaseRef.Rds ref, Move move) {
         try {
-            DBInstance promoted = rds.apply(ref).promoteReadReplica(r -> r.dbInstanceIdentifier(ref.instance())).dbInstance();
+            DBInstance promoted = rds.apply(ref).promoteReadReplica(r -> r.dbInstanceIdentifier(ref.instance()))
+                    .dbInstance();
             return new WriteOutcome.Requested("PromoteReadReplica of " + what(ref) + " requested (status "
                     + (promoted == null ? "unknown" : promoted.dbInstanceStatus()) + ")");
         } catch (InvalidDbInstanceStateException e) {
@@ -176,7 +180,8 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
             return fenceByParameterGroup(ref);
         }
         try {
-            DBInstance stopping = rds.apply(ref).stopDBInstance(r -> r.dbInstanceIdentifier(ref.instance())).dbInstance();
+            DBInstance stopping = rds.apply(ref).stopDBInstance(r -> r.dbInstanceIdentifier(ref.instance()))
+                    .dbInstance();
             return new WriteOutcome.Requested(what(ref) + " fenced: StopDBInstance requested (status "
                     + (stopping == null ? "unknown" : stopping.dbInstanceStatus()) + ")");
         } catch (SdkException e) {
@@ -210,14 +215,16 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
         }
         String parameter = readOnlyParameter(instance.engine());
         if (parameter == null) {
-            return new WriteOutcome.Rejected(what(ref) + ": engine " + instance.engine() + " has no read-only parameter the"
-                    + " fence knows; remove database.fenceParameterGroup to fence it by StopDBInstance");
+            return new WriteOutcome.Rejected(
+                    what(ref) + ": engine " + instance.engine() + " has no read-only parameter the"
+                            + " fence knows; remove database.fenceParameterGroup to fence it by StopDBInstance");
         }
         try {
             rds.apply(ref).modifyDBParameterGroup(r -> r.dbParameterGroupName(group).parameters(Parameter.builder()
                     .parameterName(parameter).parameterValue("1").applyMethod(ApplyMethod.IMMEDIATE).build()));
-            return new WriteOutcome.Requested(what(ref) + " fenced: " + parameter + "=1 applied at once in its parameter"
-                    + " group " + group + " (ModifyDBParameterGroup)");
+            return new WriteOutcome.Requested(
+                    what(ref) + " fenced: " + parameter + "=1 applied at once in its parameter"
+                            + " group " + group + " (ModifyDBParameterGroup)");
         } catch (SdkException e) {
             return AwsFailure.of(what(ref) + ": ModifyDBParameterGroup of its fence group " + group + " failed", e)
                     .as(WriteOutcome.Unavailable::new, WriteOutcome.Rejected::new);
@@ -234,12 +241,14 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
     private static <T> T failed(DatabaseRef.Rds ref, String doing, SdkException e,
             java.util.function.Function<String, T> passing, java.util.function.Function<String, T> refused) {
         if (e instanceof DbInstanceNotFoundException notFound) {
-            return refused.apply(what(ref) + ": no such DB instance (" + notFound.awsErrorDetails().errorMessage() + ")");
+            return refused
+                    .apply(what(ref) + ": no such DB instance (" + notFound.awsErrorDetails().errorMessage() + ")");
         }
         return AwsFailure.of(what(ref) + ": " + doing, e).as(passing, refused);
     }
 
     private static String what(DatabaseRef.Rds ref) {
-        return "RDS instance " + ref.instance() + " in " + ref.region() + (ref.roleArn() == null ? "" : " as " + ref.roleArn());
+        return "RDS instance " + ref.instance() + " in " + ref.region()
+                + (ref.roleArn() == null ? "" : " as " + ref.roleArn());
     }
 }

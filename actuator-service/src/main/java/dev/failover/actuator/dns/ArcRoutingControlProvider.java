@@ -19,7 +19,6 @@ import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.requests.Batcher;
 import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.requests.RequestBudget;
-
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -159,12 +158,14 @@ public final class ArcRoutingControlProvider implements DnsProvider {
     public ReadOutcome read(RecordKey key, Optional<String> pendingChange) {
         ArcSettings.Group group = groups.get(key.group());
         if (group == null) {
-            return new ReadOutcome.Rejected("group " + key.group() + " has no routing controls (no arc key in the topology)");
+            return new ReadOutcome.Rejected(
+                    "group " + key.group() + " has no routing controls (no arc key in the topology)");
         }
         Attempt<List<RecordSet>> read = onSomeEndpoint(client -> {
             List<RecordSet> sets = new ArrayList<>();
             group.controls().forEach((target, arn) -> {
-                RoutingControlState state = client.getRoutingControlState(r -> r.routingControlArn(arn)).routingControlState();
+                RoutingControlState state = client.getRoutingControlState(r -> r.routingControlArn(arn))
+                        .routingControlState();
                 sets.add(new RecordSet(target, state == RoutingControlState.ON ? 1L : 0L, null, Set.of(), null));
             });
             return sets;
@@ -176,7 +177,8 @@ public final class ArcRoutingControlProvider implements DnsProvider {
             return new ReadOutcome.Rejected(refused.reason());
         }
         Attempt.AllFailed<?> failed = (Attempt.AllFailed<?>) read;
-        return failed.throttled() ? new ReadOutcome.Throttled(failed.reasons()) : new ReadOutcome.Unavailable(failed.reasons());
+        return failed.throttled() ? new ReadOutcome.Throttled(failed.reasons())
+                : new ReadOutcome.Unavailable(failed.reasons());
     }
 
     @Override
@@ -184,7 +186,8 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         String groupId = write.key().group();
         ArcSettings.Group group = groups.get(groupId);
         if (group == null) {
-            return new WriteOutcome.Rejected("group " + groupId + " has no routing controls (no arc key in the topology)");
+            return new WriteOutcome.Rejected(
+                    "group " + groupId + " has no routing controls (no arc key in the topology)");
         }
         Optional<String> unknown = unknownTarget(group, write);
         if (unknown.isPresent()) {
@@ -192,7 +195,8 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         }
         Set<String> panels = new java.util.TreeSet<>();
         group.controls().values().forEach(arn -> panels.add(ArcSafetyRuleCatalog.panelOf(arn)));
-        return writes.submit(new Transaction(String.join(",", panels), write.breakGlass() == null ? null : groupId), write,
+        return writes.submit(new Transaction(String.join(",", panels), write.breakGlass() == null ? null : groupId),
+                write,
                 Priority.SWITCH);
     }
 
@@ -206,8 +210,9 @@ public final class ArcRoutingControlProvider implements DnsProvider {
             Supplier<Priority> priority) {
         List<UpdateRoutingControlStateEntry> entries = new ArrayList<>();
         for (RecordWrite write : batch) {
-            wanted(groups.get(write.key().group()), write).forEach((arn, state) -> entries.add(UpdateRoutingControlStateEntry
-                    .builder().routingControlArn(arn).routingControlState(state).build()));
+            wanted(groups.get(write.key().group()), write)
+                    .forEach((arn, state) -> entries.add(UpdateRoutingControlStateEntry
+                            .builder().routingControlArn(arn).routingControlState(state).build()));
         }
         // a FORCE's write goes alone (its transaction names its group): its overrides are for its group only
         List<String> overrides = transaction.forcedGroup() == null ? List.of()
@@ -225,7 +230,8 @@ public final class ArcRoutingControlProvider implements DnsProvider {
             Map<RecordWrite, WriteOutcome> written = new LinkedHashMap<>();
             for (RecordWrite write : batch) {
                 String details = "ARC UpdateRoutingControlStates at " + answered.endpoint().region() + " ("
-                        + answered.endpoint().url() + ")" + (batch.size() == 1 ? "" : " for " + batch.size() + " groups")
+                        + answered.endpoint().url() + ")"
+                        + (batch.size() == 1 ? "" : " for " + batch.size() + " groups")
                         + ": " + describe(write.sets()) + " as epoch " + write.owner().epoch()
                         + (overrides.isEmpty() ? "" : "; overriding safety rules " + overrides + " ("
                                 + write.breakGlass().describe() + ")");
@@ -246,9 +252,11 @@ public final class ArcRoutingControlProvider implements DnsProvider {
             }
             Optional<RecordWrite> offender = refused.safetyRule().flatMap(rule -> offender(batch, rule));
             return offender.<Batcher.Answer<RecordWrite, WriteOutcome>>map(write -> new Batcher.Answer.Refused<>(Map.of(
-                    write, new WriteOutcome.Rejected(refusal(refused.reason(), refused.safetyRule(), write.key().group(),
-                            write.breakGlass(), overrides))))).orElseGet(() -> new Batcher.Answer.Unattributed<>(
-                                    new WriteOutcome.Rejected(refused.reason())));
+                    write,
+                    new WriteOutcome.Rejected(refusal(refused.reason(), refused.safetyRule(), write.key().group(),
+                            write.breakGlass(), overrides)))))
+                    .orElseGet(() -> new Batcher.Answer.Unattributed<>(
+                            new WriteOutcome.Rejected(refused.reason())));
         }
         Attempt.AllFailed<?> failed = (Attempt.AllFailed<?>) update;
         if (failed.throttled()) {
@@ -300,7 +308,8 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         String groupId = write.key().group();
         ArcSettings.Group group = groups.get(groupId);
         if (group == null) {
-            return Optional.of(new WriteOutcome.Rejected("group " + groupId + " has no routing controls (no arc key in the topology)"));
+            return Optional.of(new WriteOutcome.Rejected(
+                    "group " + groupId + " has no routing controls (no arc key in the topology)"));
         }
         Optional<String> unknown = unknownTarget(group, write);
         if (unknown.isPresent()) {
@@ -320,7 +329,8 @@ public final class ArcRoutingControlProvider implements DnsProvider {
             return states;
         });
         if (listed instanceof Attempt.Refused<?> refused) {
-            return Optional.of(new WriteOutcome.Rejected("ListRoutingControls of " + panel + " refused: " + refused.reason()));
+            return Optional
+                    .of(new WriteOutcome.Rejected("ListRoutingControls of " + panel + " refused: " + refused.reason()));
         }
         if (listed instanceof Attempt.AllFailed<?> failed) {
             return Optional.of(failed.throttled() ? new WriteOutcome.Throttled(failed.reasons())
@@ -332,7 +342,8 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         wanted(group, write).forEach((arn, state) -> after.put(arn, state == RoutingControlState.ON));
         List<String> overrides = write.breakGlass() == null ? List.of() : group.breakGlassRules();
         for (ArcSafetyRule rule : rules.rules()) {
-            Optional<String> missing = rule.referenced().stream().filter(c -> !after.containsKey(c)).sorted().findFirst();
+            Optional<String> missing = rule.referenced().stream().filter(c -> !after.containsKey(c)).sorted()
+                    .findFirst();
             if (missing.isPresent()) {
                 return Optional.of(new WriteOutcome.Unavailable("safety rule " + rule + " names routing control "
                         + missing.get() + ", which ListRoutingControls of " + panel + " did not list"));
@@ -454,8 +465,10 @@ public final class ArcRoutingControlProvider implements DnsProvider {
                 preferred.set(index);
                 return new Attempt.Answered<>(value, endpoint);
             } catch (Route53RecoveryClusterException e) {
-                String code = e.awsErrorDetails() == null ? e.getClass().getSimpleName() : e.awsErrorDetails().errorCode();
-                String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? e.getMessage()
+                String code = e.awsErrorDetails() == null ? e.getClass().getSimpleName()
+                        : e.awsErrorDetails().errorCode();
+                String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
+                        ? e.getMessage()
                         : e.awsErrorDetails().errorMessage();
                 String reason = code + " (HTTP " + e.statusCode() + "): " + message;
                 if (e.statusCode() >= 500 || e.statusCode() == 429 || e instanceof ConflictException) {
@@ -477,7 +490,8 @@ public final class ArcRoutingControlProvider implements DnsProvider {
                 failures.add(failure.reason());
             }
         }
-        return new Attempt.AllFailed<>("no ARC cluster endpoint answered (" + String.join("; ", failures) + ")", throttled,
+        return new Attempt.AllFailed<>("no ARC cluster endpoint answered (" + String.join("; ", failures) + ")",
+                throttled,
                 conflict);
     }
 }

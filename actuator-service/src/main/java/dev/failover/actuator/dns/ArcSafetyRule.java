@@ -75,7 +75,8 @@ public record ArcSafetyRule(String arn, String name, Kind kind, List<String> con
             case OR -> "at least one On";
         };
         return Optional.of(kind == Kind.ASSERTION
-                ? "the switch would leave " + on + " of its " + controls.size() + " asserted controls On (" + config + ")"
+                ? "the switch would leave " + on + " of its " + controls.size() + " asserted controls On (" + config
+                        + ")"
                 : "its gating controls allow no change to its target controls now (" + on + " of " + controls.size()
                         + " On, " + config + " needed)");
     }

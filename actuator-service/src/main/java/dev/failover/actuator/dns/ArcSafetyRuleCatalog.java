@@ -95,17 +95,20 @@ public final class ArcSafetyRuleCatalog implements AutoCloseable {
         client.ifPresent(c -> panels.forEach(panel -> {
             try {
                 List<ArcSafetyRule> rules = new ArrayList<>();
-                c.listSafetyRulesPaginator(r -> r.controlPanelArn(panel).maxResults(100)).safetyRules().forEach(rule -> {
-                    if (rule.assertion() != null && rule.assertion().status() != Status.PENDING_DELETION) {
-                        var a = rule.assertion();
-                        rules.add(rule(a.safetyRuleArn(), a.name(), ArcSafetyRule.Kind.ASSERTION, a.assertedControls(),
-                                List.of(), a.ruleConfig()));
-                    } else if (rule.gating() != null && rule.gating().status() != Status.PENDING_DELETION) {
-                        var g = rule.gating();
-                        rules.add(rule(g.safetyRuleArn(), g.name(), ArcSafetyRule.Kind.GATING, g.gatingControls(),
-                                g.targetControls(), g.ruleConfig()));
-                    }
-                });
+                c.listSafetyRulesPaginator(r -> r.controlPanelArn(panel).maxResults(100)).safetyRules()
+                        .forEach(rule -> {
+                            if (rule.assertion() != null && rule.assertion().status() != Status.PENDING_DELETION) {
+                                var a = rule.assertion();
+                                rules.add(rule(a.safetyRuleArn(), a.name(), ArcSafetyRule.Kind.ASSERTION,
+                                        a.assertedControls(),
+                                        List.of(), a.ruleConfig()));
+                            } else if (rule.gating() != null && rule.gating().status() != Status.PENDING_DELETION) {
+                                var g = rule.gating();
+                                rules.add(
+                                        rule(g.safetyRuleArn(), g.name(), ArcSafetyRule.Kind.GATING, g.gatingControls(),
+                                                g.targetControls(), g.ruleConfig()));
+                            }
+                        });
                 Rules.Read now = new Rules.Read(rules, clock.instant());
                 if (failures.remove(panel) != null || !read.containsKey(panel)) {
                     LOG.infof("ARC safety rules of %s read: %s", panel, rules);

@@ -56,7 +56,8 @@ public final class DryRunDnsProvider implements DnsProvider {
             return result[0];
         });
         if (result[0] == null) {
-            return new WriteOutcome.OwnerChanged("the owner of " + name + " is no longer '" + write.expectedOwnerText() + "'");
+            return new WriteOutcome.OwnerChanged(
+                    "the owner of " + name + " is no longer '" + write.expectedOwnerText() + "'");
         }
         String details = "dry run, nothing changed outside this process: " + write.describe();
         LOG.info(details);

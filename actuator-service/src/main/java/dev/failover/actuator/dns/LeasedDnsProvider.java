@@ -2,8 +2,8 @@ package dev.failover.actuator.dns;
 
 import java.util.Optional;
 
-import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.lease.Lease;
+import dev.failover.actuator.requests.Priority;
 
 /**
  * A DNS provider whose writes ask the actuator's {@link Lease} first: while it has lapsed nothing is written,

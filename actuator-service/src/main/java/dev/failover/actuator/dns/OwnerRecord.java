@@ -38,11 +38,12 @@ public record OwnerRecord(String name, Long ttl, List<String> values) {
             Optional<String> keep = values.stream().filter(v -> OwnerMark.parse(v).isPresent())
                     .max(Comparator.comparingLong(v -> OwnerMark.parse(v).orElseThrow().epoch()));
             List<String> remove = values.stream().filter(v -> keep.isEmpty() || !v.equals(keep.get())).toList();
-            return Optional.of("the ownership record " + name + " TXT holds " + values.size() + " values (" + quoted(values)
-                    + "); a conditional write needs exactly one, the mark the actuator wrote: "
-                    + (keep.isPresent() ? "remove " + quoted(remove) + " and keep '" + keep.get() + "'"
-                            : "none of them is a mark, remove the record")
-                    + then);
+            return Optional
+                    .of("the ownership record " + name + " TXT holds " + values.size() + " values (" + quoted(values)
+                            + "); a conditional write needs exactly one, the mark the actuator wrote: "
+                            + (keep.isPresent() ? "remove " + quoted(remove) + " and keep '" + keep.get() + "'"
+                                    : "none of them is a mark, remove the record")
+                            + then);
         }
         if (requiredTtl != null && ttl != null && !ttl.equals(requiredTtl)) {
             return Optional.of("the ownership record " + name + " TXT has TTL " + ttl + " (value '" + text()

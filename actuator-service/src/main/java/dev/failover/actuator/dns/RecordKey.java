@@ -22,7 +22,8 @@ public record RecordKey(String group, String zone, String name, RecordType type,
     }
 
     public static RecordKey of(FailoverGroup group) {
-        return new RecordKey(group.id(), group.dns().zone(), group.dns().name(), group.dns().type(), group.dns().hostedZoneId());
+        return new RecordKey(group.id(), group.dns().zone(), group.dns().name(), group.dns().type(),
+                group.dns().hostedZoneId());
     }
 
     /**

@@ -20,7 +20,8 @@ import dev.failover.contract.topology.TargetDns;
 public record RecordSet(String setIdentifier, Long weight, Integer ttl, Set<String> values, TargetDns.Alias alias) {
 
     public RecordSet {
-        values = values == null ? Set.of() : values.stream().map(RecordSet::normalise).collect(Collectors.toUnmodifiableSet());
+        values = values == null ? Set.of()
+                : values.stream().map(RecordSet::normalise).collect(Collectors.toUnmodifiableSet());
         if (alias != null) {
             alias = new TargetDns.Alias(alias.hostedZoneId(), normalise(alias.dnsName()), alias.evaluateTargetHealth());
         }
@@ -39,6 +40,7 @@ public record RecordSet(String setIdentifier, Long weight, Integer ttl, Set<Stri
     /** For operators, in zone-file order. */
     public String describe() {
         String data = alias != null ? "ALIAS " + alias.dnsName() : String.join(" ", new TreeSet<>(values));
-        return (setIdentifier == null ? "" : "[" + setIdentifier + " weight " + weight + "] ") + (ttl == null ? "" : ttl + " ") + data;
+        return (setIdentifier == null ? "" : "[" + setIdentifier + " weight " + weight + "] ")
+                + (ttl == null ? "" : ttl + " ") + data;
     }
 }

@@ -97,7 +97,8 @@ public final class Rfc2136DnsProvider implements DnsProvider {
     public Rfc2136DnsProvider(Rfc2136Settings settings, Lease lease) {
         this.lease = lease;
         this.server = new InetSocketAddress(settings.server(), settings.port());
-        this.tsig = new TSIG(TSIG.algorithmToName(settings.tsigAlgorithm()), settings.tsigKeyName(), settings.tsigSecret());
+        this.tsig = new TSIG(TSIG.algorithmToName(settings.tsigAlgorithm()), settings.tsigKeyName(),
+                settings.tsigSecret());
         this.keyName = settings.tsigKeyName();
         this.timeout = settings.callTimeout();
         this.secondaries = settings.secondaries();
@@ -222,7 +223,8 @@ public final class Rfc2136DnsProvider implements DnsProvider {
         if (answer.getRcode() != Rcode.NOERROR) {
             return Optional.empty();
         }
-        return answer.getSection(Section.ANSWER).stream().filter(r -> r instanceof SOARecord && r.getName().equals(zone))
+        return answer.getSection(Section.ANSWER).stream()
+                .filter(r -> r instanceof SOARecord && r.getName().equals(zone))
                 .map(r -> ((SOARecord) r).getSerial()).findFirst();
     }
 
@@ -284,8 +286,9 @@ public final class Rfc2136DnsProvider implements DnsProvider {
     @Override
     public WriteOutcome write(RecordWrite write) {
         if (write.sets().size() != 1 || write.sets().get(0).alias() != null) {
-            return new WriteOutcome.Rejected("RFC 2136 keeps one record set of values; weighted sets and aliases are Route 53"
-                    + " features");
+            return new WriteOutcome.Rejected(
+                    "RFC 2136 keeps one record set of values; weighted sets and aliases are Route 53"
+                            + " features");
         }
         String zone;
         int bytes;
@@ -348,7 +351,8 @@ public final class Rfc2136DnsProvider implements DnsProvider {
                 addGroup(update, group.write());
             }
         } catch (IOException | IllegalArgumentException e) {
-            return new Batcher.Answer.Unattributed<>(new WriteOutcome.Rejected("cannot build the update: " + e.getMessage()));
+            return new Batcher.Answer.Unattributed<>(
+                    new WriteOutcome.Rejected("cannot build the update: " + e.getMessage()));
         }
         String accepted = "RFC 2136 update signed with TSIG key " + keyName + " accepted by " + where()
                 + (batch.size() == 1 ? "" : " (one message for " + batch.size() + " groups)") + ": ";
@@ -364,7 +368,8 @@ public final class Rfc2136DnsProvider implements DnsProvider {
                 String details = accepted + group.write().describe();
                 LOG.info(details);
                 written.put(group, serial == null ? new WriteOutcome.Written(details, null)
-                        : new WriteOutcome.Written(details + "; zone serial " + serial + " awaited on " + secondaries, serial));
+                        : new WriteOutcome.Written(details + "; zone serial " + serial + " awaited on " + secondaries,
+                                serial));
             }
             return new Batcher.Answer.Each<>(written);
         }
@@ -409,7 +414,8 @@ public final class Rfc2136DnsProvider implements DnsProvider {
                 asked.put(group, resolver.sendAsync(Message.newQuery(Record.newRecord(absolute(group.write().key()
                         .ownerName()), Type.TXT, DClass.IN))).toCompletableFuture());
             } catch (TextParseException e) {
-                LOG.debugf("the ownership record of %s cannot be asked for: %s", group.write().key().name(), e.toString());
+                LOG.debugf("the ownership record of %s cannot be asked for: %s", group.write().key().name(),
+                        e.toString());
             }
         }
         Map<GroupUpdate, WriteOutcome> offenders = new LinkedHashMap<>();
@@ -463,7 +469,8 @@ public final class Rfc2136DnsProvider implements DnsProvider {
                 return new WriteOutcome.Written(accepted, null);
             }
             String reason = where() + " answered " + Rcode.string(rcode) + (response.getTSIG() != null
-                    && response.getTSIG().getError() != 0 ? " (TSIG " + Rcode.TSIGstring(response.getTSIG().getError()) + ")" : "");
+                    && response.getTSIG().getError() != 0
+                            ? " (TSIG " + Rcode.TSIGstring(response.getTSIG().getError()) + ")" : "");
             if (rcode == Rcode.NXRRSET || rcode == Rcode.YXRRSET) {
                 return new WriteOutcome.OwnerChanged(reason);
             }

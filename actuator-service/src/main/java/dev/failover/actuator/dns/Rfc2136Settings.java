@@ -36,7 +36,9 @@ public record Rfc2136Settings(String server, int port, String tsigKeyName, Strin
 
     @Override
     public String toString() {
-        return "Rfc2136Settings[server=" + server + ", port=" + port + ", tsigKeyName=" + tsigKeyName + ", tsigAlgorithm="
-                + tsigAlgorithm + ", tsigSecret=(hidden), callTimeout=" + callTimeout + ", secondaries=" + secondaries + "]";
+        return "Rfc2136Settings[server=" + server + ", port=" + port + ", tsigKeyName=" + tsigKeyName
+                + ", tsigAlgorithm="
+                + tsigAlgorithm + ", tsigSecret=(hidden), callTimeout=" + callTimeout + ", secondaries=" + secondaries
+                + "]";
     }
 }

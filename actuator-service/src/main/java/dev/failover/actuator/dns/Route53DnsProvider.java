@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
+import dev.failover.actuator.dns.Route53TakeOver.Prepared;
+import dev.failover.actuator.dns.Route53TakeOver.ZoneWrite;
 import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.requests.Batcher;
 import dev.failover.actuator.requests.Priority;
@@ -21,8 +23,6 @@ import dev.failover.actuator.requests.RequestBudget;
 import dev.failover.contract.topology.TargetDns;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.route53.Route53Client;
-import dev.failover.actuator.dns.Route53TakeOver.Prepared;
-import dev.failover.actuator.dns.Route53TakeOver.ZoneWrite;
 import software.amazon.awssdk.services.route53.model.AliasTarget;
 import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
@@ -64,7 +64,8 @@ public final class Route53DnsProvider implements DnsProvider {
     static final Set<String> THROTTLED = Set.of("Throttling", "ThrottlingException", "PriorRequestNotComplete",
             "TooManyRequestsException", "RequestLimitExceeded");
     /** Error codes that say "not now" rather than "never". */
-    static final Set<String> PASSING = Set.of("ServiceUnavailable", "RequestTimeout", "InternalFailure", "InternalError");
+    static final Set<String> PASSING = Set.of("ServiceUnavailable", "RequestTimeout", "InternalFailure",
+            "InternalError");
 
     /**
      * TTL of the ownership TXT record. Always the same: Route 53 only DELETEs a record set whose TTL matches too, so a
@@ -156,7 +157,7 @@ public final class Route53DnsProvider implements DnsProvider {
      */
     private ReadOutcome resync(RecordKey key, Optional<String> pendingChange) {
         if (budget.waitingBefore(Priority.RESYNC) > 0) {
-            return (pendingChange.isEmpty() ? fromFreshListing(key) : Optional.<ReadOutcome> empty()).orElse(DEFERRED);
+            return (pendingChange.isEmpty() ? fromFreshListing(key) : Optional.<ReadOutcome>empty()).orElse(DEFERRED);
         }
         if (pendingChange.isEmpty()) {
             Optional<ReadOutcome> listed = fromZoneListing(key, Priority.RESYNC, true);
@@ -167,7 +168,8 @@ public final class Route53DnsProvider implements DnsProvider {
         return readLive(key, pendingChange, Priority.RESYNC);
     }
 
-    private static final ReadOutcome DEFERRED = new ReadOutcome.Deferred("Route 53's turns go to the groups switching now");
+    private static final ReadOutcome DEFERRED = new ReadOutcome.Deferred(
+            "Route 53's turns go to the groups switching now");
 
     /** The record read live (batched with the zone's other reads), and the pending change asked about. */
     private ReadOutcome readLive(RecordKey key, Optional<String> pendingChange, Priority priority) {
@@ -193,7 +195,8 @@ public final class Route53DnsProvider implements DnsProvider {
             return Optional.empty();
         }
         return fromZoneListing(key, Priority.SWITCH, budget.waiting() > 0)
-                .flatMap(read -> read instanceof ReadOutcome.Served served ? Optional.of(served.record()) : Optional.empty());
+                .flatMap(read -> read instanceof ReadOutcome.Served served ? Optional.of(served.record())
+                        : Optional.empty());
     }
 
     /** A read from its zone's latest listing if that is fresh enough; nothing is listed or waited for. */
@@ -222,7 +225,8 @@ public final class Route53DnsProvider implements DnsProvider {
             Supplier<Priority> priority) {
         try {
             if (keys.size() == 1) {
-                return new Batcher.Answer.Each<>(Map.of(keys.get(0), listing.alone(hostedZoneId, keys.get(0), priority)));
+                return new Batcher.Answer.Each<>(
+                        Map.of(keys.get(0), listing.alone(hostedZoneId, keys.get(0), priority)));
             }
             return new Batcher.Answer.Partly<>(listing.together(hostedZoneId, keys, priority));
         } catch (Route53Listing.Partial partial) {
@@ -257,7 +261,8 @@ public final class Route53DnsProvider implements DnsProvider {
         List<RecordSet> sets = new ArrayList<>();
         for (ResourceRecordSet set : found) {
             sets.add(new RecordSet(set.setIdentifier(), set.weight(), set.ttl() == null ? null : set.ttl().intValue(),
-                    values(set), set.aliasTarget() == null ? null : new TargetDns.Alias(set.aliasTarget().hostedZoneId(),
+                    values(set),
+                    set.aliasTarget() == null ? null : new TargetDns.Alias(set.aliasTarget().hostedZoneId(),
                             set.aliasTarget().dnsName(), set.aliasTarget().evaluateTargetHealth())));
         }
         OwnerRecord mark = ownerRecord(key, ownerSets);
@@ -280,7 +285,8 @@ public final class Route53DnsProvider implements DnsProvider {
     private Batcher.Answer<String, Propagation> getChange(String id, List<String> askers, Supplier<Priority> priority) {
         Propagation answer;
         try {
-            answer = new Propagation(client.getChange(r -> r.id(id)).changeInfo().status() == ChangeStatus.INSYNC, null);
+            answer = new Propagation(client.getChange(r -> r.id(id)).changeInfo().status() == ChangeStatus.INSYNC,
+                    null);
         } catch (NoSuchChangeException e) {
             // Route 53 no longer knows the change (it keeps them for a limited time): long applied
             answer = new Propagation(true, null);
@@ -462,7 +468,8 @@ public final class Route53DnsProvider implements DnsProvider {
     public java.util.Optional<WriteOutcome> preflight(RecordWrite write) {
         RecordKey key = write.key();
         if (key.hostedZoneId() == null) {
-            return java.util.Optional.of(new WriteOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it"));
+            return java.util.Optional
+                    .of(new WriteOutcome.Rejected("the group has no dns.hostedZoneId; Route 53 needs it"));
         }
         Prepared prepared = prepare(write); // a first write's take-over is authorized with it
         if (prepared instanceof Prepared.Refused refused) {
@@ -477,15 +484,18 @@ public final class Route53DnsProvider implements DnsProvider {
             acquire(Priority.SWITCH);
             ChangeInfo info = client.changeResourceRecordSets(r -> r.hostedZoneId(key.hostedZoneId()).changeBatch(b -> b
                     .comment("failover control plane: preflight of epoch " + write.owner().epoch() + " of "
-                            + write.owner().group() + " (refused by design)").changes(changes))).changeInfo();
+                            + write.owner().group() + " (refused by design)")
+                    .changes(changes))).changeInfo();
             LOG.errorf("Route 53 took a preflight batch meant to be refused (change %s in zone %s)", info.id(),
                     key.hostedZoneId());
             return java.util.Optional.of(new WriteOutcome.Unavailable("Route 53 took a preflight change (" + info.id()
                     + ") that names no existing record; asked again"));
         } catch (Route53Exception e) {
             if (ownerConflict(e, key)) {
-                return java.util.Optional.of(new WriteOutcome.Written("Route 53 authorized the switch's change batch in zone "
-                        + key.hostedZoneId() + " and refused it only for the preflight's condition, changing nothing",
+                return java.util.Optional.of(new WriteOutcome.Written(
+                        "Route 53 authorized the switch's change batch in zone "
+                                + key.hostedZoneId()
+                                + " and refused it only for the preflight's condition, changing nothing",
                         null));
             }
             return java.util.Optional.of(writeFailure(e));
@@ -514,8 +524,9 @@ public final class Route53DnsProvider implements DnsProvider {
                 rrs.setIdentifier(set.setIdentifier()).weight(set.weight());
             }
             if (set.alias() != null) {
-                rrs.aliasTarget(AliasTarget.builder().hostedZoneId(set.alias().hostedZoneId()).dnsName(set.alias().dnsName())
-                        .evaluateTargetHealth(set.alias().evaluateTargetHealth()).build());
+                rrs.aliasTarget(
+                        AliasTarget.builder().hostedZoneId(set.alias().hostedZoneId()).dnsName(set.alias().dnsName())
+                                .evaluateTargetHealth(set.alias().evaluateTargetHealth()).build());
             } else {
                 rrs.ttl(set.ttl().longValue()).resourceRecords(set.values().stream().sorted()
                         .map(v -> ResourceRecord.builder().value(v).build()).toList());
@@ -598,7 +609,8 @@ public final class Route53DnsProvider implements DnsProvider {
     }
 
     private static String reason(Route53Exception e) {
-        String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? e.getClass().getSimpleName()
+        String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
+                ? e.getClass().getSimpleName()
                 : e.awsErrorDetails().errorCode();
         String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? e.getMessage()
                 : e.awsErrorDetails().errorMessage();

@@ -140,7 +140,8 @@ final class Route53Listing {
                 }
                 Seen seen = byName.get(name.toLowerCase(Locale.ROOT) + " " + set.typeAsString());
                 if (seen != null) {
-                    boolean ownerRecord = set.type() == RRType.TXT && name.equalsIgnoreCase(absolute(seen.key.ownerName()));
+                    boolean ownerRecord = set.type() == RRType.TXT
+                            && name.equalsIgnoreCase(absolute(seen.key.ownerName()));
                     (ownerRecord ? seen.owner : seen.sets).add(set);
                 }
             }
@@ -173,7 +174,8 @@ final class Route53Listing {
         List<ResourceRecordSet> after = record.after();
         List<ResourceRecordSet> owner = after.stream().filter(set -> is(set, ownerName, RRType.TXT)).toList();
         // the mark is known from this page when the page goes on past where it is or would be, or is the zone's last
-        boolean known = record.lastPage() || after.stream().anyMatch(set -> ORDER.compare(unescape(set.name()), ownerName) > 0)
+        boolean known = record.lastPage()
+                || after.stream().anyMatch(set -> ORDER.compare(unescape(set.name()), ownerName) > 0)
                 || (!owner.isEmpty() && !is(after.get(after.size() - 1), ownerName, RRType.TXT));
         if (!known) {
             owner = list(hostedZoneId, key.ownerName(), RRType.TXT, turns).sets();
@@ -219,8 +221,9 @@ final class Route53Listing {
     private ListResourceRecordSetsResponse page(String hostedZoneId, String name, RRType type, String identifier,
             Turns turns) {
         turns.next();
-        return client.listResourceRecordSets(r -> r.hostedZoneId(hostedZoneId).startRecordName(name).startRecordType(type)
-                .startRecordIdentifier(identifier).maxItems(String.valueOf(PAGE)));
+        return client
+                .listResourceRecordSets(r -> r.hostedZoneId(hostedZoneId).startRecordName(name).startRecordType(type)
+                        .startRecordIdentifier(identifier).maxItems(String.valueOf(PAGE)));
     }
 
     /** A key's sets and ownership record as a listing found them. */

@@ -24,7 +24,8 @@ import dev.failover.actuator.requests.RequestBudget;
  *                          to keep beside the plane's or which would take a share of the traffic
  * @param role              a role assumed for this instance's calls; empty: the actuator's own credentials
  */
-public record Route53Settings(Routing routing, long activeWeight, List<Integer> failbackSteps, Duration failbackStepPause,
+public record Route53Settings(Routing routing, long activeWeight, List<Integer> failbackSteps,
+        Duration failbackStepPause,
         String signingRegion, Optional<URI> endpointOverride, Duration callTimeout, Account account, TakeOver takeOver,
         Optional<AssumedRole> role) implements DnsSettings {
 

@@ -114,7 +114,8 @@ final class Route53TakeOver {
 
     private static boolean weightedOnly(ResourceRecordSet set) {
         return set.weight() != null && set.failover() == null && set.region() == null && set.geoLocation() == null
-                && set.multiValueAnswer() == null && set.cidrRoutingConfig() == null && set.geoProximityLocation() == null;
+                && set.multiValueAnswer() == null && set.cidrRoutingConfig() == null
+                && set.geoProximityLocation() == null;
     }
 
     /** Whether the write's UPSERT replaces this set: the same set identifier (none for simple routing), and weighted. */

@@ -32,8 +32,9 @@ public class DesiredStatesRestored implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         List<PartitionRestores.Unrestored> unrestored = restorer.unrestored();
-        String restoring = unrestored.stream().map(u -> "partition " + u.partition() + (u.failedAttempts() == 0 ? ": restoring"
-                : ": restore failed " + u.failedAttempts() + " times, retrying; last error: " + u.lastError()))
+        String restoring = unrestored.stream()
+                .map(u -> "partition " + u.partition() + (u.failedAttempts() == 0 ? ": restoring"
+                        : ": restore failed " + u.failedAttempts() + " times, retrying; last error: " + u.lastError()))
                 .collect(Collectors.joining("; "));
         return HealthCheckResponse.named("failover-desired-states-restored").status(unrestored.isEmpty())
                 .withData("notRestored", restoring).build();

@@ -126,7 +126,8 @@ public final class CoordinatorLease implements Lease {
         }
         return Optional.of("this actuator has not heard from its Kafka group coordinator for "
                 + Duration.ofNanos(nanoTime.getAsLong() - (heldUntilNanos - lengthNanos)).toMillis() + " ms (lease "
-                + Duration.ofNanos(lengthNanos).toMillis() + " ms): another instance may own its groups by now; it writes"
+                + Duration.ofNanos(lengthNanos).toMillis()
+                + " ms): another instance may own its groups by now; it writes"
                 + " again once the coordinator answers it twice, or a rebalance gives it its assignment again");
     }
 
@@ -147,7 +148,8 @@ public final class CoordinatorLease implements Lease {
             return Optional.empty();
         }
         return Optional.of("a write asked for now may land up to " + landsWithin.toMillis() + " ms later, and another"
-                + " instance may own its groups from " + Duration.ofNanos(left).toMillis() + " ms on (the lease's end and"
+                + " instance may own its groups from " + Duration.ofNanos(left).toMillis()
+                + " ms on (the lease's end and"
                 + " its margin of " + margin().toMillis() + " ms): made after the coordinator's next answer");
     }
 

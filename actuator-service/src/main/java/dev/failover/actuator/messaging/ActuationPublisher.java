@@ -75,8 +75,9 @@ public class ActuationPublisher {
         try {
             String value = EventCodec.instance().encode(result);
             CompletionStage<Void> sent = batches != null ? batches.send(result.group(), value)
-                    : send(result.group(), value, settings.stateSigning().signer().headers(Topics.ACTUATIONS, result.group(),
-                            value));
+                    : send(result.group(), value,
+                            settings.stateSigning().signer().headers(Topics.ACTUATIONS, result.group(),
+                                    value));
             sent.whenComplete((ok, failure) -> {
                 if (failure != null) {
                     notPublished(result, failure);
@@ -125,14 +126,15 @@ public class ActuationPublisher {
         if (record != null) {
             headers.add(Topics.RECORD_HEADER, record.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        return actuations.sendMessage(Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+        return actuations.sendMessage(Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(group).withHeaders(headers).build())).subscribeAsCompletionStage();
     }
 
     private void laneNotPublished(ProviderLaneResult lane, Throwable failure) {
         metrics.resultNotPublished(lane.group());
         try (GroupLogContext logged = GroupLogContext.decision(lane.group(), lane.decision(), lane.epoch())) {
-            LOG.warnf("lane %s %s of %s not published: %s", lane.lane(), lane.state(), lane.group(), failure.getMessage());
+            LOG.warnf("lane %s %s of %s not published: %s", lane.lane(), lane.state(), lane.group(),
+                    failure.getMessage());
         }
     }
 

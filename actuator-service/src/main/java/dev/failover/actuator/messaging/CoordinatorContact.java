@@ -102,7 +102,8 @@ public class CoordinatorContact {
     }
 
     private static double value(Map<MetricName, ? extends Metric> metrics, String name) {
-        return metrics.entrySet().stream().filter(e -> e.getKey().group().equals(GROUP) && e.getKey().name().equals(name))
+        return metrics.entrySet().stream()
+                .filter(e -> e.getKey().group().equals(GROUP) && e.getKey().name().equals(name))
                 .map(e -> e.getValue().metricValue()).filter(Number.class::isInstance)
                 .mapToDouble(v -> ((Number) v).doubleValue()).findFirst().orElse(Double.NaN);
     }
@@ -110,7 +111,7 @@ public class CoordinatorContact {
     /** Only a new assignment from the coordinator brings the lease back: a rebalance is asked for at once. */
     private void askForRebalance() {
         LOG.warnf("the lease lapsed; asking the consumer group to rebalance");
-        kafkaClients.<Object, Object> getConsumer(CHANNEL)
+        kafkaClients.<Object, Object>getConsumer(CHANNEL)
                 .runOnPollingThread((java.util.function.Consumer<Consumer<Object, Object>>) c -> c.enforceRebalance(
                         "the actuator's lease lapsed"))
                 .subscribe()

@@ -29,8 +29,8 @@ import org.jboss.logging.Logger;
 
 import dev.failover.actuator.config.ActuatorSettings;
 import dev.failover.actuator.domain.reconcile.Offer;
-import dev.failover.actuator.messaging.PartitionLanes.Settlement;
 import dev.failover.actuator.domain.reconcile.Reconciler;
+import dev.failover.actuator.messaging.PartitionLanes.Settlement;
 import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.actuator.state.KafkaDesiredStore;
 import dev.failover.contract.event.ActuationResult;
@@ -133,10 +133,12 @@ public class DecisionListener {
     void warmUpCodec(@Observes StartupEvent event) {
         EventCodec codec = EventCodec.instance();
         Instant at = Instant.EPOCH;
-        Decision decision = codec.decode(codec.encode(new Decision(1, "warm-up", "warm-up", 1L, DecisionKind.FAILOVER, "a",
-                "b", "warm-up", List.of(), at, DecisionMode.SHADOW, Decision.AUTOMATION)), Decision.class);
+        Decision decision = codec
+                .decode(codec.encode(new Decision(1, "warm-up", "warm-up", 1L, DecisionKind.FAILOVER, "a",
+                        "b", "warm-up", List.of(), at, DecisionMode.SHADOW, Decision.AUTOMATION)), Decision.class);
         codec.decode(codec.encode(new ActuationResult(1, decision.group(), decision.decisionId(), decision.epoch(),
-                ActuationStep.FENCE, ActuationStatus.SKIPPED, null, "warm-up", at, at, 0L, decision.kind())), ActuationResult.class);
+                ActuationStep.FENCE, ActuationStatus.SKIPPED, null, "warm-up", at, at, 0L, decision.kind())),
+                ActuationResult.class);
     }
 
     /**
@@ -181,16 +183,20 @@ public class DecisionListener {
             return settled(() -> message.nack(e));
         }
         @SuppressWarnings("unchecked")
-        IncomingKafkaRecordMetadata<String, String> record = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
-        try (GroupLogContext logged = GroupLogContext.decision(decision.group(), decision.decisionId(), decision.epoch())) {
-            LOG.infof("decision %s epoch %d for %s: %s -> %s, received %d ms after it was written", decision.decisionId(),
+        IncomingKafkaRecordMetadata<String, String> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .orElseThrow();
+        try (GroupLogContext logged = GroupLogContext.decision(decision.group(), decision.decisionId(),
+                decision.epoch())) {
+            LOG.infof("decision %s epoch %d for %s: %s -> %s, received %d ms after it was written",
+                    decision.decisionId(),
                     decision.epoch(), decision.group(), decision.fromTarget(), decision.toTarget(),
                     metrics.decisionReceived(record.getTimestamp()).toMillis());
         }
         int partition = record.getPartition();
         return ownership.whenRestored(partition).thenCompose(restored -> {
             if (!restored) {
-                LOG.infof("decision %s of %s not acted on: partition %d is not owned here (any more); its owner consumes it",
+                LOG.infof(
+                        "decision %s of %s not acted on: partition %d is not owned here (any more); its owner consumes it",
                         decision.decisionId(), decision.group(), partition);
                 return settled(Settlement.none());
             }
@@ -212,9 +218,10 @@ public class DecisionListener {
             if (stored == Stored.STORED) {
                 return message.ack();
             }
-            LOG.warnf("decision %s of %s not acknowledged (%s): it stays uncommitted for the next owner of partition %d",
+            LOG.warnf(
+                    "decision %s of %s not acknowledged (%s): it stays uncommitted for the next owner of partition %d",
                     decision.decisionId(), decision.group(), stored, partition);
-            return CompletableFuture.<Void> completedFuture(null);
+            return CompletableFuture.<Void>completedFuture(null);
         }));
     }
 
@@ -259,7 +266,8 @@ public class DecisionListener {
             Reconciler.RetryTaken taken = reconciler.retry(retry);
             metrics.retryReceived(taken);
             try (GroupLogContext logged = GroupLogContext.group(retry.group())) {
-                LOG.infof("retry %s of %s asked by %s at %s: %s (%s)", retry.retryId(), retry.group(), retry.principal(),
+                LOG.infof("retry %s of %s asked by %s at %s: %s (%s)", retry.retryId(), retry.group(),
+                        retry.principal(),
                         retry.issuedAt(), taken, retry.reason());
             }
             if (taken == Reconciler.RetryTaken.TAKEN) {
@@ -293,7 +301,8 @@ public class DecisionListener {
      * network cut) must not write a desired state the new owner has moved past. The outer stage completes once the
      * state is handed to the producer (or the attempt ended), the inner one once it is stored, given up or left.
      */
-    private CompletableFuture<CompletableFuture<Stored>> storeUntilStored(Offer.Accepted accepted, int partition, int attempt) {
+    private CompletableFuture<CompletableFuture<Stored>> storeUntilStored(Offer.Accepted accepted, int partition,
+            int attempt) {
         if (stopping) {
             return ended(Stored.STOPPING);
         }

@@ -76,7 +76,8 @@ public class DesiredStateRestorer implements KafkaConsumerRebalanceListener, Par
             thread.setDaemon(true);
             return thread;
         });
-        restores = new PartitionRestores(store::loadByPartition, this::restored, settings.reconcile().backoff(), restoring);
+        restores = new PartitionRestores(store::loadByPartition, this::restored, settings.reconcile().backoff(),
+                restoring);
     }
 
     @PreDestroy

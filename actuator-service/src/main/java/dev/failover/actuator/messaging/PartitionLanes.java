@@ -77,7 +77,8 @@ final class PartitionLanes {
         return tails.getOrDefault(partition, CompletableFuture.completedFuture(null));
     }
 
-    private synchronized void forget(Map<Integer, CompletableFuture<Void>> tails, int partition, CompletableFuture<Void> tail) {
+    private synchronized void forget(Map<Integer, CompletableFuture<Void>> tails, int partition,
+            CompletableFuture<Void> tail) {
         tails.remove(partition, tail);
     }
 

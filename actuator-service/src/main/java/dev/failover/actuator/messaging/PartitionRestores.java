@@ -149,8 +149,10 @@ public final class PartitionRestores {
                     batch.get(p).lastError = e.getMessage();
                 });
             }
-            LOG.errorf("restoring the desired states of partitions %s failed (attempt %d), trying again in %s; their groups"
-                    + " are not driven and their decisions wait until it succeeds: %s", pending, attempt, next, e.getMessage());
+            LOG.errorf(
+                    "restoring the desired states of partitions %s failed (attempt %d), trying again in %s; their groups"
+                            + " are not driven and their decisions wait until it succeeds: %s",
+                    pending, attempt, next, e.getMessage());
             schedule(batch, attempt + 1, next);
             return;
         }

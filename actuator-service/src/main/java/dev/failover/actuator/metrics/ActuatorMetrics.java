@@ -1,7 +1,5 @@
 package dev.failover.actuator.metrics;
 
-import dev.failover.contract.time.SwitchObjectives;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +22,7 @@ import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.LaneState;
 import dev.failover.contract.signing.Verification;
+import dev.failover.contract.time.SwitchObjectives;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Target;
 import io.micrometer.core.instrument.Gauge;
@@ -239,8 +238,9 @@ public class ActuatorMetrics {
         }
         permissionMissing.register(permissions.stream().map(p -> MultiGauge.Row.of(Tags.of("place", p.place(), "action",
                 p.action(), "resource", p.resource()), p.missing() ? 1 : 0)).toList(), true);
-        permissionUnknown.register(placesUnknown.entrySet().stream().map(e -> MultiGauge.Row.of(Tags.of("place", e.getKey()),
-                e.getValue() ? 1 : 0)).toList(), true);
+        permissionUnknown
+                .register(placesUnknown.entrySet().stream().map(e -> MultiGauge.Row.of(Tags.of("place", e.getKey()),
+                        e.getValue() ? 1 : 0)).toList(), true);
         permissionsChecked.set((double) at.getEpochSecond());
     }
 
@@ -275,13 +275,16 @@ public class ActuatorMetrics {
             nodeGauge(DATABASE_WRITABLE, group.id(), target.id(), status, n -> n.writable() ? 1 : 0);
             nodeGauge(DATABASE_ANSWERED, group.id(), target.id(), status, n -> n.answered() ? 1 : 0);
             // unknown is beyond any budget: +Inf, so that a "beyond budget" rule fires for it too
-            exposureGauge(DATABASE_LOSS_EXPOSURE, group.id(), target.id(), status, e -> e instanceof LossExposure.Window w
-                    ? w.window().toMillis() / 1000.0 : e instanceof LossExposure.None ? 0 : Double.POSITIVE_INFINITY);
+            exposureGauge(DATABASE_LOSS_EXPOSURE, group.id(), target.id(), status,
+                    e -> e instanceof LossExposure.Window w
+                            ? w.window().toMillis() / 1000.0
+                            : e instanceof LossExposure.None ? 0 : Double.POSITIVE_INFINITY);
             exposureGauge(DATABASE_LOSS_EXPOSURE_KNOWN, group.id(), target.id(), status,
                     e -> e instanceof LossExposure.Unknown ? 0 : 1);
             Gauge.builder(DATABASE_UNFENCED, () -> status.get().dataTier().unfencedSincePromotion(target.id(),
                     clock.instant()).map(d -> d.toMillis() / 1000.0).orElse(0.0)).tags("group", group.id(), "target",
-                    target.id()).register(registry);
+                            target.id())
+                    .register(registry);
         }
         int budget = group.safety().maxDataLossSeconds();
         Gauge.builder(DATABASE_LOSS_BUDGET, () -> budget).tag("group", group.id()).register(registry);
@@ -302,7 +305,8 @@ public class ActuatorMetrics {
                 laneGauge(LANE_STATE, group, lane, lanes, l -> l.state() == state ? 1 : 0).tag("state", state.name())
                         .register(registry);
             }
-            laneGauge(LANE_UNSERVED_SECONDS, group, lane, lanes, l -> secondsSince(l.unservedSince())).register(registry);
+            laneGauge(LANE_UNSERVED_SECONDS, group, lane, lanes, l -> secondsSince(l.unservedSince()))
+                    .register(registry);
         }
         Gauge.builder(LANES_DISAGREE_SECONDS, () -> secondsSince(lanes.get().disagreeSince())).tag("group", group)
                 .register(registry);

@@ -34,7 +34,8 @@ public final class IamPolicySimulator implements PermissionSimulator {
      * @param sts        an STS client with the place's credentials, asked only for the actuator's own principal
      * @param ownRoleArn the role of the actuator's own credentials, when known
      */
-    public IamPolicySimulator(Function<ScalingRef.Place.Aws, IamClient> iam, Function<ScalingRef.Place.Aws, StsClient> sts,
+    public IamPolicySimulator(Function<ScalingRef.Place.Aws, IamClient> iam,
+            Function<ScalingRef.Place.Aws, StsClient> sts,
             Optional<String> ownRoleArn) {
         this.iam = iam;
         this.sts = sts;
@@ -53,7 +54,8 @@ public final class IamPolicySimulator implements PermissionSimulator {
         // one simulation per resource and context, all its actions at once
         Map<List<Object>, List<Needed>> batches = new LinkedHashMap<>();
         for (Needed n : needed) {
-            batches.computeIfAbsent(List.of(n.resourceFor(account, partition), n.context()), k -> new ArrayList<>()).add(n);
+            batches.computeIfAbsent(List.of(n.resourceFor(account, partition), n.context()), k -> new ArrayList<>())
+                    .add(n);
         }
         List<Answer> answers = new ArrayList<>();
         IamClient client = iam.apply(place);
@@ -71,12 +73,14 @@ public final class IamPolicySimulator implements PermissionSimulator {
             for (Needed n : batch.getValue()) {
                 EvaluationResult result = byAction.get(n.action());
                 if (result == null) {
-                    throw new IllegalStateException("IAM's simulation of " + principal + " answered nothing for " + n.action());
+                    throw new IllegalStateException(
+                            "IAM's simulation of " + principal + " answered nothing for " + n.action());
                 }
                 boolean allowed = result.evalDecision() == PolicyEvaluationDecisionType.ALLOWED;
                 answers.add(new Answer(n, resource, allowed ? Decision.ALLOWED : Decision.DENIED, principal + ": "
                         + result.evalDecisionAsString() + (result.missingContextValues().isEmpty() ? ""
-                                : " (context the policy asks and the simulation lacked: " + result.missingContextValues() + ")")));
+                                : " (context the policy asks and the simulation lacked: "
+                                        + result.missingContextValues() + ")")));
             }
         }
         return answers;

@@ -33,7 +33,8 @@ public final class KubernetesAccessReview implements PermissionSimulator {
             String[] action = n.action().split("[/:]", 3); // group/resource:verb
             String[] resource = n.resource().split("/", 2); // namespace/name
             if (action.length != 3 || resource.length != 2) {
-                throw new IllegalArgumentException("not a Kubernetes permission: " + n.action() + " on " + n.resource());
+                throw new IllegalArgumentException(
+                        "not a Kubernetes permission: " + n.action() + " on " + n.resource());
             }
             SelfSubjectAccessReview review = client.authorization().v1().selfSubjectAccessReview().create(
                     new SelfSubjectAccessReviewBuilder().withNewSpec().withNewResourceAttributes()
@@ -43,7 +44,8 @@ public final class KubernetesAccessReview implements PermissionSimulator {
             boolean allowed = review.getStatus() != null && Boolean.TRUE.equals(review.getStatus().getAllowed());
             String reason = review.getStatus() == null ? "no status" : review.getStatus().getReason();
             answers.add(new Answer(n, n.resource(), allowed ? Decision.ALLOWED : Decision.DENIED, cluster + ": "
-                    + (allowed ? "allowed" : "denied") + (reason == null || reason.isBlank() ? "" : " (" + reason + ")")));
+                    + (allowed ? "allowed" : "denied")
+                    + (reason == null || reason.isBlank() ? "" : " (" + reason + ")")));
         }
         return answers;
     }

@@ -69,7 +69,8 @@ public final class PermissionCheck {
                 // what the last run found for the place stands (a denial found stays reported) until it can be asked
                 Report before = last;
                 if (before != null) {
-                    before.answers().stream().filter(a -> a.needed().place().equals(place.getKey())).forEach(answers::add);
+                    before.answers().stream().filter(a -> a.needed().place().equals(place.getKey()))
+                            .forEach(answers::add);
                 }
             }
         }

@@ -42,8 +42,10 @@ public final class PermissionPlan {
                         arc.roleArn().orElse(null));
                 for (var control : new java.util.TreeMap<>(arc.groups().get(group.id()).controls()).entrySet()) {
                     String why = "group " + group.id() + ": routing control of " + control.getKey();
-                    needed.add(new Needed(place, "route53-recovery-cluster:GetRoutingControlState", control.getValue(), why));
-                    needed.add(new Needed(place, "route53-recovery-cluster:UpdateRoutingControlStates", control.getValue(), why));
+                    needed.add(new Needed(place, "route53-recovery-cluster:GetRoutingControlState", control.getValue(),
+                            why));
+                    needed.add(new Needed(place, "route53-recovery-cluster:UpdateRoutingControlStates",
+                            control.getValue(), why));
                     needed.add(new Needed(controlConfig, "route53-recovery-control-config:ListSafetyRules",
                             ArcSafetyRuleCatalog.panelOf(control.getValue()), why + " (its panel's safety rules)"));
                 }
@@ -61,7 +63,8 @@ public final class PermissionPlan {
                         "route53:ChangeResourceRecordSetsRecordTypes", List.of(key.type().name(), "TXT"),
                         // a switch deletes and creates the owner mark and upserts the record (Route53DnsProvider)
                         "route53:ChangeResourceRecordSetsActions", List.of("CREATE", "DELETE", "UPSERT")), why));
-                needed.add(new Needed(own, "route53:GetChange", "arn:" + Needed.PARTITION + ":route53:::change/*", why));
+                needed.add(
+                        new Needed(own, "route53:GetChange", "arn:" + Needed.PARTITION + ":route53:::change/*", why));
             }
             for (Target target : group.targets()) {
                 scaling(group, target, needed);
@@ -81,10 +84,12 @@ public final class PermissionPlan {
         if (group.regionSwitch() == null) {
             return;
         }
-        ScalingRef.Place.Aws place = new ScalingRef.Place.Aws(group.regionSwitch().regionOf(target), group.regionSwitch().roleArn());
+        ScalingRef.Place.Aws place = new ScalingRef.Place.Aws(group.regionSwitch().regionOf(target),
+                group.regionSwitch().roleArn());
         String plan = group.regionSwitch().planArn();
         String why = "group " + group.id() + ", target " + target.id() + ": Region switch plan";
-        for (String action : List.of("ListPlanExecutions", "GetPlanExecution", "ListPlanExecutionEvents", "StartPlanExecution",
+        for (String action : List.of("ListPlanExecutions", "GetPlanExecution", "ListPlanExecutionEvents",
+                "StartPlanExecution",
                 "CancelPlanExecution", "ApprovePlanExecutionStep")) {
             needed.add(new Needed(place, "arc-region-switch:" + action, plan, why));
         }
@@ -94,9 +99,11 @@ public final class PermissionPlan {
         String why = "group " + group.id() + ", target " + target.id() + ": capacity";
         if (target.scaling() instanceof ScalingRef.EcsService ecs) {
             ScalingRef.Place.Aws place = (ScalingRef.Place.Aws) ecs.place();
-            String cluster = ecs.cluster().contains(":cluster/") ? ecs.cluster().substring(ecs.cluster().indexOf(":cluster/") + 9)
+            String cluster = ecs.cluster().contains(":cluster/")
+                    ? ecs.cluster().substring(ecs.cluster().indexOf(":cluster/") + 9)
                     : ecs.cluster();
-            String service = "arn:" + Needed.PARTITION + ":ecs:" + place.region() + ":" + Needed.ACCOUNT + ":service/" + cluster
+            String service = "arn:" + Needed.PARTITION + ":ecs:" + place.region() + ":" + Needed.ACCOUNT + ":service/"
+                    + cluster
                     + "/" + ecs.service();
             needed.add(new Needed(place, "ecs:DescribeServices", service, why));
             needed.add(new Needed(place, "ecs:UpdateService", service, why));
@@ -108,13 +115,16 @@ public final class PermissionPlan {
             needed.add(new Needed(place, "apps/deployments:get", named, why));
             needed.add(new Needed(place, "apps/deployments:patch", named, why));
             needed.add(new Needed(place, "autoscaling/horizontalpodautoscalers:list", any, why + " (its HPAs)"));
-            needed.add(new Needed(place, "autoscaling/horizontalpodautoscalers:patch", any, why + " (its HPAs' minimum)"));
+            needed.add(
+                    new Needed(place, "autoscaling/horizontalpodautoscalers:patch", any, why + " (its HPAs' minimum)"));
         } else if (target.scaling() instanceof ScalingRef.AutoScalingGroup asg) {
             ScalingRef.Place.Aws place = (ScalingRef.Place.Aws) asg.place();
             needed.add(new Needed(place, "autoscaling:DescribeAutoScalingGroups", "*", why));
-            needed.add(new Needed(place, "autoscaling:UpdateAutoScalingGroup", "arn:" + Needed.PARTITION + ":autoscaling:"
-                    + place.region() + ":" + Needed.ACCOUNT + ":autoScalingGroup:*:autoScalingGroupName/"
-                    + asg.autoScalingGroup(), why));
+            needed.add(new Needed(place, "autoscaling:UpdateAutoScalingGroup",
+                    "arn:" + Needed.PARTITION + ":autoscaling:"
+                            + place.region() + ":" + Needed.ACCOUNT + ":autoScalingGroup:*:autoScalingGroupName/"
+                            + asg.autoScalingGroup(),
+                    why));
         }
     }
 
@@ -122,7 +132,8 @@ public final class PermissionPlan {
         String why = "group " + group.id() + ", target " + target.id() + ": database";
         if (target.database() instanceof DatabaseRef.Rds rds) {
             ScalingRef.Place.Aws place = new ScalingRef.Place.Aws(rds.region(), rds.roleArn());
-            String db = "arn:" + Needed.PARTITION + ":rds:" + rds.region() + ":" + Needed.ACCOUNT + ":db:" + rds.instance();
+            String db = "arn:" + Needed.PARTITION + ":rds:" + rds.region() + ":" + Needed.ACCOUNT + ":db:"
+                    + rds.instance();
             needed.add(new Needed(place, "rds:DescribeDBInstances", db, why));
             needed.add(new Needed(place, "rds:PromoteReadReplica", db, why + " (promotion)"));
             if (rds.fenceParameterGroup() == null) {
@@ -136,7 +147,8 @@ public final class PermissionPlan {
             needed.add(new Needed(place, "cloudwatch:GetMetricStatistics", "*", why + " (replica lag)"));
         } else if (target.database() instanceof DatabaseRef.AuroraGlobal aurora && aurora.region() != null) {
             ScalingRef.Place.Aws place = new ScalingRef.Place.Aws(aurora.region(), aurora.roleArn());
-            String global = "arn:" + Needed.PARTITION + ":rds::" + Needed.ACCOUNT + ":global-cluster:" + aurora.globalCluster();
+            String global = "arn:" + Needed.PARTITION + ":rds::" + Needed.ACCOUNT + ":global-cluster:"
+                    + aurora.globalCluster();
             needed.add(new Needed(place, "rds:DescribeGlobalClusters", global, why));
             needed.add(new Needed(place, "rds:SwitchoverGlobalCluster", global, why + " (planned move)"));
             needed.add(new Needed(place, "rds:FailoverGlobalCluster", global, why + " (failover)"));

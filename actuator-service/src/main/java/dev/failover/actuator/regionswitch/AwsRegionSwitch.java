@@ -53,8 +53,11 @@ public final class AwsRegionSwitch implements RegionSwitch {
 
     @Override
     public Outcome<List<Execution>> executions(Plan plan) {
-        Outcome<List<AbbreviatedExecution>> listed = call("listing the executions of " + plan.arn() + " in " + plan.region(),
-                false, () -> clients.apply(plan).listPlanExecutionsPaginator(r -> r.planArn(plan.arn()).maxResults(100)).items()
+        Outcome<List<AbbreviatedExecution>> listed = call(
+                "listing the executions of " + plan.arn() + " in " + plan.region(),
+                false,
+                () -> clients.apply(plan).listPlanExecutionsPaginator(r -> r.planArn(plan.arn()).maxResults(100))
+                        .items()
                         .stream().limit(recent + 1L).toList());
         if (!(listed instanceof Outcome.Done<List<AbbreviatedExecution>> done)) {
             return listed instanceof Outcome.Refused<?> r ? new Outcome.Refused<>(r.reason())
@@ -63,13 +66,16 @@ public final class AwsRegionSwitch implements RegionSwitch {
         if (done.value().size() > recent) {
             // AWS documents no order: cut, the newest (ours, one running) might be the ones left out, and a start then
             // could run the plan a second time for one decision
-            return new Outcome.Refused<>("plan " + plan.arn() + " has more than " + recent + " executions in " + plan.region()
+            return new Outcome.Refused<>("plan " + plan.arn() + " has more than " + recent + " executions in "
+                    + plan.region()
                     + ": the plane cannot tell whether this decision's ran, and does not start another; use a copy of the plan");
         }
         return new Outcome.Done<>(done.value().stream()
-                .sorted(Comparator.comparing(AbbreviatedExecution::startTime, Comparator.nullsLast(Comparator.reverseOrder())))
+                .sorted(Comparator.comparing(AbbreviatedExecution::startTime,
+                        Comparator.nullsLast(Comparator.reverseOrder())))
                 .map(e -> new Execution(e.executionId(), state(e.executionState()), mode(e.mode()), e.comment(),
-                        e.executionRegion(), e.executionAction() == ExecutionAction.ACTIVATE, e.startTime(), e.endTime(),
+                        e.executionRegion(), e.executionAction() == ExecutionAction.ACTIVATE, e.startTime(),
+                        e.endTime(),
                         List.of(), null))
                 .toList());
     }
@@ -95,9 +101,11 @@ public final class AwsRegionSwitch implements RegionSwitch {
             return new Outcome.Passing<>("not started: " + lapsed.get());
         }
         return call("starting " + plan.arn() + " to activate " + plan.region(), true, () -> clients.apply(plan)
-                .startPlanExecution(r -> r.planArn(plan.arn()).targetRegion(plan.region()).action(ExecutionAction.ACTIVATE)
-                        .mode(mode == Mode.GRACEFUL ? ExecutionMode.GRACEFUL : ExecutionMode.UNGRACEFUL).latestVersion("true")
-                        .comment(comment))
+                .startPlanExecution(
+                        r -> r.planArn(plan.arn()).targetRegion(plan.region()).action(ExecutionAction.ACTIVATE)
+                                .mode(mode == Mode.GRACEFUL ? ExecutionMode.GRACEFUL : ExecutionMode.UNGRACEFUL)
+                                .latestVersion("true")
+                                .comment(comment))
                 .executionId());
     }
 
@@ -108,7 +116,8 @@ public final class AwsRegionSwitch implements RegionSwitch {
             return new Outcome.Passing<>("not cancelled: " + lapsed.get());
         }
         return call("cancelling execution " + executionId + " of " + plan.arn(), true, () -> {
-            clients.apply(plan).cancelPlanExecution(r -> r.planArn(plan.arn()).executionId(executionId).comment(comment));
+            clients.apply(plan)
+                    .cancelPlanExecution(r -> r.planArn(plan.arn()).executionId(executionId).comment(comment));
             return true;
         });
     }
@@ -119,18 +128,22 @@ public final class AwsRegionSwitch implements RegionSwitch {
         if (lapsed.isPresent()) {
             return new Outcome.Passing<>("not answered: " + lapsed.get());
         }
-        return call((approve ? "approving" : "declining") + " step " + step + " of execution " + executionId, false, () -> {
-            clients.apply(plan).approvePlanExecutionStep(r -> r.planArn(plan.arn()).executionId(executionId).stepName(step)
-                    .approval(approve ? Approval.APPROVE : Approval.DECLINE).comment(comment));
-            return true;
-        });
+        return call((approve ? "approving" : "declining") + " step " + step + " of execution " + executionId, false,
+                () -> {
+                    clients.apply(plan)
+                            .approvePlanExecutionStep(r -> r.planArn(plan.arn()).executionId(executionId).stepName(step)
+                                    .approval(approve ? Approval.APPROVE : Approval.DECLINE).comment(comment));
+                    return true;
+                });
     }
 
     /** The message of the latest failed step's event, as AWS wrote it ({@code error}, else {@code description}). */
     private static Optional<String> failure(ArcRegionSwitchClient client, Plan plan, String executionId) {
-        return client.listPlanExecutionEventsPaginator(r -> r.planArn(plan.arn()).executionId(executionId)).items().stream()
+        return client.listPlanExecutionEventsPaginator(r -> r.planArn(plan.arn()).executionId(executionId)).items()
+                .stream()
                 .limit(RECENT)
-                .filter(e -> e.type() == ExecutionEventType.STEP_FAILED || e.type() == ExecutionEventType.STEP_PAUSED_BY_ERROR
+                .filter(e -> e.type() == ExecutionEventType.STEP_FAILED
+                        || e.type() == ExecutionEventType.STEP_PAUSED_BY_ERROR
                         || e.type() == ExecutionEventType.EXECUTION_FAILED)
                 .max(Comparator.comparing(ExecutionEvent::timestamp, Comparator.nullsFirst(Comparator.naturalOrder())))
                 .map(e -> (e.stepName() == null ? "" : "step " + e.stepName() + ": ")
@@ -138,7 +151,8 @@ public final class AwsRegionSwitch implements RegionSwitch {
     }
 
     private static Step step(StepState s) {
-        StepStatus status = switch (s.status() == null ? software.amazon.awssdk.services.arcregionswitch.model.StepStatus.UNKNOWN_TO_SDK_VERSION
+        StepStatus status = switch (s.status() == null
+                ? software.amazon.awssdk.services.arcregionswitch.model.StepStatus.UNKNOWN_TO_SDK_VERSION
                 : s.status()) {
             case NOT_STARTED -> StepStatus.NOT_STARTED;
             case RUNNING -> StepStatus.RUNNING;
@@ -183,7 +197,8 @@ public final class AwsRegionSwitch implements RegionSwitch {
             AwsFailure failure = AwsFailure.of(what, e);
             return stateMayMove ? new Outcome.Passing<>(failure.reason()) : new Outcome.Refused<>(failure.reason());
         } catch (SdkException e) {
-            return AwsFailure.of(what, e).as(reason -> new Outcome.Passing<T>(reason), reason -> new Outcome.Refused<T>(reason));
+            return AwsFailure.of(what, e).as(reason -> new Outcome.Passing<T>(reason),
+                    reason -> new Outcome.Refused<T>(reason));
         }
     }
 }

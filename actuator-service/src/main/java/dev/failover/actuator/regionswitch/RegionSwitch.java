@@ -79,7 +79,8 @@ public interface RegionSwitch {
         /** Still running or waiting: another execution of the plan cannot start beside it. */
         public boolean active() {
             return switch (this) {
-                case PENDING, IN_PROGRESS, AWAITING_APPROVAL, PAUSED_BY_OPERATOR, PAUSED_BY_FAILED_STEP, UNKNOWN -> true;
+                case PENDING, IN_PROGRESS, AWAITING_APPROVAL, PAUSED_BY_OPERATOR, PAUSED_BY_FAILED_STEP, UNKNOWN ->
+                    true;
                 case COMPLETED, COMPLETED_WITH_EXCEPTIONS, FAILED, CANCELED, TIMED_OUT -> false;
             };
         }
@@ -99,7 +100,8 @@ public interface RegionSwitch {
      * @param activates whether it activates that region (not a deactivation)
      * @param failure the failed step's message as AWS gave it; null unless failed or paused by a failed step
      */
-    record Execution(String id, State state, Mode mode, String comment, String region, boolean activates, Instant started,
+    record Execution(String id, State state, Mode mode, String comment, String region, boolean activates,
+            Instant started,
             Instant ended, List<Step> steps, String failure) {
 
         public Execution {

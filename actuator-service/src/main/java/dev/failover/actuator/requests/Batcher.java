@@ -299,8 +299,9 @@ public final class Batcher<K, R, O> {
                 O outcome = ((Answer.Unattributed<R, O>) answer).outcome();
                 outcomes = batch.size() == 1 ? Map.of(batch.get(0).request, outcome) : Map.of();
             }
-            if (answer == null || (!(answer instanceof Answer.Each) && batch.stream().noneMatch(w ->
-                    outcomes.containsKey(w.request)) && (batch.size() == 1 || answer instanceof Answer.Refused))) {
+            if (answer == null || (!(answer instanceof Answer.Each)
+                    && batch.stream().noneMatch(w -> outcomes.containsKey(w.request))
+                    && (batch.size() == 1 || answer instanceof Answer.Refused))) {
                 // nothing answered and nothing that sending again would change: a batch of one, or a refusal naming none
                 failAll(batch, answer == null ? "the call gave no answer" : "the call answered none of its requests");
                 return;

@@ -45,7 +45,8 @@ public class ActuationsResource {
     @Operation(summary = "The latest step results, newest first")
     @APIResponse(responseCode = "200", description = "the results",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ActuationResult.class)))
-    @APIResponse(responseCode = "422", description = "limit out of range", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "422", description = "limit out of range",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     public List<ActuationResult> latest(@QueryParam("limit") @DefaultValue("50") int limit) {
         if (limit < 1 || limit > 200) {
             throw new WebApplicationException(ApiError.response(422, "invalid", "limit",

@@ -7,11 +7,11 @@ import java.util.List;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -33,8 +33,8 @@ import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.reconcile.GroupStatus;
 import dev.failover.actuator.domain.reconcile.LaneStatus;
 import dev.failover.actuator.domain.reconcile.Reconciler;
-import dev.failover.actuator.domain.reconcile.StartCheck;
 import dev.failover.actuator.domain.reconcile.RegionSwitchApproval;
+import dev.failover.actuator.domain.reconcile.StartCheck;
 import dev.failover.actuator.messaging.ReconcileLoop;
 import dev.failover.contract.event.LaneState;
 import dev.failover.contract.topology.Topology;
@@ -55,8 +55,9 @@ import dev.failover.contract.topology.Topology;
 @SecurityRequirement(name = "jwt")
 @APIResponse(responseCode = "401", description = "no bearer token, or one not valid for this API (signature, issuer, "
         + "audience, age)")
-@APIResponse(responseCode = "403", description = "the token lacks the role (failover-viewer or failover-operator; retry "
-        + "needs failover-operator)")
+@APIResponse(responseCode = "403",
+        description = "the token lacks the role (failover-viewer or failover-operator; retry "
+                + "needs failover-operator)")
 public class GroupsResource {
 
     /** Roles, from the token's "groups" claim; namespaced as the decision-service's. */
@@ -69,7 +70,8 @@ public class GroupsResource {
      * failover is held for the data-loss budget, how long the last promotion took, and since when the DNS switch is
      * refused after the database moved.
      */
-    public record GroupStatusView(String group, Long desiredEpoch, String desiredTarget, String decisionId, Integer step,
+    public record GroupStatusView(String group, Long desiredEpoch, String desiredTarget, String decisionId,
+            Integer step,
             String status, Integer attempt, String detail, Instant since, long unservedSeconds, String served,
             List<DatabaseNodeView> databases, Instant heldForDataLossSince, Double lastPromotionSeconds,
             Instant switchRefusedAfterDatabaseMoveSince, PromotionView lastPromotionRequested) {
@@ -109,15 +111,19 @@ public class GroupsResource {
                 status = "IDLE";
             }
             boolean initial = s.desired() == null && s.initialTarget() != null; // no decision yet: epoch 0 is desired
-            return new GroupStatusView(s.group(), s.desired() == null ? (initial ? Long.valueOf(0) : null) : Long.valueOf(s.desired().epoch()),
+            return new GroupStatusView(s.group(),
+                    s.desired() == null ? (initial ? Long.valueOf(0) : null) : Long.valueOf(s.desired().epoch()),
                     s.desired() == null ? s.initialTarget() : s.desired().target(),
-                    s.desired() == null ? (initial ? DesiredState.INITIAL_DECISION_ID : null) : s.desired().decision().decisionId(),
+                    s.desired() == null ? (initial ? DesiredState.INITIAL_DECISION_ID : null)
+                            : s.desired().decision().decisionId(),
                     s.desired() == null ? null : s.desired().step(), status, attempt, detail, since,
-                    s.unservedSince() == null ? 0 : Duration.between(s.unservedSince(), Instant.now()).toSeconds(), s.served(),
+                    s.unservedSince() == null ? 0 : Duration.between(s.unservedSince(), Instant.now()).toSeconds(),
+                    s.served(),
                     s.dataTier().nodes().entrySet().stream().map(e -> DatabaseNodeView.of(e.getKey(), e.getValue(),
                             s.dataTier().exposures().get(e.getKey()))).toList(),
                     s.dataTier().heldSince(), s.dataTier().lastPromotion() == null ? null
-                            : s.dataTier().lastPromotion().toMillis() / 1000.0, s.dataTier().switchRefusedSince(),
+                            : s.dataTier().lastPromotion().toMillis() / 1000.0,
+                    s.dataTier().switchRefusedSince(),
                     PromotionView.of(s.dataTier().promoted()));
         }
     }
@@ -147,13 +153,16 @@ public class GroupsResource {
      * promoting it would lose if the primary were lost now: in words, and in seconds (0: nothing; null:
      * unknown, beyond any budget).
      */
-    public record DatabaseNodeView(String target, String role, Double lagSeconds, Long unreplayedBytes, Boolean replayPaused,
+    public record DatabaseNodeView(String target, String role, Double lagSeconds, Long unreplayedBytes,
+            Boolean replayPaused,
             String error, Instant observedAt, String lossExposure, Double lossExposureSeconds) {
 
         static DatabaseNodeView of(String target, DataTier.Node node, LossExposure exposure) {
             if (node.observation() instanceof Database.Observation.Observed o) {
-                return new DatabaseNodeView(target, o.role().name(), o.lagSeconds(), o.unreplayedBytes(), o.replayPaused(),
-                        null, node.at(), exposure == null ? null : exposure.describe(), exposure instanceof LossExposure.Window w
+                return new DatabaseNodeView(target, o.role().name(), o.lagSeconds(), o.unreplayedBytes(),
+                        o.replayPaused(),
+                        null, node.at(), exposure == null ? null : exposure.describe(),
+                        exposure instanceof LossExposure.Window w
                                 ? Double.valueOf(w.window().toMillis() / 1000.0)
                                 : exposure instanceof LossExposure.None ? Double.valueOf(0) : null);
             }
@@ -224,7 +233,8 @@ public class GroupsResource {
             Instant unservedSince) {
 
         static ProviderLaneView of(LaneStatus lane) {
-            return new ProviderLaneView(lane.lane(), lane.kind(), lane.state(), lane.detail(), lane.attempt(), lane.since(),
+            return new ProviderLaneView(lane.lane(), lane.kind(), lane.state(), lane.detail(), lane.attempt(),
+                    lane.since(),
                     lane.unservedSince());
         }
     }
@@ -246,8 +256,9 @@ public class GroupsResource {
     @POST
     @Path("{id}/retry")
     @RolesAllowed(OPERATOR)
-    @Operation(summary = "Try a BLOCKED group's desired state again, after its cause was fixed (a full readyTimeoutSeconds "
-            + "again for capacity); the reason is recorded with the caller's name")
+    @Operation(
+            summary = "Try a BLOCKED group's desired state again, after its cause was fixed (a full readyTimeoutSeconds "
+                    + "again for capacity); the reason is recorded with the caller's name")
     @APIResponse(responseCode = "400", description = "the request could not be read at all",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "422", description = "no reason, or one that is too long: the field is named",
@@ -261,7 +272,8 @@ public class GroupsResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response retry(@PathParam("id") String id,
             @org.eclipse.microprofile.openapi.annotations.parameters.RequestBody(content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RetryRequest.class))) String text) {
+                    mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RetryRequest.class))) String text) {
         known(id);
         RetryRequest body = body(text, RetryRequest.class, "{\"reason\": \"...\"}");
         reason(body == null ? null : body.reason());
@@ -289,8 +301,9 @@ public class GroupsResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "no such group in the topology",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "409", description = "nothing waits for this answer (no plan, no execution of the desired "
-            + "decision, the step not waiting: AWS's own message), or this instance does not drive the group",
+    @APIResponse(responseCode = "409",
+            description = "nothing waits for this answer (no plan, no execution of the desired "
+                    + "decision, the step not waiting: AWS's own message), or this instance does not drive the group",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "422", description = "no step or reason, or one too long: the field is named",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
@@ -298,7 +311,8 @@ public class GroupsResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response approveRegionSwitchStep(@PathParam("id") String id,
             @org.eclipse.microprofile.openapi.annotations.parameters.RequestBody(content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApprovalRequest.class))) String text) {
+                    mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApprovalRequest.class))) String text) {
         known(id);
         ApprovalRequest body = body(text, ApprovalRequest.class, "{\"step\": \"...\", \"reason\": \"...\"}");
         if (body == null || body.step() == null || body.step().isBlank()) {
@@ -311,13 +325,15 @@ public class GroupsResource {
         driven(id);
         String principal = identity.getPrincipal().getName();
         boolean approve = !Boolean.TRUE.equals(body.decline());
-        LOG.infof("Region switch step %s of %s %s by %s: %s", body.step(), id, approve ? "approved" : "declined", principal,
+        LOG.infof("Region switch step %s of %s %s by %s: %s", body.step(), id, approve ? "approved" : "declined",
+                principal,
                 body.reason());
         RegionSwitchApproval.Answer answer = reconciler.answerRegionSwitchStep(id, body.step(), approve, principal,
                 body.reason());
         if (answer instanceof RegionSwitchApproval.Answer.Answered answered) {
             loop.trigger(id);
-            return Response.ok(new ApprovalView(id, answered.executionId(), body.step(), approve, answered.detail())).build();
+            return Response.ok(new ApprovalView(id, answered.executionId(), body.step(), approve, answered.detail()))
+                    .build();
         }
         if (answer instanceof RegionSwitchApproval.Answer.NotWaiting not) {
             return ApiError.response(409, "conflict", "step", not.why());
@@ -327,7 +343,8 @@ public class GroupsResource {
 
     /** An answer to a Region switch approval step: which step, approve (default) or decline, and why. */
     @Schema(description = "The step waiting for approval, whether to decline it (default: approve), and why.")
-    public record ApprovalRequest(@Schema(required = true) String step, Boolean decline, @Schema(required = true) String reason) {
+    public record ApprovalRequest(@Schema(required = true) String step, Boolean decline,
+            @Schema(required = true) String reason) {
     }
 
     /** What Region switch took. */
@@ -359,9 +376,11 @@ public class GroupsResource {
             + "node of the target the group wants, with no other node seen taking writes, may")
     @APIResponse(responseCode = "200", description = "the verdict: writable, or read-only with the reason",
             content = @Content(schema = @Schema(implementation = StartCheckView.class)))
-    @APIResponse(responseCode = "404", description = "no such group in the topology, or the target has no database node",
+    @APIResponse(responseCode = "404",
+            description = "no such group in the topology, or the target has no database node",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "409", description = "this instance does not drive the group: ask the instance that does",
+    @APIResponse(responseCode = "409",
+            description = "this instance does not drive the group: ask the instance that does",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "503", description = "this instance's lease lapsed: it cannot vouch for its view of the"
             + " group (another region's actuator may drive it at a newer epoch); ask the others",
@@ -373,7 +392,8 @@ public class GroupsResource {
                     + " has no database node in the topology");
         }
         reconciler.askedToWrite(id, target);
-        StartCheck.Answer answer = StartCheck.answer(lease.lapsed(), reconciler.drives(id) ? reconciler.status(id) : null,
+        StartCheck.Answer answer = StartCheck.answer(lease.lapsed(),
+                reconciler.drives(id) ? reconciler.status(id) : null,
                 target);
         if (answer instanceof StartCheck.Answer.NotNow notNow) {
             return ApiError.response(503, "unavailable", "lease", notNow.why());
@@ -383,7 +403,8 @@ public class GroupsResource {
                     + " assigned elsewhere): ask every region's actuator");
         }
         StartCheck.Verdict verdict = given.verdict();
-        return Response.ok(new StartCheckView(id, target, verdict.writable(), verdict.reason(), verdict.epoch())).build();
+        return Response.ok(new StartCheckView(id, target, verdict.writable(), verdict.reason(), verdict.epoch()))
+                .build();
     }
 
     /**
@@ -394,16 +415,18 @@ public class GroupsResource {
         try {
             return text == null || text.isBlank() ? null : json.readValue(text, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new WebApplicationException(ApiError.response(422, "invalid", "body", "is not a JSON object " + shape + ": "
-                    + e.getOriginalMessage()));
+            throw new WebApplicationException(
+                    ApiError.response(422, "invalid", "body", "is not a JSON object " + shape + ": "
+                            + e.getOriginalMessage()));
         }
     }
 
     /** An operator's write says why, for the audit trail, in at most {@link #MAX_REASON} characters. */
     private static void reason(String reason) {
         if (reason == null || reason.isBlank()) {
-            throw new WebApplicationException(ApiError.response(422, "invalid", "reason", "is required: say why, for the "
-                    + "audit trail (a JSON object {\"reason\": \"...\"})"));
+            throw new WebApplicationException(
+                    ApiError.response(422, "invalid", "reason", "is required: say why, for the "
+                            + "audit trail (a JSON object {\"reason\": \"...\"})"));
         }
         if (reason.codePointCount(0, reason.length()) > MAX_REASON) {
             throw new WebApplicationException(ApiError.response(422, "invalid", "reason", "is longer than " + MAX_REASON
@@ -414,8 +437,9 @@ public class GroupsResource {
     /** Only the instance that drives the group acts for it. */
     private void driven(String id) {
         if (!reconciler.drives(id)) {
-            throw new WebApplicationException(ApiError.response(409, "conflict", "group", id + ": not reconciled by this "
-                    + "instance (its partition is assigned elsewhere, or it has no decision yet)"));
+            throw new WebApplicationException(
+                    ApiError.response(409, "conflict", "group", id + ": not reconciled by this "
+                            + "instance (its partition is assigned elsewhere, or it has no decision yet)"));
         }
     }
 

@@ -47,22 +47,27 @@ public class PermissionsResource {
      * @param unchecked         the places that could not be asked, and why (a denial found before stays in missing)
      */
     @Schema(name = "Permissions")
-    public record PermissionsView(boolean checked, String notCheckedBecause, Instant at, int needed, List<Missing> missing,
+    public record PermissionsView(boolean checked, String notCheckedBecause, Instant at, int needed,
+            List<Missing> missing,
             List<Unchecked> unchecked) {
 
         static PermissionsView of(PermissionReports reports) {
             if (reports.check().isEmpty()) {
-                return new PermissionsView(false, reports.notCheckedBecause(), null, reports.neededUnchecked(), List.of(),
+                return new PermissionsView(false, reports.notCheckedBecause(), null, reports.neededUnchecked(),
+                        List.of(),
                         List.of());
             }
             PermissionCheck check = reports.check().get();
             int needed = check.plan().size();
-            return check.last().map(report -> new PermissionsView(true, null, report.at(), needed, report.missing().stream()
-                    .map(a -> new Missing(a.needed().place().toString(), a.needed().action(), a.resource(), a.needed().why(),
-                            a.detail()))
-                    .distinct().toList(), report.unknown().entrySet().stream()
-                            .map(e -> new Unchecked(e.getKey().toString(), e.getValue()))
-                            .sorted(Comparator.comparing(Unchecked::place)).toList()))
+            return check
+                    .last().map(report -> new PermissionsView(true, null, report.at(), needed, report.missing().stream()
+                            .map(a -> new Missing(a.needed().place().toString(), a.needed().action(), a.resource(),
+                                    a.needed().why(),
+                                    a.detail()))
+                            .distinct().toList(),
+                            report.unknown().entrySet().stream()
+                                    .map(e -> new Unchecked(e.getKey().toString(), e.getValue()))
+                                    .sorted(Comparator.comparing(Unchecked::place)).toList()))
                     .orElseGet(() -> new PermissionsView(true, null, null, needed, List.of(), List.of()));
         }
     }

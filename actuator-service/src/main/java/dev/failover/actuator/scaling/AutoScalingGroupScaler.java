@@ -46,7 +46,8 @@ public final class AutoScalingGroupScaler implements Scaler<ScalingRef.AutoScali
         try {
             group = describe(ref);
         } catch (SdkException e) {
-            return AwsFailure.of(what(ref) + ": DescribeAutoScalingGroups failed", e).as(CapacityOutcome.Unavailable::new, CapacityOutcome.Rejected::new);
+            return AwsFailure.of(what(ref) + ": DescribeAutoScalingGroups failed", e)
+                    .as(CapacityOutcome.Unavailable::new, CapacityOutcome.Rejected::new);
         }
         if (group.isEmpty()) {
             return new CapacityOutcome.Rejected(notFound(ref));
@@ -59,9 +60,11 @@ public final class AutoScalingGroupScaler implements Scaler<ScalingRef.AutoScali
     public ScaleOutcome scaleUp(ScalingRef.AutoScalingGroup ref) {
         int size = ref.activeSize();
         return update(ref, (group, request) -> {
-            request.minSize(size).desiredCapacity(size).maxSize(Math.max(size, group.maxSize() == null ? size : group.maxSize()));
+            request.minSize(size).desiredCapacity(size)
+                    .maxSize(Math.max(size, group.maxSize() == null ? size : group.maxSize()));
             if (group.mixedInstancesPolicy() != null) {
-                request.mixedInstancesPolicy(p -> p.instancesDistribution(d -> d.onDemandPercentageAboveBaseCapacity(100)));
+                request.mixedInstancesPolicy(
+                        p -> p.instancesDistribution(d -> d.onDemandPercentageAboveBaseCapacity(100)));
                 return "min = desired = " + size + ", 100 % on-demand above base";
             }
             return "min = desired = " + size;
@@ -92,7 +95,8 @@ public final class AutoScalingGroupScaler implements Scaler<ScalingRef.AutoScali
         try {
             group = describe(ref);
         } catch (SdkException e) {
-            return AwsFailure.of(what(ref) + ": DescribeAutoScalingGroups failed", e).as(ScaleOutcome.Unavailable::new, ScaleOutcome.Rejected::new);
+            return AwsFailure.of(what(ref) + ": DescribeAutoScalingGroups failed", e).as(ScaleOutcome.Unavailable::new,
+                    ScaleOutcome.Rejected::new);
         }
         if (group.isEmpty()) {
             return new ScaleOutcome.Rejected(notFound(ref));
@@ -103,18 +107,21 @@ public final class AutoScalingGroupScaler implements Scaler<ScalingRef.AutoScali
         try {
             autoscaling.updateAutoScalingGroup(request.build());
         } catch (SdkException e) {
-            return AwsFailure.of(what(ref) + ": UpdateAutoScalingGroup failed", e).as(ScaleOutcome.Unavailable::new, ScaleOutcome.Rejected::new);
+            return AwsFailure.of(what(ref) + ": UpdateAutoScalingGroup failed", e).as(ScaleOutcome.Unavailable::new,
+                    ScaleOutcome.Rejected::new);
         }
         return new ScaleOutcome.Requested(what(ref) + ": " + asked);
     }
 
     private Optional<AutoScalingGroup> describe(ScalingRef.AutoScalingGroup ref) {
-        return autoscaling.describeAutoScalingGroups(r -> r.autoScalingGroupNames(ref.autoScalingGroup())).autoScalingGroups()
+        return autoscaling.describeAutoScalingGroups(r -> r.autoScalingGroupNames(ref.autoScalingGroup()))
+                .autoScalingGroups()
                 .stream().findFirst();
     }
 
     private static boolean ready(Instance instance) {
-        return instance.lifecycleState() == LifecycleState.IN_SERVICE && HEALTHY.equalsIgnoreCase(instance.healthStatus());
+        return instance.lifecycleState() == LifecycleState.IN_SERVICE
+                && HEALTHY.equalsIgnoreCase(instance.healthStatus());
     }
 
     private static String what(ScalingRef.AutoScalingGroup ref) {

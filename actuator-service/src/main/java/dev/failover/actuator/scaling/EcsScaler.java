@@ -36,7 +36,8 @@ public final class EcsScaler implements Scaler<ScalingRef.EcsService> {
         try {
             answer = ecs.describeServices(r -> r.cluster(ref.cluster()).services(ref.service()));
         } catch (SdkException e) {
-            return AwsFailure.of(what(ref) + ": DescribeServices failed", e).as(CapacityOutcome.Unavailable::new, CapacityOutcome.Rejected::new);
+            return AwsFailure.of(what(ref) + ": DescribeServices failed", e).as(CapacityOutcome.Unavailable::new,
+                    CapacityOutcome.Rejected::new);
         }
         Optional<Service> found = answer.services().stream().findFirst();
         if (found.isEmpty()) {
@@ -47,7 +48,8 @@ public final class EcsScaler implements Scaler<ScalingRef.EcsService> {
         }
         Service service = found.get();
         if (!ACTIVE.equals(service.status())) {
-            return new CapacityOutcome.Rejected(what(ref) + " is " + service.status() + ", not ACTIVE: it cannot run tasks");
+            return new CapacityOutcome.Rejected(
+                    what(ref) + " is " + service.status() + ", not ACTIVE: it cannot run tasks");
         }
         return new CapacityOutcome.Observed(service.desiredCount(), service.runningCount());
     }
@@ -66,7 +68,8 @@ public final class EcsScaler implements Scaler<ScalingRef.EcsService> {
         try {
             ecs.updateService(r -> r.cluster(ref.cluster()).service(ref.service()).desiredCount(count));
         } catch (SdkException e) {
-            return AwsFailure.of(what(ref) + ": UpdateService failed", e).as(ScaleOutcome.Unavailable::new, ScaleOutcome.Rejected::new);
+            return AwsFailure.of(what(ref) + ": UpdateService failed", e).as(ScaleOutcome.Unavailable::new,
+                    ScaleOutcome.Rejected::new);
         }
         return new ScaleOutcome.Requested(what(ref) + ": desiredCount " + count);
     }

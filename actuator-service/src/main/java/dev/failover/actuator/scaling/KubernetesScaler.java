@@ -67,7 +67,8 @@ public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeplo
         try {
             autoscalers = autoscalers(ref);
         } catch (KubernetesClientException e) {
-            return new CapacityOutcome.Unavailable(what(ref) + ": its HorizontalPodAutoscalers could not be read: " + e.getMessage());
+            return new CapacityOutcome.Unavailable(
+                    what(ref) + ": its HorizontalPodAutoscalers could not be read: " + e.getMessage());
         }
         for (HorizontalPodAutoscaler hpa : autoscalers.orElse(List.of())) {
             Integer min = hpa.getSpec().getMinReplicas();
@@ -86,8 +87,9 @@ public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeplo
      */
     private Optional<List<HorizontalPodAutoscaler>> autoscalers(ScalingRef.KubernetesDeployment ref) {
         try {
-            return Optional.of(kubernetes.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ref.namespace()).list()
-                    .getItems().stream().filter(hpa -> scales(hpa, ref)).toList());
+            return Optional
+                    .of(kubernetes.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ref.namespace()).list()
+                            .getItems().stream().filter(hpa -> scales(hpa, ref)).toList());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 403 || e.getCode() == 404) {
                 return Optional.empty();
@@ -111,14 +113,16 @@ public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeplo
         try {
             found = autoscalers(ref);
         } catch (KubernetesClientException e) {
-            return new ScaleOutcome.Unavailable(what(ref) + ": its HorizontalPodAutoscalers could not be read: " + e.getMessage());
+            return new ScaleOutcome.Unavailable(
+                    what(ref) + ": its HorizontalPodAutoscalers could not be read: " + e.getMessage());
         }
         List<HorizontalPodAutoscaler> autoscalers = found.orElse(List.of());
         // every HPA checked before any is written: one that could never hold the size refuses the scale, nothing written
         for (HorizontalPodAutoscaler hpa : autoscalers) {
             Integer max = hpa.getSpec().getMaxReplicas();
             if (max != null && max < replicas) {
-                return new ScaleOutcome.Rejected(what(ref) + ": " + name(ref, hpa) + " has maxReplicas " + max + ", below the "
+                return new ScaleOutcome.Rejected(what(ref) + ": " + name(ref, hpa) + " has maxReplicas " + max
+                        + ", below the "
                         + replicas + " replicas asked for: it could never hold them; raise its maxReplicas or lower the"
                         + " target's size");
             }
@@ -130,10 +134,12 @@ public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeplo
             // up: never below a minimum the team set higher; down: the pilot-light size (an HPA's lowest is 1)
             int minimum = up ? Math.max(current == null ? 1 : current, Math.max(1, replicas)) : Math.max(1, replicas);
             try {
-                kubernetes.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ref.namespace()).resource(named(hpa))
+                kubernetes.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ref.namespace())
+                        .resource(named(hpa))
                         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"minReplicas\":" + minimum + "}}");
             } catch (KubernetesClientException e) {
-                String reason = what(ref) + ": " + name(ref, hpa) + " minReplicas " + minimum + " failed: " + e.getMessage();
+                String reason = what(ref) + ": " + name(ref, hpa) + " minReplicas " + minimum + " failed: "
+                        + e.getMessage();
                 return passing(e) ? new ScaleOutcome.Unavailable(reason) : new ScaleOutcome.Rejected(reason);
             }
             held.append(", ").append(name(ref, hpa)).append(" minReplicas ").append(minimum);
@@ -156,8 +162,10 @@ public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeplo
     /** spec.replicas as set, not what an HPA holds it at. */
     private CapacityOutcome observeReplicas(ScalingRef.KubernetesDeployment ref) {
         try {
-            Deployment deployment = kubernetes.apps().deployments().inNamespace(ref.namespace()).withName(ref.deployment()).get();
-            Integer desired = deployment == null || deployment.getSpec() == null ? null : deployment.getSpec().getReplicas();
+            Deployment deployment = kubernetes.apps().deployments().inNamespace(ref.namespace())
+                    .withName(ref.deployment()).get();
+            Integer desired = deployment == null || deployment.getSpec() == null ? null
+                    : deployment.getSpec().getReplicas();
             return new CapacityOutcome.Observed(desired == null ? DEFAULT_REPLICAS : desired, 0);
         } catch (KubernetesClientException e) {
             return new CapacityOutcome.Unavailable(e.getMessage());
@@ -187,7 +195,8 @@ public final class KubernetesScaler implements Scaler<ScalingRef.KubernetesDeplo
      * the patch alone.
      */
     private ScaleOutcome replicas(ScalingRef.KubernetesDeployment ref, int replicas) {
-        Deployment named = new DeploymentBuilder().withNewMetadata().withNamespace(ref.namespace()).withName(ref.deployment())
+        Deployment named = new DeploymentBuilder().withNewMetadata().withNamespace(ref.namespace())
+                .withName(ref.deployment())
                 .endMetadata().build();
         try {
             kubernetes.apps().deployments().inNamespace(ref.namespace()).resource(named)

@@ -51,7 +51,8 @@ public record ScalingSettings(Set<Placed> scalers, Aws aws, Map<String, Cluster>
      * @param endpointOverride     another endpoint for every region that has none of its own
      * @param stsEndpointOverride  another endpoint for STS, where roles are assumed
      */
-    public record Aws(Map<String, URI> endpointOverrides, Optional<URI> endpointOverride, Optional<URI> stsEndpointOverride) {
+    public record Aws(Map<String, URI> endpointOverrides, Optional<URI> endpointOverride,
+            Optional<URI> stsEndpointOverride) {
 
         public Aws {
             endpointOverrides = Map.copyOf(endpointOverrides);

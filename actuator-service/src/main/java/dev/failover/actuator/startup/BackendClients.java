@@ -16,7 +16,6 @@ import org.jboss.logging.Logger;
 
 import dev.failover.actuator.aws.WholeResponses;
 import dev.failover.actuator.config.ActuatorSettings;
-import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.database.AuroraGlobalDatabase;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.database.PostgresDatabase;
@@ -28,15 +27,15 @@ import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.Route53Settings;
 import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.lease.Lease;
+import dev.failover.actuator.regionswitch.AwsRegionSwitch;
+import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.actuator.scaling.AutoScalingGroupScaler;
 import dev.failover.actuator.scaling.EcsScaler;
 import dev.failover.actuator.scaling.KubernetesScaler;
 import dev.failover.actuator.scaling.Scaler;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.actuator.scaling.ScalingSettings;
-import dev.failover.actuator.regionswitch.AwsRegionSwitch;
-import dev.failover.actuator.regionswitch.RegionSwitch;
-import software.amazon.awssdk.services.arcregionswitch.ArcRegionSwitchClient;
 import dev.failover.contract.topology.ScalingRef;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -48,6 +47,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.arcregionswitch.ArcRegionSwitchClient;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -81,11 +81,14 @@ final class BackendClients {
         AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
         var builder = Route53Client.builder()
                 .region(Region.of(settings.signingRegion()))
-                .credentialsProvider(settings.role().map(role -> assumedRole(role.arn(), role.stsRegion(), Optional.empty(),
-                        settings.callTimeout(), own)).orElse(own))
+                .credentialsProvider(settings.role()
+                        .map(role -> assumedRole(role.arn(), role.stsRegion(), Optional.empty(),
+                                settings.callTimeout(), own))
+                        .orElse(own))
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(settings.callTimeout())
                         .socketTimeout(settings.callTimeout()).build())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(settings.callTimeout()));
+                .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE)
+                        .retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(settings.callTimeout()));
         settings.endpointOverride().ifPresent(builder::endpointOverride);
         return builder.build();
     }
@@ -104,14 +107,17 @@ final class BackendClients {
                     .endpointOverride(e.url()).credentialsProvider(credentials)
                     .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(arc.endpointTimeout())
                             .socketTimeout(arc.endpointTimeout()).build())
-                    .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).retryStrategy(AwsRetryStrategy.doNotRetry())
+                    .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE)
+                            .retryStrategy(AwsRetryStrategy.doNotRetry())
                             .apiCallTimeout(arc.endpointTimeout()))
                     .build();
             return new ArcRoutingControlProvider.Endpoint(e.region(), e.url().toString(), client);
         }).toList();
-        LOG.infof("ARC routing controls for groups %s through %d endpoints", new java.util.TreeSet<>(arc.groups().keySet()),
+        LOG.infof("ARC routing controls for groups %s through %d endpoints",
+                new java.util.TreeSet<>(arc.groups().keySet()),
                 endpoints.size());
-        return new ArcRoutingControlProvider(endpoints, arc.groups(), ThreadLocalRandom.current().nextInt(endpoints.size()),
+        return new ArcRoutingControlProvider(endpoints, arc.groups(),
+                ThreadLocalRandom.current().nextInt(endpoints.size()),
                 safetyRules, ArcRoutingControlProvider.updateBudget(), lease);
     }
 
@@ -134,16 +140,19 @@ final class BackendClients {
                         DefaultCredentialsProvider.builder().build()))
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(arc.endpointTimeout())
                         .socketTimeout(arc.endpointTimeout()).build())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).apiCallTimeout(arc.endpointTimeout().multipliedBy(3)));
+                .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE)
+                        .apiCallTimeout(arc.endpointTimeout().multipliedBy(3)));
         arc.controlConfigEndpointOverride().ifPresent(builder::endpointOverride);
-        ArcSafetyRuleCatalog catalog = new ArcSafetyRuleCatalog(builder.build(), arc.controlPanels(), Clock.systemUTC());
+        ArcSafetyRuleCatalog catalog = new ArcSafetyRuleCatalog(builder.build(), arc.controlPanels(),
+                Clock.systemUTC());
         catalog.start(arc.safetyRulesRefresh());
         return catalog;
     }
 
     /** The ARC credentials for calls signed for {@code region}: the role assumed through that region's STS, or our own. */
     static AwsCredentialsProvider arcCredentials(ArcSettings arc, String region, AwsCredentialsProvider own) {
-        return arc.roleArn().map(role -> assumedRole(role, region, arc.stsEndpointOverride(), arc.endpointTimeout(), own))
+        return arc.roleArn()
+                .map(role -> assumedRole(role, region, arc.stsEndpointOverride(), arc.endpointTimeout(), own))
                 .orElse(own);
     }
 
@@ -160,17 +169,24 @@ final class BackendClients {
         Map<ScalingRef.Place.Aws, RdsClient> rds = new java.util.concurrent.ConcurrentHashMap<>();
         Map<ScalingRef.Place.Aws, CloudWatchClient> cloudWatch = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.function.Function<ScalingRef.Place.Aws, RdsClient> rdsIn = place -> rds.computeIfAbsent(place,
-                p -> aws(RdsClient.builder(), aws, p, credentials.computeIfAbsent(p, c -> credentials(c, aws, own, timeout)),
+                p -> aws(RdsClient.builder(), aws, p,
+                        credentials.computeIfAbsent(p, c -> credentials(c, aws, own, timeout)),
                         timeout).build());
-        java.util.function.Function<ScalingRef.Place.Aws, CloudWatchClient> cloudWatchIn = place -> cloudWatch.computeIfAbsent(
-                place, p -> aws(CloudWatchClient.builder(), aws, p, credentials.computeIfAbsent(p, c -> credentials(c, aws, own,
-                        timeout)), timeout).build());
+        java.util.function.Function<ScalingRef.Place.Aws, CloudWatchClient> cloudWatchIn = place -> cloudWatch
+                .computeIfAbsent(
+                        place,
+                        p -> aws(CloudWatchClient.builder(), aws, p,
+                                credentials.computeIfAbsent(p, c -> credentials(c, aws, own,
+                                        timeout)),
+                                timeout).build());
         return new Databases(new PostgresDatabase(settings.callTimeout(), settings.sslMode(), settings.sslRootCert(),
                 settings.maintenance()),
                 new RdsDatabase(ref -> rdsIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())),
-                        ref -> cloudWatchIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())), Clock.systemUTC()),
+                        ref -> cloudWatchIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())),
+                        Clock.systemUTC()),
                 new AuroraGlobalDatabase(ref -> rdsIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())),
-                        ref -> cloudWatchIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())), Clock.systemUTC()),
+                        ref -> cloudWatchIn.apply(new ScalingRef.Place.Aws(ref.region(), ref.roleArn())),
+                        Clock.systemUTC()),
                 settings.logins());
     }
 
@@ -183,9 +199,12 @@ final class BackendClients {
         ScalingSettings.Aws aws = scaling.aws();
         AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
         Map<ScalingRef.Place.Aws, ArcRegionSwitchClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
-        return new AwsRegionSwitch(plan -> clients.computeIfAbsent(new ScalingRef.Place.Aws(plan.region(), plan.roleArn()),
-                p -> aws(ArcRegionSwitchClient.builder(), aws, p, credentials(p, aws, own, scaling.callTimeout()),
-                        scaling.callTimeout()).build()), lease);
+        return new AwsRegionSwitch(
+                plan -> clients.computeIfAbsent(new ScalingRef.Place.Aws(plan.region(), plan.roleArn()),
+                        p -> aws(ArcRegionSwitchClient.builder(), aws, p,
+                                credentials(p, aws, own, scaling.callTimeout()),
+                                scaling.callTimeout()).build()),
+                lease);
     }
 
     /**
@@ -202,15 +221,19 @@ final class BackendClients {
             Scaler<?> scaler = switch (placed.kind()) {
                 case ECS -> new EcsScaler(aws(EcsClient.builder(), settings.aws(), aws(placed),
                         credentials.computeIfAbsent(aws(placed), p -> credentials(p, settings.aws(), own,
-                                settings.callTimeout())), settings.callTimeout()).build());
-                case AUTO_SCALING_GROUP -> new AutoScalingGroupScaler(aws(AutoScalingClient.builder(), settings.aws(), aws(placed),
-                        credentials.computeIfAbsent(aws(placed), p -> credentials(p, settings.aws(), own,
-                                settings.callTimeout())), settings.callTimeout()).build(),
+                                settings.callTimeout())),
+                        settings.callTimeout()).build());
+                case AUTO_SCALING_GROUP -> new AutoScalingGroupScaler(
+                        aws(AutoScalingClient.builder(), settings.aws(), aws(placed),
+                                credentials.computeIfAbsent(aws(placed), p -> credentials(p, settings.aws(), own,
+                                        settings.callTimeout())),
+                                settings.callTimeout()).build(),
                         settings.pilotLightOnDemandPercentage());
                 case KUBERNETES -> {
                     String name = ((ScalingRef.Place.Cluster) placed.place()).name();
-                    yield new KubernetesScaler(clusters.computeIfAbsent(name, n -> kubernetes(settings.clusters().get(n),
-                            settings.callTimeout())));
+                    yield new KubernetesScaler(
+                            clusters.computeIfAbsent(name, n -> kubernetes(settings.clusters().get(n),
+                                    settings.callTimeout())));
                 }
             };
             scalers.put(placed, scaler);
@@ -256,7 +279,8 @@ final class BackendClients {
             java.time.Duration callTimeout, AwsCredentialsProvider own, Renewal renewal) {
         var sts = StsClient.builder().region(Region.of(region)).credentialsProvider(own)
                 .httpClient(UrlConnectionHttpClient.builder().build())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).apiCallTimeout(callTimeout));
+                .overrideConfiguration(
+                        c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).apiCallTimeout(callTimeout));
         stsEndpointOverride.ifPresent(sts::endpointOverride);
         StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder().stsClient(sts.build())
                 .refreshRequest(r -> r.roleArn(roleArn).roleSessionName(ROLE_SESSION_NAME))
@@ -270,12 +294,14 @@ final class BackendClients {
     }
 
     /** The resolver checked that the region has a usable endpoint. */
-    private static <B extends AwsClientBuilder<B, ?>> B aws(B builder, ScalingSettings.Aws aws, ScalingRef.Place.Aws place,
+    private static <B extends AwsClientBuilder<B, ?>> B aws(B builder, ScalingSettings.Aws aws,
+            ScalingRef.Place.Aws place,
             AwsCredentialsProvider credentials, java.time.Duration callTimeout) {
         builder.region(Region.of(place.region()));
         builder.credentialsProvider(credentials);
         // one retry policy (the reconcile loop's), not two stacked; a write made under the lease lands within its margin
-        builder.overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(callTimeout));
+        builder.overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE)
+                .retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(callTimeout));
         aws.endpointFor(place.region()).ifPresent(builder::endpointOverride);
         if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
             sync.httpClient(UrlConnectionHttpClient.builder().build());

@@ -79,7 +79,8 @@ public final class DnsProviders implements AutoCloseable {
     public DnsProvider provider(String id) {
         DnsProvider provider = providers.get(id);
         if (provider == null) {
-            throw new IllegalArgumentException("no DNS provider instance '" + id + "'; there are " + providers.keySet());
+            throw new IllegalArgumentException(
+                    "no DNS provider instance '" + id + "'; there are " + providers.keySet());
         }
         return provider;
     }

@@ -57,8 +57,10 @@ final class GroupLanes {
         for (DnsLane lane : group.dns().providers()) {
             DnsProvider provider = providers.provider(lane.provider());
             DnsSettings instance = settings.dns().instance(lane.provider()).orElseThrow();
-            lanes.add(new ProviderLane(lane.provider(), provider, trafficPlan(instance, provider, settings.ttlFloorSeconds(),
-                    stepped), lane.zone(), lane.hostedZoneId()));
+            lanes.add(new ProviderLane(lane.provider(), provider,
+                    trafficPlan(instance, provider, settings.ttlFloorSeconds(),
+                            stepped),
+                    lane.zone(), lane.hostedZoneId()));
         }
         LOG.infof("group %s is written to %d DNS providers (%s), served when %s of them serve%s", group.id(),
                 lanes.size(), String.join(", ", lanes.stream().map(ProviderLane::id).toList()),

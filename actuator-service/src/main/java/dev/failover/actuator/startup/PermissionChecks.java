@@ -56,8 +56,9 @@ public class PermissionChecks {
             PermissionReports reports) {
         ActuatorConfig.Permissions permissions = config.permissions();
         if (permissions.checkInterval().isNegative()) {
-            throw new IllegalArgumentException("failover.permissions.check-interval (FAILOVER_PERMISSIONS_CHECK_INTERVAL) "
-                    + "must not be negative: " + permissions.checkInterval());
+            throw new IllegalArgumentException(
+                    "failover.permissions.check-interval (FAILOVER_PERMISSIONS_CHECK_INTERVAL) "
+                            + "must not be negative: " + permissions.checkInterval());
         }
         // the instances default and arc: a group naming providers is refused at start until its lanes are built (ADR 0036)
         var plan = PermissionPlan.of(settings.topology(), settings.dns().fallback() instanceof Route53Settings,
@@ -70,19 +71,23 @@ public class PermissionChecks {
         }
         AwsCredentialsProvider own = DefaultCredentialsProvider.builder().build();
         Map<ScalingRef.Place.Aws, AwsCredentialsProvider> credentials = new ConcurrentHashMap<>();
-        java.util.function.Function<ScalingRef.Place.Aws, AwsCredentialsProvider> of = place -> credentials.computeIfAbsent(
-                place, p -> BackendClients.credentials(p, settings.scaling().aws(), own, settings.scaling().callTimeout()));
+        java.util.function.Function<ScalingRef.Place.Aws, AwsCredentialsProvider> of = place -> credentials
+                .computeIfAbsent(
+                        place, p -> BackendClients.credentials(p, settings.scaling().aws(), own,
+                                settings.scaling().callTimeout()));
         PermissionSimulator aws = new IamPolicySimulator(place -> iam.computeIfAbsent(place, p -> {
             // the place's region resolves to its partition's global IAM endpoint (aws, aws-us-gov, aws-cn)
             var builder = IamClient.builder().region(Region.of(p.region())).credentialsProvider(of.apply(p))
                     .httpClient(UrlConnectionHttpClient.builder().build())
-                    .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).apiCallTimeout(CALL_TIMEOUT));
+                    .overrideConfiguration(
+                            c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).apiCallTimeout(CALL_TIMEOUT));
             permissions.iamEndpoint().ifPresent(builder::endpointOverride);
             return builder.build();
         }), place -> sts.computeIfAbsent(place, p -> {
             var builder = StsClient.builder().region(Region.of(p.region())).credentialsProvider(of.apply(p))
                     .httpClient(UrlConnectionHttpClient.builder().build())
-                    .overrideConfiguration(c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).apiCallTimeout(CALL_TIMEOUT));
+                    .overrideConfiguration(
+                            c -> c.addExecutionInterceptor(WholeResponses.INSTANCE).apiCallTimeout(CALL_TIMEOUT));
             settings.scaling().aws().stsEndpointOverride().ifPresent(builder::endpointOverride);
             return builder.build();
         }), permissions.ownRoleArn());
@@ -90,7 +95,8 @@ public class PermissionChecks {
         PermissionSimulator clusters = new KubernetesAccessReview(name -> kubernetes.computeIfAbsent(name,
                 n -> BackendClients.kubernetes(java.util.Objects.requireNonNull(settings.scaling().clusters().get(n),
                         () -> "no settings for Kubernetes cluster " + n), settings.scaling().callTimeout())));
-        PermissionCheck check = new PermissionCheck(plan, PermissionSimulator.byPlace(aws, clusters), Clock.systemUTC());
+        PermissionCheck check = new PermissionCheck(plan, PermissionSimulator.byPlace(aws, clusters),
+                Clock.systemUTC());
         reports.checking(check);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "permission-check");

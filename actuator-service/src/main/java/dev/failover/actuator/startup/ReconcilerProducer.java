@@ -24,7 +24,6 @@ import dev.failover.actuator.dns.DnsInstances;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.domain.data.DataTierEvidence;
 import dev.failover.actuator.domain.model.GroupDns;
-import dev.failover.actuator.domain.model.TrafficPlan;
 import dev.failover.actuator.domain.reconcile.LaneStatus;
 import dev.failover.actuator.domain.reconcile.Reconciler;
 import dev.failover.actuator.domain.reconcile.Wiring;
@@ -51,6 +50,7 @@ import io.smallrye.common.annotation.Identifier;
 public class ReconcilerProducer {
 
     private static final Logger LOG = Logger.getLogger(ReconcilerProducer.class);
+
     @Produces
     @Singleton
     ActuatorSettings settings(ActuatorConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
@@ -76,7 +76,8 @@ public class ReconcilerProducer {
     @Singleton
     LeaseTerms leaseTerms(@ConfigProperty(name = LeaseTerms.SESSION_KEY) long sessionTimeoutMs,
             @ConfigProperty(name = LeaseTerms.HEARTBEAT_KEY) long heartbeatIntervalMs) {
-        return new LeaseTerms(java.time.Duration.ofMillis(sessionTimeoutMs), java.time.Duration.ofMillis(heartbeatIntervalMs));
+        return new LeaseTerms(java.time.Duration.ofMillis(sessionTimeoutMs),
+                java.time.Duration.ofMillis(heartbeatIntervalMs));
     }
 
     /**
@@ -114,9 +115,11 @@ public class ReconcilerProducer {
 
     @Produces
     @Singleton
-    KafkaDesiredStore desiredStore(@Identifier("default-kafka-broker") Map<String, Object> kafka, ActuatorSettings settings,
+    KafkaDesiredStore desiredStore(@Identifier("default-kafka-broker") Map<String, Object> kafka,
+            ActuatorSettings settings,
             ActuatorMetrics metrics) {
-        return new KafkaDesiredStore(new KafkaClientProperties(kafka), settings.stateSigning(), metrics::desiredStateRejected);
+        return new KafkaDesiredStore(new KafkaClientProperties(kafka), settings.stateSigning(),
+                metrics::desiredStateRejected);
     }
 
     void closeDesiredStore(@Disposes KafkaDesiredStore store) {
@@ -126,7 +129,8 @@ public class ReconcilerProducer {
     /** Each instance's data-tier evidence, under its own {@code failover.instance-id}. */
     @Produces
     @Singleton
-    KafkaEvidenceStore evidenceStore(@Identifier("default-kafka-broker") Map<String, Object> kafka, ActuatorSettings settings,
+    KafkaEvidenceStore evidenceStore(@Identifier("default-kafka-broker") Map<String, Object> kafka,
+            ActuatorSettings settings,
             ActuatorConfig config, ActuatorMetrics metrics) {
         return new KafkaEvidenceStore(new KafkaClientProperties(kafka), settings.stateSigning(),
                 config.instanceId().orElse("actuator"), metrics::desiredStateRejected);
@@ -204,8 +208,10 @@ public class ReconcilerProducer {
             kept.forEach((group, all) -> all.forEach(e -> reconciler.restoreEvidence(group, e)));
             LOG.infof("data-tier evidence restored for %d groups from %s", kept.size(), Topics.ACTUATOR_EVIDENCE);
         } catch (RuntimeException e) {
-            LOG.warnf("could not restore the data-tier evidence from %s (what a promotion may lose is measured from what"
-                    + " this instance sees): %s", Topics.ACTUATOR_EVIDENCE, e.getMessage());
+            LOG.warnf(
+                    "could not restore the data-tier evidence from %s (what a promotion may lose is measured from what"
+                            + " this instance sees): %s",
+                    Topics.ACTUATOR_EVIDENCE, e.getMessage());
         }
     }
 }

@@ -72,12 +72,14 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
      * @param signing how states are signed and which are restored (ADR 0009, stored state)
      * @param refused told the outcome of each record not restored for want of a trusted signature (the metric)
      */
-    public KafkaDesiredStore(KafkaClientProperties kafka, DesiredStateSigning signing, Consumer<Verification.Outcome> refused) {
+    public KafkaDesiredStore(KafkaClientProperties kafka, DesiredStateSigning signing,
+            Consumer<Verification.Outcome> refused) {
         this.kafka = kafka;
         this.signing = signing;
         this.refused = refused;
-        long delivery = Math.max(DELIVERY_TIMEOUT.toMillis(), millis(kafka, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000)
-                + millis(kafka, ProducerConfig.LINGER_MS_CONFIG, 5));
+        long delivery = Math.max(DELIVERY_TIMEOUT.toMillis(),
+                millis(kafka, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000)
+                        + millis(kafka, ProducerConfig.LINGER_MS_CONFIG, 5));
         this.saveWait = Duration.ofMillis(delivery).plus(SAVE_MARGIN);
         this.producer = new KafkaProducer<>(kafka.with(Map.of(ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
@@ -123,7 +125,8 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
                     topic.replication(), Map.of()).compacted()), topic.replicationKey());
             if (!partitions.get().equals(actual.get(Topics.ACTUATOR_DESIRED))) {
                 throw new IllegalStateException(Topics.ACTUATOR_DESIRED + " has " + actual.get(Topics.ACTUATOR_DESIRED)
-                        + " partitions, but " + Topics.DECISIONS + " has " + partitions.get() + ": a group's desired state is"
+                        + " partitions, but " + Topics.DECISIONS + " has " + partitions.get()
+                        + ": a group's desired state is"
                         + " restored from the partition number its decisions arrive on, so an owner would restore other"
                         + " groups' states and miss its own; recreate " + Topics.ACTUATOR_DESIRED + " with "
                         + partitions.get() + " partitions (kafka-topics.sh --delete, then start an actuator)");
@@ -147,7 +150,8 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
         try {
             send(state).get(saveWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof IllegalStateException stored ? stored : new IllegalStateException(e.getCause());
+            throw e.getCause() instanceof IllegalStateException stored ? stored
+                    : new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException(failure(state, e), e);
         } catch (InterruptedException e) {
@@ -168,13 +172,14 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
         RecordHeaders headers = new RecordHeaders();
         signing.signer().headers(Topics.ACTUATOR_DESIRED, state.group(), value).forEach(headers::add);
         CompletableFuture<Void> stored = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(Topics.ACTUATOR_DESIRED, null, state.group(), value, headers), (metadata, e) -> {
-            if (e == null) {
-                stored.complete(null);
-            } else {
-                stored.completeExceptionally(new IllegalStateException(failure(state, e), e));
-            }
-        });
+        producer.send(new ProducerRecord<>(Topics.ACTUATOR_DESIRED, null, state.group(), value, headers),
+                (metadata, e) -> {
+                    if (e == null) {
+                        stored.complete(null);
+                    } else {
+                        stored.completeExceptionally(new IllegalStateException(failure(state, e), e));
+                    }
+                });
         return stored;
     }
 
@@ -221,7 +226,8 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
                                 .map(Header::value).toList());
                 if (!check.restorable()) {
                     refused.accept(check.verification().outcome());
-                    LOG.warnf("skipping a desired state of %s not signed by an actuator key at offset %d of partition %d: %s",
+                    LOG.warnf(
+                            "skipping a desired state of %s not signed by an actuator key at offset %d of partition %d: %s",
                             record.key(), record.offset(), record.partition(), check.verification().describe());
                     return;
                 }
@@ -229,7 +235,8 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
                 try {
                     state = StoredDesiredState.decode(record.value());
                 } catch (RuntimeException e) {
-                    LOG.warnf("skipping an unreadable desired state of %s at offset %d: %s", record.key(), record.offset(),
+                    LOG.warnf("skipping an unreadable desired state of %s at offset %d: %s", record.key(),
+                            record.offset(),
                             e.getMessage());
                     return;
                 }
@@ -250,17 +257,22 @@ public class KafkaDesiredStore implements DesiredStore, AutoCloseable {
         highest.forEach((key, kept) -> {
             DesiredState lastOne = last.get(key);
             if (unsigned.contains(kept)) {
-                LOG.warnf("desired state of %s (epoch %d, step %d) restored from an unsigned record (%s is set: the upgrade"
-                        + " from a release that did not sign them); written again signed", kept.group(), kept.epoch(),
+                LOG.warnf(
+                        "desired state of %s (epoch %d, step %d) restored from an unsigned record (%s is set: the upgrade"
+                                + " from a release that did not sign them); written again signed",
+                        kept.group(), kept.epoch(),
                         kept.step(), StoredStateTrust.ACCEPT_UNSIGNED);
                 saveAgain(kept);
             } else if (!kept.equals(lastOne)) {
-                LOG.warnf("desired state of %s: a later record (epoch %d, step %d) is behind epoch %d step %d, which is kept"
-                        + " and written again", kept.group(), lastOne.epoch(), lastOne.step(), kept.epoch(), kept.step());
+                LOG.warnf(
+                        "desired state of %s: a later record (epoch %d, step %d) is behind epoch %d step %d, which is kept"
+                                + " and written again",
+                        kept.group(), lastOne.epoch(), lastOne.step(), kept.epoch(), kept.step());
                 saveAgain(kept);
             }
         });
-        highest.forEach((key, kept) -> byPartition.computeIfAbsent(partitionOf.get(key), p -> new ArrayList<>()).add(kept));
+        highest.forEach(
+                (key, kept) -> byPartition.computeIfAbsent(partitionOf.get(key), p -> new ArrayList<>()).add(kept));
         LOG.infof("desired states read for partitions %s: %d groups", partitions, highest.size());
         return byPartition;
     }

@@ -126,8 +126,10 @@ public class KafkaEvidenceStore implements EvidenceStore, AutoCloseable {
                                 .map(Header::value).toList());
                 if (check.verdict() != StoredStateTrust.Verdict.TRUSTED) {
                     refused.accept(check.verification().outcome());
-                    LOG.warnf("skipping data-tier evidence %s not signed by an actuator key at offset %d of partition %d:"
-                            + " %s", record.key(), record.offset(), record.partition(), check.verification().describe());
+                    LOG.warnf(
+                            "skipping data-tier evidence %s not signed by an actuator key at offset %d of partition %d:"
+                                    + " %s",
+                            record.key(), record.offset(), record.partition(), check.verification().describe());
                     return;
                 }
                 latest.put(record.key(), record.value());
@@ -193,7 +195,8 @@ public class KafkaEvidenceStore implements EvidenceStore, AutoCloseable {
     private static DataTierEvidence.Point point(JsonNode node) {
         List<String> sync = new ArrayList<>();
         node.path("syncStandbys").forEach(s -> sync.add(s.asText()));
-        if (!node.path("timeline").canConvertToLong() || !node.path("lsn").canConvertToLong() || !node.hasNonNull("target")) {
+        if (!node.path("timeline").canConvertToLong() || !node.path("lsn").canConvertToLong()
+                || !node.hasNonNull("target")) {
             throw new IllegalArgumentException("a point needs target, at, timeline and lsn: " + node);
         }
         return new DataTierEvidence.Point(node.get("target").asText(), Instant.parse(node.path("at").asText()),

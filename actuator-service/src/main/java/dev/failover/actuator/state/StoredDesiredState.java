@@ -42,7 +42,8 @@ public record StoredDesiredState(Integer schemaVersion, Decision decision, Integ
 
     public StoredDesiredState {
         if (schemaVersion == null || schemaVersion != SCHEMA_VERSION) {
-            throw new IllegalArgumentException("field 'schemaVersion' must be " + SCHEMA_VERSION + ", was " + schemaVersion);
+            throw new IllegalArgumentException(
+                    "field 'schemaVersion' must be " + SCHEMA_VERSION + ", was " + schemaVersion);
         }
         if (decision == null) {
             throw new IllegalArgumentException("field 'decision' is required");
@@ -50,7 +51,8 @@ public record StoredDesiredState(Integer schemaVersion, Decision decision, Integ
         step = step == null ? 0 : step;
         lanes = lanes == null ? Map.of() : lanes;
         if (lanes.containsKey(ProviderLane.ONLY)) {
-            throw new IllegalArgumentException("field 'lanes' must not name the unnamed lane: its change is 'pendingChange'");
+            throw new IllegalArgumentException(
+                    "field 'lanes' must not name the unnamed lane: its change is 'pendingChange'");
         }
     }
 

@@ -42,7 +42,8 @@ class ActuatorConfigResolverTest {
     static final String PLAIN = TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health");
     static final String SECONDARY_DNS = "dns: {values: [" + TestTopology.SECONDARY_IP + "]}";
     static final String ZONED = replaceOnce(PLAIN, "ttl: 5}", "ttl: 5, hostedZoneId: Z0123456789ABC}");
-    static final String ALIAS = replaceOnce(ZONED, SECONDARY_DNS, "dns: {alias: {hostedZoneId: Z35SXDOTRQ7X7K, dnsName: lb.failover.test.}}");
+    static final String ALIAS = replaceOnce(ZONED, SECONDARY_DNS,
+            "dns: {alias: {hostedZoneId: Z35SXDOTRQ7X7K, dnsName: lb.failover.test.}}");
     static final String ECS = replaceOnce(PLAIN, SECONDARY_DNS,
             SECONDARY_DNS + "\n        scaling: {kind: ecs, cluster: c, service: s, activeSize: 3}");
     static final String DATABASES = replaceOnce(replaceOnce(PLAIN, SECONDARY_DNS, SECONDARY_DNS
@@ -61,7 +62,8 @@ class ActuatorConfigResolverTest {
     }
 
     static final String SECRET = "c2VjcmV0LXNlY3JldC1zZWNyZXQ=";
-    static final Map<String, String> RFC2136 = Map.of("failover.dns.provider", "rfc2136", "failover.dns.rfc2136.server", "ns1.example.test",
+    static final Map<String, String> RFC2136 = Map.of("failover.dns.provider", "rfc2136", "failover.dns.rfc2136.server",
+            "ns1.example.test",
             "failover.dns.rfc2136.tsig-key-name", "failover-key", "failover.dns.rfc2136.tsig-secret", SECRET);
     static final Map<String, String> ROUTE53 = Map.of("failover.dns.provider", "route53");
     static final String CONTROLS = "arn:aws:route53-recovery-control::111122223333:controlpanel/abc123/routingcontrol/";
@@ -115,7 +117,8 @@ class ActuatorConfigResolverTest {
     static ActuatorConfig config(Map<String, String> properties) {
         return new SmallRyeConfigBuilder().withMapping(ActuatorConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(properties, "test", 100)).build().getConfigMapping(ActuatorConfig.class);
+                .withSources(new PropertiesConfigSource(properties, "test", 100)).build()
+                .getConfigMapping(ActuatorConfig.class);
     }
 
     static Map<String, String> with(Map<String, String> base, String... keysAndValues) {
@@ -137,13 +140,16 @@ class ActuatorConfigResolverTest {
                 Arguments.of(PLAIN, Map.of("failover.dns.provider", "carrier-pigeon"),
                         "failover.dns.provider", "'carrier-pigeon' is not one of dry-run, rfc2136, route53"),
                 // a provider instance's settings (ADR 0036): a credential for a provider no group names is a mistake
-                Arguments.of(PLAIN, Map.of("failover.dns.providers.spare.kind", "rfc2136"), "failover.dns.providers.spare.kind",
+                Arguments.of(PLAIN, Map.of("failover.dns.providers.spare.kind", "rfc2136"),
+                        "failover.dns.providers.spare.kind",
                         "no group names provider 'spare' in its dns.providers: a credential for a provider no group names is"
                                 + " a mistake; remove failover.dns.providers.spare.*"),
-                Arguments.of(PLAIN, Map.of("failover.dns.providers.spare.kind", "cloud-dns"), "failover.dns.providers.spare.kind",
+                Arguments.of(PLAIN, Map.of("failover.dns.providers.spare.kind", "cloud-dns"),
+                        "failover.dns.providers.spare.kind",
                         "'cloud-dns' is not one of route53, rfc2136, route53-arc"),
                 Arguments.of(PLAIN, Map.of("failover.dns.providers.default.kind", "rfc2136"),
-                        "failover.dns.providers.default.kind", "'default' is the instance of failover.dns.provider's keys,"
+                        "failover.dns.providers.default.kind",
+                        "'default' is the instance of failover.dns.provider's keys,"
                                 + " for the groups without dns.providers: give the provider another id in the topology's"
                                 + " dnsProviders"),
                 Arguments.of(PLAIN, without(RFC2136, "failover.dns.rfc2136.server"),
@@ -157,23 +163,28 @@ class ActuatorConfigResolverTest {
                 Arguments.of(PLAIN, with(RFC2136, "failover.dns.rfc2136.tsig-secret", "not base64!"),
                         "failover.dns.rfc2136.tsig-secret", "is not base64 (the value itself is not shown)"),
                 Arguments.of(PLAIN, with(RFC2136, "failover.dns.rfc2136.tsig-algorithm", "hmac-rot13"),
-                        "failover.dns.rfc2136.tsig-algorithm", "'hmac-rot13' is not a TSIG algorithm (hmac-sha256, hmac-sha512, hmac-sha1, ...)"),
+                        "failover.dns.rfc2136.tsig-algorithm",
+                        "'hmac-rot13' is not a TSIG algorithm (hmac-sha256, hmac-sha512, hmac-sha1, ...)"),
                 Arguments.of(PLAIN, with(RFC2136, "failover.dns.rfc2136.port", "0"),
                         "failover.dns.rfc2136.port", "must be between 1 and 65535, was 0"),
                 Arguments.of(ALIAS, RFC2136, "groups[0].targets[1].dns.alias",
                         "alias targets are a Route 53 feature; failover.dns.provider=rfc2136"),
-                Arguments.of(PLAIN, ROUTE53, "groups[0].dns.hostedZoneId", "required when failover.dns.provider=route53"),
+                Arguments.of(PLAIN, ROUTE53, "groups[0].dns.hostedZoneId",
+                        "required when failover.dns.provider=route53"),
                 // ARC routing controls, per group (ADR 0014); the groups and their controls are the topology's
                 Arguments.of(PLAIN, Map.of("failover.dns.provider", "route53-arc"), "failover.dns.provider",
                         "route53-arc is chosen per group: give the group an arc key with its routing controls in the topology"
                                 + " (groups[].arc, docs/aws-arc.md) and keep failover.dns.provider for the other groups"),
-                Arguments.of(ARC_PLAIN, Map.of(), "failover.dns.arc.endpoints", "required when the topology switches a group"
-                        + " with routing controls (groups[0].arc): the cluster's regional endpoints, by region (e.g."
-                        + " failover.dns.arc.endpoints.us-west-2=https://host-aaaa.us-west-2.example.com/v1)"),
+                Arguments.of(ARC_PLAIN, Map.of(), "failover.dns.arc.endpoints",
+                        "required when the topology switches a group"
+                                + " with routing controls (groups[0].arc): the cluster's regional endpoints, by region (e.g."
+                                + " failover.dns.arc.endpoints.us-west-2=https://host-aaaa.us-west-2.example.com/v1)"),
                 Arguments.of(ARC_PLAIN, with(ARC, "failover.dns.arc.endpoints.mars-1", "https://x.example/v1"),
-                        "failover.dns.arc.endpoints.mars-1", "'mars-1' is not an AWS region name (the endpoint is signed for it)"),
+                        "failover.dns.arc.endpoints.mars-1",
+                        "'mars-1' is not an AWS region name (the endpoint is signed for it)"),
                 Arguments.of(replaceOnce(ARC_PLAIN, "        secondary: " + CONTROLS + "secondary1\n", ""), ARC,
-                        "groups[0].arc.routingControls.secondary", "required: every target of the group needs its routing control ARN"),
+                        "groups[0].arc.routingControls.secondary",
+                        "required: every target of the group needs its routing control ARN"),
                 Arguments.of(replaceOnce(ARC_PLAIN, "[" + RULE + "]", "[everything]"), ARC,
                         "groups[0].arc.breakGlassRules[0]", "'everything' is not a safety rule ARN"
                                 + " (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/safetyrule/<id>)"),
@@ -193,25 +204,33 @@ class ActuatorConfigResolverTest {
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.active-weight", "256"),
                         "failover.dns.route53.active-weight", "must be between 1 and 255, was 256"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.failback-steps", "50,10,100"),
-                        "failover.dns.route53.failback-steps", "must rise from 1 to 100 and end at 100, was [50, 10, 100]"),
+                        "failover.dns.route53.failback-steps",
+                        "must rise from 1 to 100 and end at 100, was [50, 10, 100]"),
                 Arguments.of(replaceOnce(DATABASES, "ttl: 5}", "ttl: 5, hostedZoneId: Z0123456789ABC}"), with(ROUTE53,
-                        "failover.dns.route53.failback-steps", "10,50,100", "failover.database.credentials.app-east.user",
+                        "failover.dns.route53.failback-steps", "10,50,100",
+                        "failover.database.credentials.app-east.user",
                         "failover", "failover.database.credentials.app-west.user", "failover"),
-                        "failover.dns.route53.failback-steps", "a stepped failback would split the writes of the group api between two regions' applications while one database node takes them; leave failback-steps unset while groups name database nodes"),
+                        "failover.dns.route53.failback-steps",
+                        "a stepped failback would split the writes of the group api between two regions' applications while one database node takes them; leave failback-steps unset while groups name database nodes"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.failback-steps", "10,50"),
                         "failover.dns.route53.failback-steps", "must rise from 1 to 100 and end at 100, was [10, 50]"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.failback-step-pause", "-1s"),
                         "failover.dns.route53.failback-step-pause", "must not be negative, was PT-1S"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.budget.account-requests-per-second", "0"),
-                        "failover.dns.route53.budget.account-requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second per account, for all its actuators and tools together), was 0.0"),
+                        "failover.dns.route53.budget.account-requests-per-second",
+                        "must be above 0 and at most 5 (Route 53 allows 5 a second per account, for all its actuators and tools together), was 0.0"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.budget.account-requests-per-second", "10"),
-                        "failover.dns.route53.budget.account-requests-per-second", "must be above 0 and at most 5 (Route 53 allows 5 a second per account, for all its actuators and tools together), was 10.0"),
+                        "failover.dns.route53.budget.account-requests-per-second",
+                        "must be above 0 and at most 5 (Route 53 allows 5 a second per account, for all its actuators and tools together), was 10.0"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.budget.instances", "0"),
-                        "failover.dns.route53.budget.instances", "must be at least 1 (every actuator instance whose Route 53 calls count against the account), was 0"),
+                        "failover.dns.route53.budget.instances",
+                        "must be at least 1 (every actuator instance whose Route 53 calls count against the account), was 0"),
                 Arguments.of(ZONED, with(ROUTE53, "failover.dns.route53.budget.requests-per-second", "2"),
-                        "failover.dns.route53.budget.requests-per-second", "is no longer read: a budget per instance adds up past the account's 5 a second as instances are added; set failover.dns.route53.budget.account-requests-per-second (the account's, default 4) and failover.dns.route53.budget.instances (the actuators sharing it)"),
+                        "failover.dns.route53.budget.requests-per-second",
+                        "is no longer read: a budget per instance adds up past the account's 5 a second as instances are added; set failover.dns.route53.budget.account-requests-per-second (the account's, default 4) and failover.dns.route53.budget.instances (the actuators sharing it)"),
                 Arguments.of(PLAIN, with(RFC2136, "failover.dns.rfc2136.secondaries", "ns2.example.test:0"),
-                        "failover.dns.rfc2136.secondaries", "'ns2.example.test:0' is not host, host:port or [address]:port "
+                        "failover.dns.rfc2136.secondaries",
+                        "'ns2.example.test:0' is not host, host:port or [address]:port "
                                 + "with a port between 1 and 65535"),
                 Arguments.of(PLAIN, Map.of("failover.reconcile.retry.throttled.max-delay", "500ms"),
                         "failover.reconcile.retry.throttled.max-delay",
@@ -220,22 +239,26 @@ class ActuatorConfigResolverTest {
                         "is no longer read: a scaling ref is called in its target's region, or the region it names "
                                 + "(scaling.region); remove the setting"),
                 Arguments.of(replaceOnce(ECS, "activeSize: 3}", "activeSize: 3, region: us-westt-2}"), Map.of(),
-                        "groups[0].targets[1].scaling.region", "'us-westt-2' is not an AWS region this actuator knows, and "
+                        "groups[0].targets[1].scaling.region",
+                        "'us-westt-2' is not an AWS region this actuator knows, and "
                                 + "failover.scaling.aws-endpoint-overrides has no endpoint for it"),
                 Arguments.of(KUBERNETES, Map.of(), "groups[0].targets[1].scaling.cluster",
                         "'us-west-2' is not configured: set failover.scaling.kubernetes-clusters.us-west-2.in-cluster, .context or "
                                 + ".api-url (a ref without cluster is in the cluster named like its target's region)"),
                 Arguments.of(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.in-cluster", "true",
-                        "failover.scaling.kubernetes-clusters.us-west-2.context", "dr"), "failover.scaling.kubernetes-clusters.us-west-2",
+                        "failover.scaling.kubernetes-clusters.us-west-2.context", "dr"),
+                        "failover.scaling.kubernetes-clusters.us-west-2",
                         "must set exactly one of in-cluster=true, context, api-url; 2 are set"),
                 Arguments.of(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.in-cluster", "true"),
-                        "failover.region", "is required with failover.scaling.kubernetes-clusters.us-west-2.in-cluster=true: "
+                        "failover.region",
+                        "is required with failover.scaling.kubernetes-clusters.us-west-2.in-cluster=true: "
                                 + "the cluster this pod runs in is only its own region's"),
                 Arguments.of(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.in-cluster", "true",
                         "failover.region", "us-east-1"), "failover.scaling.kubernetes-clusters.us-west-2.in-cluster",
                         "this actuator runs in us-east-1 (failover.region), but groups[0].targets[1] of region us-west-2 "
                                 + "is scaled in this cluster: reach it by context or api-url"),
-                Arguments.of(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.api-url", "https://dr.example:6443"),
+                Arguments.of(KUBERNETES,
+                        Map.of("failover.scaling.kubernetes-clusters.us-west-2.api-url", "https://dr.example:6443"),
                         "failover.scaling.kubernetes-clusters.us-west-2.token-file", "required with "
                                 + "failover.scaling.kubernetes-clusters.us-west-2.api-url"),
                 Arguments.of(DATABASES, Map.of("failover.database.credentials.app-east.user", "failover"),
@@ -244,7 +267,8 @@ class ActuatorConfigResolverTest {
                 Arguments.of(DATABASES, Map.of("failover.database.credentials.app-east.user", "failover",
                         "failover.database.credentials.app-west.user", "failover",
                         "failover.database.credentials.app-west.password-file", "/nonexistent/app-west.password"),
-                        "failover.database.credentials.app-west.password-file", "cannot read /nonexistent/app-west.password"),
+                        "failover.database.credentials.app-west.password-file",
+                        "cannot read /nonexistent/app-west.password"),
                 Arguments.of(PLAIN, Map.of("failover.database.ssl-mode", "yes-please"), "failover.database.ssl-mode",
                         "'yes-please' is not one of disable, allow, prefer, require, verify-ca, verify-full"),
                 Arguments.of(PLAIN, Map.of("failover.database.ssl-root-cert", "/nonexistent/root.crt"),
@@ -258,7 +282,8 @@ class ActuatorConfigResolverTest {
                 // a fence lands up to two call timeouts after it is asked for: within the session less a heartbeat, the
                 // lease's reading and an answer
                 Arguments.of(PLAIN, Map.of("failover.database.call-timeout", "3s"),
-                        "failover.database.call-timeout", "must be at most half of PT4.5S (mp.messaging.incoming.decisions"
+                        "failover.database.call-timeout",
+                        "must be at most half of PT4.5S (mp.messaging.incoming.decisions"
                                 + ".session.timeout.ms less mp.messaging.incoming.decisions.heartbeat.interval.ms, the"
                                 + " lease's reading and a heartbeat's answer), was PT3S: a fence or promotion may land two call timeouts (its connection, its statement)"
                                 + " after it is asked for, and the lease refuses a write that may land after another"
@@ -279,16 +304,20 @@ class ActuatorConfigResolverTest {
                         "failover.reconcile.retry.initial-delay", "must be positive, was PT0S"),
                 Arguments.of(PLAIN, Map.of("failover.dns.call-timeout", "-1s"),
                         "failover.dns.call-timeout", "must be positive, was PT-1S"),
-                Arguments.of(PLAIN, Map.of("failover.reconcile.retry.initial-delay", "2s", "failover.reconcile.retry.max-delay", "1s"),
+                Arguments.of(PLAIN,
+                        Map.of("failover.reconcile.retry.initial-delay", "2s", "failover.reconcile.retry.max-delay",
+                                "1s"),
                         "failover.reconcile.retry.max-delay",
                         "must not be below failover.reconcile.retry.initial-delay (PT2S), was PT1S"),
                 Arguments.of(PLAIN, Map.of("failover.reconcile.retry.jitter", "-1ms"),
                         "failover.reconcile.retry.jitter", "must not be negative, was PT-0.001S"),
-                Arguments.of(PLAIN, Map.of("failover.parallel-groups", "0"), "failover.parallel-groups", "must be at least 1, was 0"),
+                Arguments.of(PLAIN, Map.of("failover.parallel-groups", "0"), "failover.parallel-groups",
+                        "must be at least 1, was 0"),
                 Arguments.of(replaceOnce(PLAIN, "ttl: 5", "ttl: 0"), Map.of(), "groups[0].dns.ttl",
                         "must be between 1 and 86400 seconds, was 0"),
                 Arguments.of("", Map.of(), "failover.topology-file", "is empty"),
-                Arguments.of(PLAIN, Map.of("failover.signing.trusted-keys-dir", ""), "failover.signing.trusted-keys-dir",
+                Arguments.of(PLAIN, Map.of("failover.signing.trusted-keys-dir", ""),
+                        "failover.signing.trusted-keys-dir",
                         "required: a directory of <key-id>.pub Ed25519 public keys (PEM) whose signatures this service accepts"),
                 Arguments.of(PLAIN, Map.of("failover.signing.trusted-keys-dir", "/nonexistent/keys"),
                         "failover.signing.trusted-keys-dir", "'/nonexistent/keys' is not a directory"),
@@ -297,26 +326,31 @@ class ActuatorConfigResolverTest {
                         "required: the id of the signing key, the name of its public key in the verifiers' trusted-keys "
                                 + "directories without .pub"),
                 Arguments.of(PLAIN, Map.of("failover.state-signing.private-key-file", ""),
-                        "failover.state-signing.private-key-file", "required (or failover.state-signing.private-key, env "
+                        "failover.state-signing.private-key-file",
+                        "required (or failover.state-signing.private-key, env "
                                 + "FAILOVER_STATE_SIGNING_PRIVATE_KEY): the Ed25519 private key in PKCS#8 PEM, as openssl "
                                 + "genpkey -algorithm ed25519 writes it"),
                 Arguments.of(PLAIN, Map.of("failover.state-signing.key-id", TestSigningKeys.SIGNER_KEY_ID,
                         "failover.state-signing.private-key-file",
                         TestSigningKeys.shared().privateKeyFile(TestSigningKeys.SIGNER_KEY_ID).toString()),
                         "failover.state-signing.key-id", "'" + TestSigningKeys.SIGNER_KEY_ID + "' is not in "
-                                + "failover.state-signing.trusted-keys-dir (" + TestSigningKeys.ACTUATOR_KEY_ID + "): this "
-                                + "service would refuse its own records; add " + TestSigningKeys.SIGNER_KEY_ID + ".pub there"));
+                                + "failover.state-signing.trusted-keys-dir (" + TestSigningKeys.ACTUATOR_KEY_ID
+                                + "): this "
+                                + "service would refuse its own records; add " + TestSigningKeys.SIGNER_KEY_ID
+                                + ".pub there"));
     }
 
     @ParameterizedTest(name = "{2}: {3}")
     @MethodSource("invalid")
-    void everyBadSettingIsReportedWithItsKey(String topology, Map<String, String> properties, String key, String message) {
+    void everyBadSettingIsReportedWithItsKey(String topology, Map<String, String> properties, String key,
+            String message) {
         InvalidConfigurationException e = catchThrowableOfType(() -> resolve(topology, properties),
                 InvalidConfigurationException.class);
         assertThat(e).as("the start refused for " + key).isNotNull();
         assertThat(e.errors()).as("one error, for " + key).containsExactly(new ConfigError(key, message));
         assertThat(e.getMessage()).as("the message lists the error under its key")
-                .startsWith("invalid actuator configuration (1 error; topology file " + dir.resolve("failover.yaml") + "):")
+                .startsWith(
+                        "invalid actuator configuration (1 error; topology file " + dir.resolve("failover.yaml") + "):")
                 .contains("\n  " + key + ": " + message);
     }
 
@@ -327,22 +361,27 @@ class ActuatorConfigResolverTest {
         TestSigningKeys keys = TestSigningKeys.shared();
         Files.copy(keys.actuatorTrustedKeysDir().resolve(TestSigningKeys.ACTUATOR_KEY_ID + ".pub"),
                 actuatorKeys.resolve(TestSigningKeys.ACTUATOR_KEY_ID + ".pub"));
-        Files.copy(keys.trustedKeysDir().resolve(TestSigningKeys.SIGNER_KEY_ID + ".pub"), actuatorKeys.resolve("renamed.pub"));
+        Files.copy(keys.trustedKeysDir().resolve(TestSigningKeys.SIGNER_KEY_ID + ".pub"),
+                actuatorKeys.resolve("renamed.pub"));
         InvalidConfigurationException e = catchThrowableOfType(() -> resolve(PLAIN,
-                Map.of("failover.state-signing.trusted-keys-dir", actuatorKeys.toString())), InvalidConfigurationException.class);
+                Map.of("failover.state-signing.trusted-keys-dir", actuatorKeys.toString())),
+                InvalidConfigurationException.class);
         assertThat(e).as("the start refused").isNotNull();
-        assertThat(e.errors()).containsExactly(new ConfigError("failover.state-signing.trusted-keys-dir", "shares a public "
-                + "key with failover.signing.trusted-keys-dir: keep the actuators' keys and the decision-service's apart, or "
-                + "an actuator's key could sign decisions"));
+        assertThat(e.errors()).containsExactly(new ConfigError("failover.state-signing.trusted-keys-dir",
+                "shares a public "
+                        + "key with failover.signing.trusted-keys-dir: keep the actuators' keys and the decision-service's apart, or "
+                        + "an actuator's key could sign decisions"));
     }
 
     @Test
     void everyErrorIsReportedAtOnceTheTopologysToo() {
-        Map<String, String> properties = with(without(RFC2136, "failover.dns.rfc2136.server"), "failover.parallel-groups", "0");
+        Map<String, String> properties = with(without(RFC2136, "failover.dns.rfc2136.server"),
+                "failover.parallel-groups", "0");
         InvalidConfigurationException e = catchThrowableOfType(
                 () -> resolve(replaceOnce(ALIAS, "ttl: 5", "ttl: 0"), properties), InvalidConfigurationException.class);
         assertThat(e.errors()).extracting(ConfigError::key).as("the topology's error and each bad setting")
-                .containsExactlyInAnyOrder("groups[0].dns.ttl", "failover.dns.rfc2136.server", "failover.parallel-groups");
+                .containsExactlyInAnyOrder("groups[0].dns.ttl", "failover.dns.rfc2136.server",
+                        "failover.parallel-groups");
     }
 
     /** A topology naming several providers per group starts, each instance resolved by its id (ADR 0036). */
@@ -370,10 +409,12 @@ class ActuatorConfigResolverTest {
     static Stream<Arguments> invalidInstances() {
         String knot = "failover.dns.providers.knot.";
         return Stream.of(
-                Arguments.of(LANES, without(LANE_SETTINGS, knot + "kind"), knot + "kind", "required: route53, rfc2136 or"
-                        + " route53-arc, as the topology's dnsProviders give 'knot': rfc2136"),
+                Arguments.of(LANES, without(LANE_SETTINGS, knot + "kind"), knot + "kind",
+                        "required: route53, rfc2136 or"
+                                + " route53-arc, as the topology's dnsProviders give 'knot': rfc2136"),
                 Arguments.of(LANES, LANE_SETTINGS.entrySet().stream().filter(p -> !p.getKey().startsWith(knot))
-                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), knot + "kind",
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
+                        knot + "kind",
                         "required: groups[0].dns.providers[1] names provider 'knot' (rfc2136 in the topology's"
                                 + " dnsProviders); its settings go under failover.dns.providers.knot.*"),
                 Arguments.of(LANES, with(LANE_SETTINGS, knot + "kind", "route53"), knot + "kind",
@@ -403,9 +444,11 @@ class ActuatorConfigResolverTest {
                         "failover.dns.providers.r53.routing", "'latency' is not one of weighted, simple"),
                 // one account's instances share its requests per second (ADR 0022): the old keys' instance is 'default'
                 Arguments.of(ROUTE53_LANES, with(route53Lanes(), "failover.dns.provider", "route53",
-                        "failover.dns.providers.r53.budget.account", "default", "failover.dns.providers.r53.budget.instances",
-                        "6"), "failover.dns.providers.r53.budget.instances", "is 6, but failover.dns.route53.budget.instances"
-                        + " of the same account 'default' is 1: one account's instances share one budget (ADR 0022)"));
+                        "failover.dns.providers.r53.budget.account", "default",
+                        "failover.dns.providers.r53.budget.instances",
+                        "6"), "failover.dns.providers.r53.budget.instances",
+                        "is 6, but failover.dns.route53.budget.instances"
+                                + " of the same account 'default' is 1: one account's instances share one budget (ADR 0022)"));
     }
 
     /** The bind lane of ROUTE53_LANES and its r53 lane, with the actuator's own credentials. */
@@ -450,26 +493,33 @@ class ActuatorConfigResolverTest {
                 "failover.dns.providers.r53.budget.instances", "6");
         List<ConfigError> errors = new java.util.ArrayList<>();
         dev.failover.actuator.dns.DnsInstances dns = new DnsInstancesResolver((key, message) -> errors.add(
-                new ConfigError(key, message)), dev.failover.actuator.lease.LeaseTerms.DEFAULTS).resolve(config(with(properties,
+                new ConfigError(key, message)), dev.failover.actuator.lease.LeaseTerms.DEFAULTS)
+                .resolve(config(with(properties,
                         "failover.topology-file", "/unused.yaml")).dns(),
-                dev.failover.contract.topology.TopologyLoader.parse(ROUTE53_LANES, "test"), Optional.of("eu-west-1"));
+                        dev.failover.contract.topology.TopologyLoader.parse(ROUTE53_LANES, "test"),
+                        Optional.of("eu-west-1"));
         assertThat(errors).isEmpty();
-        assertThat(dns.fallback()).as("the old keys: the instance default").isEqualTo(new Rfc2136Settings("ns1.example.test",
-                53, "failover-key", "hmac-sha256", SECRET, Duration.ofSeconds(10), List.of()));
+        assertThat(dns.fallback()).as("the old keys: the instance default")
+                .isEqualTo(new Rfc2136Settings("ns1.example.test",
+                        53, "failover-key", "hmac-sha256", SECRET, Duration.ofSeconds(10), List.of()));
         assertThat(dns.arc()).isEqualTo(ArcSettings.none());
         assertThat(dns.named()).containsOnlyKeys("bind", "r53");
         assertThat(dns.named().get("bind")).isEqualTo(new Rfc2136Settings("ns1.bind.test", 53, "failover-key",
-                "hmac-sha256", SECRET, Duration.ofSeconds(2), List.of(new Rfc2136Settings.Server("ns2.bind.test", 5353))));
-        assertThat(dns.named().get("r53")).isEqualTo(new Route53Settings(Route53Settings.Routing.WEIGHTED, 100, List.of(),
+                "hmac-sha256", SECRET, Duration.ofSeconds(2),
+                List.of(new Rfc2136Settings.Server("ns2.bind.test", 5353))));
+        assertThat(dns.named().get("r53")).isEqualTo(new Route53Settings(Route53Settings.Routing.WEIGHTED, 100,
+                List.of(),
                 Duration.ofSeconds(60), "aws-global", Optional.empty(), Duration.ofSeconds(10),
                 new Route53Settings.Account("dns-account", Route53Settings.DEFAULT_REQUESTS_PER_SECOND, 6),
-                Route53Settings.TakeOver.REFUSE, Optional.of(new Route53Settings.AssumedRole("arn:aws:iam::123456789012:role/dns", "eu-west-1"))));
+                Route53Settings.TakeOver.REFUSE,
+                Optional.of(new Route53Settings.AssumedRole("arn:aws:iam::123456789012:role/dns", "eu-west-1"))));
         assertThat(dns.all()).as("every instance a provider is built for").containsOnlyKeys("default", "bind", "r53");
     }
 
     @Test
     void aBadKafkaSecuritySettingIsReportedWithTheOthers() {
-        assertThatThrownBy(() -> ActuatorConfigResolver.resolve(config(Map.of("failover.topology-file", "/nonexistent/failover.yaml")),
+        assertThatThrownBy(() -> ActuatorConfigResolver.resolve(
+                config(Map.of("failover.topology-file", "/nonexistent/failover.yaml")),
                 KafkaSecurityCheck.of(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512"))))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("kafka.sasl.jaas.config: is required with SASL")
@@ -478,10 +528,12 @@ class ActuatorConfigResolverTest {
 
     @Test
     void aMissingTopologyFileIsReportedUnderItsKey() {
-        assertThatThrownBy(() -> ActuatorConfigResolver.resolve(config(Map.of("failover.topology-file", "/nonexistent/failover.yaml")),
+        assertThatThrownBy(() -> ActuatorConfigResolver.resolve(
+                config(Map.of("failover.topology-file", "/nonexistent/failover.yaml")),
                 KafkaSecurityCheck.of(Map.of())))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageContaining("failover.topology-file: cannot read: NoSuchFileException /nonexistent/failover.yaml");
+                .hasMessageContaining(
+                        "failover.topology-file: cannot read: NoSuchFileException /nonexistent/failover.yaml");
     }
 
     @Test
@@ -504,12 +556,16 @@ class ActuatorConfigResolverTest {
 
     @Test
     void rfc2136SettingsCarryTheServerAndKey() throws IOException {
-        ActuatorSettings settings = resolve(ZONED, with(RFC2136, "failover.dns.provider", "RFC2136", "failover.dns.rfc2136.port",
-                "5353", "failover.dns.call-timeout", "3s", "failover.dns.rfc2136.secondaries", "ns2.example.test, [2001:db8::53]:5353"));
-        assertThat(settings.dns().fallback()).isEqualTo(new Rfc2136Settings("ns1.example.test", 5353, "failover-key", "hmac-sha256", SECRET,
-                Duration.ofSeconds(3), List.of(new Rfc2136Settings.Server("ns2.example.test", 53),
-                        new Rfc2136Settings.Server("2001:db8::53", 5353))));
-        assertThat(settings.dns().fallback().toString()).as("the secret is never logged").doesNotContain(SECRET).contains("(hidden)");
+        ActuatorSettings settings = resolve(ZONED,
+                with(RFC2136, "failover.dns.provider", "RFC2136", "failover.dns.rfc2136.port",
+                        "5353", "failover.dns.call-timeout", "3s", "failover.dns.rfc2136.secondaries",
+                        "ns2.example.test, [2001:db8::53]:5353"));
+        assertThat(settings.dns().fallback())
+                .isEqualTo(new Rfc2136Settings("ns1.example.test", 5353, "failover-key", "hmac-sha256", SECRET,
+                        Duration.ofSeconds(3), List.of(new Rfc2136Settings.Server("ns2.example.test", 53),
+                                new Rfc2136Settings.Server("2001:db8::53", 5353))));
+        assertThat(settings.dns().fallback().toString()).as("the secret is never logged").doesNotContain(SECRET)
+                .contains("(hidden)");
     }
 
     @Test
@@ -517,18 +573,22 @@ class ActuatorConfigResolverTest {
         ActuatorSettings settings = resolve(ALIAS, with(ROUTE53, "failover.dns.route53.routing", "simple",
                 "failover.dns.route53.active-weight", "200", "failover.dns.route53.failback-steps", "10,50,100",
                 "failover.dns.route53.endpoint-override", "http://127.0.0.1:4566"));
-        assertThat(settings.dns().fallback()).isEqualTo(new Route53Settings(Route53Settings.Routing.SIMPLE, 200, List.of(10, 50, 100),
-                Duration.ofSeconds(60), "aws-global", Optional.of(URI.create("http://127.0.0.1:4566")), Duration.ofSeconds(10),
-                new Route53Settings.Account("default", Route53Settings.DEFAULT_REQUESTS_PER_SECOND, 1),
-                Route53Settings.TakeOver.REFUSE, Optional.empty()));
-        assertThat(settings.reconcile().stepPause()).as("each failback step is held this long").isEqualTo(Duration.ofSeconds(60));
+        assertThat(settings.dns().fallback())
+                .isEqualTo(new Route53Settings(Route53Settings.Routing.SIMPLE, 200, List.of(10, 50, 100),
+                        Duration.ofSeconds(60), "aws-global", Optional.of(URI.create("http://127.0.0.1:4566")),
+                        Duration.ofSeconds(10),
+                        new Route53Settings.Account("default", Route53Settings.DEFAULT_REQUESTS_PER_SECOND, 1),
+                        Route53Settings.TakeOver.REFUSE, Optional.empty()));
+        assertThat(settings.reconcile().stepPause()).as("each failback step is held this long")
+                .isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
     void route53TakesRecordsOverOnlyWhenTold() throws IOException {
         assertThat(((Route53Settings) resolve(ALIAS, with(ROUTE53)).dns().fallback()).takeOver())
                 .isEqualTo(Route53Settings.TakeOver.REFUSE);
-        assertThat(((Route53Settings) resolve(ALIAS, with(ROUTE53, "failover.dns.route53.take-over", "Replace")).dns().fallback())
+        assertThat(((Route53Settings) resolve(ALIAS, with(ROUTE53, "failover.dns.route53.take-over", "Replace")).dns()
+                .fallback())
                 .takeOver()).isEqualTo(Route53Settings.TakeOver.REPLACE);
     }
 
@@ -543,10 +603,12 @@ class ActuatorConfigResolverTest {
         all.put("failover.topology-file", file.toString());
         all.putAll(ARC);
         assertThatThrownBy(() -> ActuatorConfigResolver.resolve(config(all), KafkaSecurityCheck.of(Map.of()), List.of(
-                "FAILOVER_DNS_ARC_GROUPS_API_ROUTING_CONTROLS_PRIMARY", "failover.dns.arc.endpoints.us-west-2", "PATH")))
+                "FAILOVER_DNS_ARC_GROUPS_API_ROUTING_CONTROLS_PRIMARY", "failover.dns.arc.endpoints.us-west-2",
+                "PATH")))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageContaining("FAILOVER_DNS_ARC_GROUPS_API_ROUTING_CONTROLS_PRIMARY: is no longer read: a group's routing"
-                        + " controls and break-glass rules are in the topology (groups[].arc")
+                .hasMessageContaining(
+                        "FAILOVER_DNS_ARC_GROUPS_API_ROUTING_CONTROLS_PRIMARY: is no longer read: a group's routing"
+                                + " controls and break-glass rules are in the topology (groups[].arc")
                 .hasMessageNotContaining("failover.dns.arc.endpoints.us-west-2:");
     }
 
@@ -557,30 +619,38 @@ class ActuatorConfigResolverTest {
 
         ActuatorSettings settings = resolve(ARC_PLAIN, with(ARC, "failover.dns.arc.endpoint-timeout", "1500ms"));
         assertThat(settings.dns().arc().covers("api")).isTrue();
-        assertThat(settings.dns().arc().groups().get("api")).isEqualTo(new ArcSettings.Group(Map.of("primary", CONTROLS + "primary1",
-                "secondary", CONTROLS + "secondary1"), List.of(RULE)));
+        assertThat(settings.dns().arc().groups().get("api"))
+                .isEqualTo(new ArcSettings.Group(Map.of("primary", CONTROLS + "primary1",
+                        "secondary", CONTROLS + "secondary1"), List.of(RULE)));
         assertThat(settings.dns().arc().endpoints()).containsExactly(
                 new ArcSettings.Endpoint("eu-west-1", URI.create("https://host-bbbb.eu-west-1.example.com/v1")),
                 new ArcSettings.Endpoint("us-west-2", URI.create("https://host-aaaa.us-west-2.example.com/v1")));
         assertThat(settings.dns().arc().endpointTimeout()).isEqualTo(Duration.ofMillis(1500));
-        assertThat(settings.dns().fallback()).as("the other groups keep failover.dns.provider").isInstanceOf(DnsSettings.DryRun.class);
+        assertThat(settings.dns().fallback()).as("the other groups keep failover.dns.provider")
+                .isInstanceOf(DnsSettings.DryRun.class);
     }
 
     @Test
     void route53RequestBudgetAndThrottlingCapAreCarried() throws IOException {
         ActuatorSettings defaults = resolve(ZONED, ROUTE53);
-        assertThat(((Route53Settings) defaults.dns().fallback()).account().requestsPerSecond()).as("the account's 4 a second, 1 left"
-                + " for people and tools").isEqualTo(4.0);
+        assertThat(((Route53Settings) defaults.dns().fallback()).account().requestsPerSecond())
+                .as("the account's 4 a second, 1 left"
+                        + " for people and tools")
+                .isEqualTo(4.0);
         assertThat(((Route53Settings) defaults.dns().fallback()).share()).as("one instance: all of it").isEqualTo(4.0);
         assertThat(defaults.reconcile().backoff().throttledMax()).as("throttling is backed off for tens of seconds")
                 .isEqualTo(Duration.ofSeconds(30));
-        ActuatorSettings set = resolve(ZONED, with(ROUTE53, "failover.dns.route53.budget.account-requests-per-second", "4.5",
-                "failover.dns.route53.budget.instances", "6", "failover.reconcile.retry.throttled.max-delay", "2m"));
-        assertThat(((Route53Settings) set.dns().fallback()).account().requestsPerSecond()).as("an instance alone may spend the account's")
+        ActuatorSettings set = resolve(ZONED,
+                with(ROUTE53, "failover.dns.route53.budget.account-requests-per-second", "4.5",
+                        "failover.dns.route53.budget.instances", "6", "failover.reconcile.retry.throttled.max-delay",
+                        "2m"));
+        assertThat(((Route53Settings) set.dns().fallback()).account().requestsPerSecond())
+                .as("an instance alone may spend the account's")
                 .isEqualTo(4.5);
         assertThat(((Route53Settings) set.dns().fallback()).share()).as("once throttled, what each of the six is owed")
                 .isEqualTo(0.75);
-        assertThat(((Route53Settings) set.dns().fallback()).share() * 6).as("all six together").isLessThanOrEqualTo(5.0);
+        assertThat(((Route53Settings) set.dns().fallback()).share() * 6).as("all six together")
+                .isLessThanOrEqualTo(5.0);
         assertThat(set.reconcile().backoff().throttledMax()).isEqualTo(Duration.ofMinutes(2));
     }
 
@@ -590,13 +660,15 @@ class ActuatorConfigResolverTest {
      */
     @Test
     void ecsTargetsAreScaledInTheirOwnRegion() throws IOException {
-        String twoRegions = replaceOnce(replaceOnce(ECS, "activeSize: 3}", "activeSize: 3, roleArn: 'arn:aws:iam::123456789012:role/dr'}"),
+        String twoRegions = replaceOnce(
+                replaceOnce(ECS, "activeSize: 3}", "activeSize: 3, roleArn: 'arn:aws:iam::123456789012:role/dr'}"),
                 "dns: {values: [" + TestTopology.PRIMARY_IP + "]}", "dns: {values: [" + TestTopology.PRIMARY_IP + "]}\n"
                         + "        scaling: {kind: asg, autoScalingGroup: g, activeSize: 2, region: eu-west-1}");
         ScalingSettings scaling = resolve(twoRegions, Map.of("failover.scaling.scale-down-after", "30m",
                 "failover.scaling.aws-endpoint-overrides.us-west-2", "http://127.0.0.1:4566")).scaling();
         assertThat(scaling.scalers()).containsExactlyInAnyOrder(
-                new ScalingSettings.Placed(ScalingRef.Kind.AUTO_SCALING_GROUP, new ScalingRef.Place.Aws("eu-west-1", null)),
+                new ScalingSettings.Placed(ScalingRef.Kind.AUTO_SCALING_GROUP,
+                        new ScalingRef.Place.Aws("eu-west-1", null)),
                 new ScalingSettings.Placed(ScalingRef.Kind.ECS,
                         new ScalingRef.Place.Aws("us-west-2", "arn:aws:iam::123456789012:role/dr")));
         assertThat(scaling.aws().endpointFor("us-west-2")).contains(URI.create("http://127.0.0.1:4566"));
@@ -632,13 +704,16 @@ class ActuatorConfigResolverTest {
                 .withSources(new io.smallrye.config.EnvConfigSource(Map.of("failover.topology-file", "/x.yaml",
                         "failover.scaling.aws-endpoint-overrides.region-b", "http://10.77.0.2:8093"), 300))
                 .build().getConfigMapping(ActuatorConfig.class);
-        assertThat(config.scaling().awsEndpointOverrides()).isEqualTo(Map.of("region-b", URI.create("http://10.77.0.2:8093")));
+        assertThat(config.scaling().awsEndpointOverrides())
+                .isEqualTo(Map.of("region-b", URI.create("http://10.77.0.2:8093")));
     }
 
     @Test
     void theClusterThisPodRunsInServesItsOwnRegionsTargets() throws IOException {
-        ScalingSettings scaling = resolve(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.in-cluster",
-                "true", "failover.region", "us-west-2")).scaling();
+        ScalingSettings scaling = resolve(KUBERNETES,
+                Map.of("failover.scaling.kubernetes-clusters.us-west-2.in-cluster",
+                        "true", "failover.region", "us-west-2"))
+                .scaling();
         assertThat(scaling.clusters()).isEqualTo(Map.of("us-west-2", new ScalingSettings.Cluster.InCluster()));
     }
 
@@ -646,7 +721,8 @@ class ActuatorConfigResolverTest {
     void kubernetesTargetsAreScaledInTheirOwnCluster() throws IOException {
         Path token = Files.writeString(dir.resolve("token"), "t0k3n");
         ScalingSettings scaling = resolve(KUBERNETES, Map.of("failover.scaling.kubernetes-clusters.us-west-2.api-url",
-                "https://dr.example:6443", "failover.scaling.kubernetes-clusters.us-west-2.token-file", token.toString(),
+                "https://dr.example:6443", "failover.scaling.kubernetes-clusters.us-west-2.token-file",
+                token.toString(),
                 "failover.scaling.kubernetes-clusters.unused.in-cluster", "true")).scaling();
         assertThat(scaling.scalers()).containsExactly(
                 new ScalingSettings.Placed(ScalingRef.Kind.KUBERNETES, new ScalingRef.Place.Cluster("us-west-2")));

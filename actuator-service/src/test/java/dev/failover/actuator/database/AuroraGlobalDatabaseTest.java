@@ -46,7 +46,8 @@ class AuroraGlobalDatabaseTest {
         URI endpoint = aws.endpoint();
         rds = AwsScalersTest.client(RdsClient.builder(), endpoint).build();
         cloudWatch = AwsScalersTest.client(CloudWatchClient.builder(), endpoint).build();
-        database = new AuroraGlobalDatabase(ref -> rds, ref -> cloudWatch, Clock.fixed(RdsDatabaseTest.NOW, ZoneOffset.UTC));
+        database = new AuroraGlobalDatabase(ref -> rds, ref -> cloudWatch,
+                Clock.fixed(RdsDatabaseTest.NOW, ZoneOffset.UTC));
     }
 
     @AfterAll
@@ -63,7 +64,8 @@ class AuroraGlobalDatabaseTest {
 
     static String global(String writer, String failoverState) {
         String members = member(EAST, EAST.equals(writer)) + member(WEST, WEST.equals(writer));
-        return "<DescribeGlobalClustersResponse xmlns=\"" + RDS_XMLNS + "\"><DescribeGlobalClustersResult><GlobalClusters>"
+        return "<DescribeGlobalClustersResponse xmlns=\"" + RDS_XMLNS
+                + "\"><DescribeGlobalClustersResult><GlobalClusters>"
                 + "<GlobalClusterMember><GlobalClusterIdentifier>orders</GlobalClusterIdentifier><Status>available</Status>"
                 + "<Engine>aurora-postgresql</Engine><GlobalClusterMembers>" + members + "</GlobalClusterMembers>"
                 + (failoverState == null ? "" : failoverState) + "</GlobalClusterMember></GlobalClusters>"
@@ -79,7 +81,8 @@ class AuroraGlobalDatabaseTest {
     static String lag(double millis) {
         return "<GetMetricStatisticsResponse xmlns=\"" + CW_XMLNS + "\"><GetMetricStatisticsResult>"
                 + "<Label>AuroraGlobalDBReplicationLag</Label><Datapoints><member><Timestamp>2026-11-25T02:59:00Z</Timestamp>"
-                + "<Maximum>" + millis + "</Maximum><Unit>Milliseconds</Unit></member></Datapoints></GetMetricStatisticsResult>"
+                + "<Maximum>" + millis
+                + "</Maximum><Unit>Milliseconds</Unit></member></Datapoints></GetMetricStatisticsResult>"
                 + "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetMetricStatisticsResponse>";
     }
 
@@ -110,8 +113,10 @@ class AuroraGlobalDatabaseTest {
                 u.reason()).contains("a switchover from " + EAST + " to " + WEST + " is failing-over"));
 
         aws.answers("DescribeGlobalClusters", 200, global(EAST, null));
-        assertThat(database.observe(new DatabaseRef.AuroraGlobal("orders", "arn:aws:rds:eu-west-1:333333333333:cluster:x",
-                null))).isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(r.reason())
+        assertThat(
+                database.observe(new DatabaseRef.AuroraGlobal("orders", "arn:aws:rds:eu-west-1:333333333333:cluster:x",
+                        null)))
+                .isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(r.reason())
                         .contains("not a member of global cluster orders"));
 
         aws.answers("DescribeGlobalClusters", 404, error(RDS_XMLNS, "GlobalClusterNotFoundFault",
@@ -145,7 +150,8 @@ class AuroraGlobalDatabaseTest {
         assertThat(database.promote(WEST_MEMBER, Move.UNPLANNED)).isInstanceOf(WriteOutcome.Unavailable.class);
         assertThat(database.switchesOverItself()).isTrue();
         assertThat(database.fence(WEST_MEMBER)).as("a writer Aurora cannot fence is never reported fenced")
-                .isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> assertThat(r.reason()).contains("cannot be fenced"));
+                .isInstanceOfSatisfying(WriteOutcome.Rejected.class,
+                        r -> assertThat(r.reason()).contains("cannot be fenced"));
         assertThat(aws.requests("StopDBInstance")).isEmpty();
     }
 }

@@ -167,7 +167,8 @@ public final class ManagedDatabaseModel implements AutoCloseable {
                 .extensions(new ResponseDefinitionTransformerV2() {
                     @Override
                     public ResponseDefinition transform(ServeEvent event) {
-                        return handle(event.getRequest().getBodyAsString(), event.getRequest().getHeader("Authorization"));
+                        return handle(event.getRequest().getBodyAsString(),
+                                event.getRequest().getHeader("Authorization"));
                     }
 
                     @Override
@@ -305,13 +306,15 @@ public final class ManagedDatabaseModel implements AutoCloseable {
         if (node.fenceGroup != null) {
             xml.append("<DBParameterGroups><DBParameterGroup><DBParameterGroupName>").append(node.fenceGroup)
                     .append("</DBParameterGroupName><ParameterApplyStatus>").append(node.applyingUntil == null
-                            ? "in-sync" : "applying").append("</ParameterApplyStatus>")
+                            ? "in-sync" : "applying")
+                    .append("</ParameterApplyStatus>")
                     .append("</DBParameterGroup></DBParameterGroups>");
         }
         if (node.source != null) {
             Node source = nodes.get(node.source);
             xml.append("<ReadReplicaSourceDBInstanceIdentifier>").append(source.region.equals(node.region) ? source.id
-                    : source.arn()).append("</ReadReplicaSourceDBInstanceIdentifier><StatusInfos><DBInstanceStatusInfo>")
+                    : source.arn())
+                    .append("</ReadReplicaSourceDBInstanceIdentifier><StatusInfos><DBInstanceStatusInfo>")
                     .append("<StatusType>read replication</StatusType><Normal>").append(node.brokenAt == null)
                     .append("</Normal><Status>").append(node.brokenAt == null ? "replicating" : "error")
                     .append("</Status></DBInstanceStatusInfo></StatusInfos>");
@@ -363,8 +366,10 @@ public final class ManagedDatabaseModel implements AutoCloseable {
             node.applyingUntil = clock.instant().plusSeconds(applySeconds);
             node.settle(clock.instant());
         }
-        return "<ModifyDBParameterGroupResponse xmlns=\"" + RDS + "\"><ModifyDBParameterGroupResult><DBParameterGroupName>"
-                + group + "</DBParameterGroupName></ModifyDBParameterGroupResult>" + META + "</ModifyDBParameterGroupResponse>";
+        return "<ModifyDBParameterGroupResponse xmlns=\"" + RDS
+                + "\"><ModifyDBParameterGroupResult><DBParameterGroupName>"
+                + group + "</DBParameterGroupName></ModifyDBParameterGroupResult>" + META
+                + "</ModifyDBParameterGroupResponse>";
     }
 
     private String parameters(String group) {
@@ -397,7 +402,8 @@ public final class ManagedDatabaseModel implements AutoCloseable {
             points.append("<member><Timestamp>").append(minute).append("</Timestamp><Maximum>").append(value)
                     .append("</Maximum><Unit>").append(aurora ? "Milliseconds" : "Seconds").append("</Unit></member>");
         }
-        return "<GetMetricStatisticsResponse xmlns=\"" + CW + "\"><GetMetricStatisticsResult><Label>lag</Label><Datapoints>"
+        return "<GetMetricStatisticsResponse xmlns=\"" + CW
+                + "\"><GetMetricStatisticsResult><Label>lag</Label><Datapoints>"
                 + points + "</Datapoints></GetMetricStatisticsResult>" + META + "</GetMetricStatisticsResponse>";
     }
 
@@ -408,8 +414,10 @@ public final class ManagedDatabaseModel implements AutoCloseable {
                     .append(node.source == null).append("</IsWriter></GlobalClusterMember>");
         }
         String moving = movingUntil == null ? "" : "<FailoverState><Status>" + (movingWithLoss ? "failing-over"
-                : "switching-over") + "</Status><FromDbClusterArn>" + nodes.get(movingFrom).arn() + "</FromDbClusterArn>"
-                + "<ToDbClusterArn>" + nodes.get(movingTo).arn() + "</ToDbClusterArn><IsDataLossAllowed>" + movingWithLoss
+                : "switching-over") + "</Status><FromDbClusterArn>" + nodes.get(movingFrom).arn()
+                + "</FromDbClusterArn>"
+                + "<ToDbClusterArn>" + nodes.get(movingTo).arn() + "</ToDbClusterArn><IsDataLossAllowed>"
+                + movingWithLoss
                 + "</IsDataLossAllowed></FailoverState>";
         return "<DescribeGlobalClustersResponse xmlns=\"" + RDS + "\"><DescribeGlobalClustersResult><GlobalClusters>"
                 + "<GlobalClusterMember><GlobalClusterIdentifier>orders</GlobalClusterIdentifier><Status>available</Status>"
@@ -440,14 +448,16 @@ public final class ManagedDatabaseModel implements AutoCloseable {
             to.brokenAt = now;
         }
         String name = withLoss ? "FailoverGlobalCluster" : "SwitchoverGlobalCluster";
-        return "<" + name + "Response xmlns=\"" + RDS + "\"><" + name + "Result><GlobalCluster><GlobalClusterIdentifier>orders"
+        return "<" + name + "Response xmlns=\"" + RDS + "\"><" + name
+                + "Result><GlobalCluster><GlobalClusterIdentifier>orders"
                 + "</GlobalClusterIdentifier></GlobalCluster></" + name + "Result>" + META + "</" + name + "Response>";
     }
 
     private static final String META = "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>";
 
     private static String rds(String action, String result) {
-        return "<" + action + "Response xmlns=\"" + RDS + "\"><" + action + "Result>" + result + "</" + action + "Result>"
+        return "<" + action + "Response xmlns=\"" + RDS + "\"><" + action + "Result>" + result + "</" + action
+                + "Result>"
                 + META + "</" + action + "Response>";
     }
 

@@ -58,9 +58,11 @@ class PostgresDatabaseTest {
     @Order(1)
     void thePrimaryIsWritableAndTheReplicaCaughtUp() throws SQLException {
         write(10);
-        assertThat(withoutWal(DATABASE.observe(primary))).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
-        await("the replica caught up").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(withoutWal(DATABASE.observe(replica))).isEqualTo(new Observation.Observed(Role.REPLICA, 0, 0, false)));
+        assertThat(withoutWal(DATABASE.observe(primary)))
+                .isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+        await("the replica caught up").atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(withoutWal(DATABASE.observe(replica)))
+                        .isEqualTo(new Observation.Observed(Role.REPLICA, 0, 0, false)));
         assertThat(query(primary, "SELECT sync_state FROM pg_stat_replication")).as("the pair replicates synchronously")
                 .isEqualTo("sync");
     }
@@ -79,7 +81,8 @@ class PostgresDatabaseTest {
         assertThat(writer.wal().lsn()).isPositive();
         assertThat(writer.wal().commitsWait()).isTrue();
         assertThat(writer.wal().name()).as("a primary gives no standby name").isNull();
-        assertThat(writer.wal().standby("replica")).hasValueSatisfying(s -> assertThat(s.syncState()).isEqualTo("sync"));
+        assertThat(writer.wal().standby("replica"))
+                .hasValueSatisfying(s -> assertThat(s.syncState()).isEqualTo("sync"));
         await("the replica received what the primary had flushed").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             Observation.Observed follower = (Observation.Observed) DATABASE.observe(replica);
             assertThat(follower.wal().timeline()).isEqualTo(1);
@@ -136,8 +139,8 @@ class PostgresDatabaseTest {
     @Order(3)
     void aReplicaWhoseReplayIsPausedLagsInBytesAndSeconds() throws SQLException {
         sql(replica, "SELECT pg_wal_replay_pause()");
-        await("replay paused").atMost(Duration.ofSeconds(10)).until(() ->
-                DATABASE.observe(replica) instanceof Observation.Observed o && o.replayPaused());
+        await("replay paused").atMost(Duration.ofSeconds(10))
+                .until(() -> DATABASE.observe(replica) instanceof Observation.Observed o && o.replayPaused());
         write(50);
         await("the replica lags by a second or more").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             write(1);
@@ -150,8 +153,9 @@ class PostgresDatabaseTest {
             });
         });
         sql(replica, "SELECT pg_wal_replay_resume()");
-        await("the replica caught up again").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(withoutWal(DATABASE.observe(replica))).isEqualTo(new Observation.Observed(Role.REPLICA, 0, 0, false)));
+        await("the replica caught up again").atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(withoutWal(DATABASE.observe(replica)))
+                        .isEqualTo(new Observation.Observed(Role.REPLICA, 0, 0, false)));
     }
 
     /**
@@ -172,7 +176,8 @@ class PostgresDatabaseTest {
         }
         assertThat(query(primary, sessions)).as("the observations' sessions").isNotNull().isEqualTo(first);
 
-        sql(primary, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'failover-actuator'");
+        sql(primary,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'failover-actuator'");
         assertThat(DATABASE.observe(primary)).as("after the server ended its session")
                 .isInstanceOf(Observation.Observed.class);
         assertThat(query(primary, sessions)).as("a new session").isNotNull().isNotEqualTo(first);
@@ -220,10 +225,11 @@ class PostgresDatabaseTest {
     void thePromotedReplicaTakesWritesAndHasEveryAcknowledgedRow() throws SQLException {
         long before = ((Observation.Observed) DATABASE.observe(replica)).wal().nextXid();
         assertThat(before).as("the replica's next transaction id").isPositive();
-        assertThat(DATABASE.promote(replica, Database.Move.UNPLANNED)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
+        assertThat(DATABASE.promote(replica, Database.Move.UNPLANNED)).isInstanceOfSatisfying(
+                WriteOutcome.Requested.class,
                 r -> assertThat(r.details()).contains("promotion").contains("requested"));
-        await("the replica writable").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(DATABASE.observe(replica)).isInstanceOfSatisfying(Observation.Observed.class,
+        await("the replica writable").atMost(Duration.ofSeconds(30)).untilAsserted(
+                () -> assertThat(DATABASE.observe(replica)).isInstanceOfSatisfying(Observation.Observed.class,
                         o -> assertThat(o.role()).isEqualTo(Role.WRITABLE)));
         // the fence's closed database came with the old primary's WAL: opened before anything is served from the node
         assertThat(DATABASE.observe(replica)).isInstanceOfSatisfying(Observation.Observed.class,
@@ -231,19 +237,23 @@ class PostgresDatabaseTest {
         assertThatThrownBy(() -> count(replica)).isInstanceOfSatisfying(SQLException.class,
                 e -> assertThat(e.getSQLState()).isEqualTo("55000"));
         assertThat(DATABASE.fence(replica)).as("fencing the promoted node, still closed (the way back)")
-                .isInstanceOfSatisfying(WriteOutcome.Requested.class, r -> assertThat(r.details()).contains("already closed"));
+                .isInstanceOfSatisfying(WriteOutcome.Requested.class,
+                        r -> assertThat(r.details()).contains("already closed"));
         assertThat(((Observation.Observed) DATABASE.observe(replica)).wal().nextXid())
                 .as("the next transaction id after the promotion and a fence, nothing written: as before it (the way"
-                        + " back's proof)").isEqualTo(before);
+                        + " back's proof)")
+                .isEqualTo(before);
         assertThat(DATABASE.unfence(replica)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
                 r -> assertThat(r.details()).contains("open to new sessions"));
-        assertThat(withoutWal(DATABASE.observe(replica))).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+        assertThat(withoutWal(DATABASE.observe(replica)))
+                .isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
         assertThat(count(replica)).as("every row the primary acknowledged").isEqualTo(acknowledged);
         sql(replica, "INSERT INTO orders (note) VALUES ('after the promotion')");
         assertThat(count(replica)).isEqualTo(acknowledged + 1);
         assertThat(((Observation.Observed) DATABASE.observe(replica)).wal().nextXid()).as("after one write")
                 .isGreaterThan(before);
-        assertThat(DATABASE.promote(replica, Database.Move.UNPLANNED)).as("promoting again").isInstanceOfSatisfying(WriteOutcome.Requested.class,
+        assertThat(DATABASE.promote(replica, Database.Move.UNPLANNED)).as("promoting again").isInstanceOfSatisfying(
+                WriteOutcome.Requested.class,
                 r -> assertThat(r.details()).contains("not a replica"));
     }
 
@@ -254,7 +264,8 @@ class PostgresDatabaseTest {
         assertThat(withoutWal(DATABASE.observe(primary))).isEqualTo(FENCED_AND_CLOSED);
         assertThat(DATABASE.unfence(primary)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
                 r -> assertThat(r.details()).contains("unfenced"));
-        assertThat(withoutWal(DATABASE.observe(primary))).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+        assertThat(withoutWal(DATABASE.observe(primary)))
+                .isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
         // its synchronous standby was promoted: a commit that waited for it would wait until it is rebuilt as a replica
         try (Connection connection = connect(primary); Statement statement = connection.createStatement()) {
             statement.execute("SET synchronous_commit TO local");
@@ -271,8 +282,10 @@ class PostgresDatabaseTest {
                 u -> assertThat(u.reason()).contains(pair.primary().jdbcUrl()).contains("SQLSTATE 08"));
         assertThat(DATABASE.fence(primary)).isInstanceOf(WriteOutcome.Unavailable.class);
         assertThat(DATABASE.unfence(primary)).isInstanceOf(WriteOutcome.Unavailable.class);
-        assertThat(DATABASE.observe(new PostgresRef(pair.replica().jdbcUrl().replace("/app", "/nothing"), PostgresPair.USER,
-                null))).as("the application's database").isInstanceOfSatisfying(Observation.Rejected.class,
+        assertThat(DATABASE
+                .observe(new PostgresRef(pair.replica().jdbcUrl().replace("/app", "/nothing"), PostgresPair.USER,
+                        null)))
+                .as("the application's database").isInstanceOfSatisfying(Observation.Rejected.class,
                         r -> assertThat(r.reason()).contains("database \"nothing\" does not exist"));
         try (PostgresDatabase elsewhere = new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "maintenance")) {
             assertThat(elsewhere.observe(replica)).as("the maintenance database")

@@ -39,7 +39,8 @@ final class QueryApi implements AutoCloseable {
 
     /** The form bodies of the requests of {@code action}, in order. */
     List<Map<String, String>> requests(String action) {
-        return server.findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=" + action))).stream()
+        return server.findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=" + action)))
+                .stream()
                 .map(LoggedRequest::getBodyAsString).map(AwsScalersTest::form).toList();
     }
 

@@ -74,7 +74,8 @@ class RdsDatabaseTest {
     }
 
     static String error(String xmlns, String code, String message) {
-        return "<ErrorResponse xmlns=\"" + xmlns + "\"><Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + message
+        return "<ErrorResponse xmlns=\"" + xmlns + "\"><Error><Type>Sender</Type><Code>" + code + "</Code><Message>"
+                + message
                 + "</Message></Error><RequestId>r</RequestId></ErrorResponse>";
     }
 
@@ -86,7 +87,8 @@ class RdsDatabaseTest {
             members.append("<member><Timestamp>").append(p[0]).append("</Timestamp><Maximum>").append(p[1])
                     .append("</Maximum><Unit>Seconds</Unit></member>");
         }
-        return "<GetMetricStatisticsResponse xmlns=\"" + CW_XMLNS + "\"><GetMetricStatisticsResult><Label>ReplicaLag</Label>"
+        return "<GetMetricStatisticsResponse xmlns=\"" + CW_XMLNS
+                + "\"><GetMetricStatisticsResult><Label>ReplicaLag</Label>"
                 + "<Datapoints>" + members + "</Datapoints></GetMetricStatisticsResult><ResponseMetadata><RequestId>r"
                 + "</RequestId></ResponseMetadata></GetMetricStatisticsResponse>";
     }
@@ -107,7 +109,8 @@ class RdsDatabaseTest {
         assertThat(aws.requests("GetMetricStatistics")).singleElement().satisfies(form -> assertThat(form)
                 .containsEntry("Namespace", "AWS/RDS").containsEntry("MetricName", "ReplicaLag")
                 .containsEntry("Dimensions.member.1.Name", "DBInstanceIdentifier")
-                .containsEntry("Dimensions.member.1.Value", "orders-west").containsEntry("Statistics.member.1", "Maximum")
+                .containsEntry("Dimensions.member.1.Value", "orders-west")
+                .containsEntry("Statistics.member.1", "Maximum")
                 .containsEntry("Period", "60").containsEntry("StartTime", "2026-11-25T02:55:00Z")
                 .containsEntry("EndTime", "2026-11-25T03:00:00Z"));
     }
@@ -120,9 +123,11 @@ class RdsDatabaseTest {
     void aReplicaNamesItsSourceAsTheTopologyNamesANode() {
         aws.answers("DescribeDBInstances", 200, described("available", "orders-west-old"));
         aws.answers("GetMetricStatistics", 200, replicaLag("2026-11-25T02:59:00Z=1.0"));
-        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Observed.class, o -> assertThat(o.source())
-                .isEqualTo(new DatabaseRef.Rds("orders-west-old", "us-west-2", null).node()));
-        assertThat(RdsDatabase.source(WEST, SOURCE)).isEqualTo(new DatabaseRef.Rds("orders-east", "us-east-1", null).node());
+        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Observed.class,
+                o -> assertThat(o.source())
+                        .isEqualTo(new DatabaseRef.Rds("orders-west-old", "us-west-2", null).node()));
+        assertThat(RdsDatabase.source(WEST, SOURCE))
+                .isEqualTo(new DatabaseRef.Rds("orders-east", "us-east-1", null).node());
     }
 
     /**
@@ -181,20 +186,25 @@ class RdsDatabaseTest {
         assertThat(database.observe(WEST)).isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
 
         aws.answers("DescribeDBInstances", 200, described("modifying", SOURCE));
-        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Unavailable.class, u -> assertThat(u.reason())
-                .contains("orders-west in us-west-2 is modifying (a read replica of " + SOURCE + "): not writable yet"));
+        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Unavailable.class,
+                u -> assertThat(u.reason())
+                        .contains("orders-west in us-west-2 is modifying (a read replica of " + SOURCE
+                                + "): not writable yet"));
     }
 
     @Test
     void aMissingInstanceOrDeniedAccessIsRefusedAnOutageIsPassing() {
-        aws.answers("DescribeDBInstances", 404, error(RDS_XMLNS, "DBInstanceNotFound", "DBInstance orders-west not found."));
-        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(r.reason())
-                .contains("no such DB instance").contains("DBInstance orders-west not found."));
+        aws.answers("DescribeDBInstances", 404,
+                error(RDS_XMLNS, "DBInstanceNotFound", "DBInstance orders-west not found."));
+        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Rejected.class,
+                r -> assertThat(r.reason())
+                        .contains("no such DB instance").contains("DBInstance orders-west not found."));
 
         aws.answers("DescribeDBInstances", 403, error(RDS_XMLNS, "AccessDenied", "User is not authorized to perform"
                 + " rds:DescribeDBInstances"));
-        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(r.reason())
-                .contains("AccessDenied (HTTP 403)"));
+        assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Rejected.class,
+                r -> assertThat(r.reason())
+                        .contains("AccessDenied (HTTP 403)"));
 
         aws.answers("DescribeDBInstances", 503, error(RDS_XMLNS, "ServiceUnavailable", "Service is unavailable."));
         assertThat(database.observe(WEST)).isInstanceOf(Observation.Unavailable.class);
@@ -207,15 +217,20 @@ class RdsDatabaseTest {
 
     @Test
     void aPromotionIsPromoteReadReplicaAndOneAlreadyUnderWayIsLookedAtAgain() {
-        aws.answers("PromoteReadReplica", 200, "<PromoteReadReplicaResponse xmlns=\"" + RDS_XMLNS + "\"><PromoteReadReplicaResult>"
-                + instance("modifying", SOURCE) + "</PromoteReadReplicaResult><ResponseMetadata><RequestId>r</RequestId>"
-                + "</ResponseMetadata></PromoteReadReplicaResponse>");
-        assertThat(database.promote(WEST, Database.Move.UNPLANNED)).isInstanceOfSatisfying(WriteOutcome.Requested.class, r -> assertThat(r.details())
-                .isEqualTo("PromoteReadReplica of RDS instance orders-west in us-west-2 requested (status modifying)"));
+        aws.answers("PromoteReadReplica", 200,
+                "<PromoteReadReplicaResponse xmlns=\"" + RDS_XMLNS + "\"><PromoteReadReplicaResult>"
+                        + instance("modifying", SOURCE)
+                        + "</PromoteReadReplicaResult><ResponseMetadata><RequestId>r</RequestId>"
+                        + "</ResponseMetadata></PromoteReadReplicaResponse>");
+        assertThat(database.promote(WEST, Database.Move.UNPLANNED)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
+                r -> assertThat(r.details())
+                        .isEqualTo(
+                                "PromoteReadReplica of RDS instance orders-west in us-west-2 requested (status modifying)"));
         assertThat(aws.requests("PromoteReadReplica")).singleElement().satisfies(form -> assertThat(form)
                 .containsEntry("DBInstanceIdentifier", "orders-west"));
 
-        aws.answers("PromoteReadReplica", 400, error(RDS_XMLNS, "InvalidDBInstanceState", "DB Instance is not a read replica."));
+        aws.answers("PromoteReadReplica", 400,
+                error(RDS_XMLNS, "InvalidDBInstanceState", "DB Instance is not a read replica."));
         assertThat(database.promote(WEST, Database.Move.UNPLANNED)).isInstanceOf(WriteOutcome.Unavailable.class);
     }
 
@@ -224,18 +239,21 @@ class RdsDatabaseTest {
         aws.answers("StopDBInstance", 200, "<StopDBInstanceResponse xmlns=\"" + RDS_XMLNS + "\"><StopDBInstanceResult>"
                 + instance("stopping", null) + "</StopDBInstanceResult><ResponseMetadata><RequestId>r</RequestId>"
                 + "</ResponseMetadata></StopDBInstanceResponse>");
-        assertThat(database.fence(WEST)).isInstanceOfSatisfying(WriteOutcome.Requested.class, r -> assertThat(r.details())
-                .contains("fenced: StopDBInstance requested (status stopping)"));
+        assertThat(database.fence(WEST)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
+                r -> assertThat(r.details())
+                        .contains("fenced: StopDBInstance requested (status stopping)"));
         assertThat(aws.requests("StopDBInstance")).singleElement().satisfies(form -> assertThat(form)
                 .containsEntry("DBInstanceIdentifier", "orders-west"));
 
-        aws.answers("StopDBInstance", 400, error(RDS_XMLNS, "InvalidDBInstanceState", "Cannot stop instance orders-west because"
-                + " it has read replicas."));
+        aws.answers("StopDBInstance", 400,
+                error(RDS_XMLNS, "InvalidDBInstanceState", "Cannot stop instance orders-west because"
+                        + " it has read replicas."));
         assertThat(database.fence(WEST)).isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> assertThat(r.reason())
                 .contains("it has read replicas"));
     }
 
-    static final DatabaseRef.Rds EAST_FENCED_BY_GROUP = new DatabaseRef.Rds("orders-west", "us-west-2", null, "orders-west-fence");
+    static final DatabaseRef.Rds EAST_FENCED_BY_GROUP = new DatabaseRef.Rds("orders-west", "us-west-2", null,
+            "orders-west-fence");
 
     /** A primary (no source) of {@code engine} with the parameter groups given as name=applyStatus. */
     static String primaryWith(String engine, String... groups) {
@@ -246,17 +264,21 @@ class RdsDatabaseTest {
                     .append("<ParameterApplyStatus>").append(g[1]).append("</ParameterApplyStatus></DBParameterGroup>");
         }
         return described("available", null).replace("<Engine>postgres</Engine>", "<Engine>" + engine + "</Engine>")
-                .replace("</DBInstanceStatus>", "</DBInstanceStatus><DBParameterGroups>" + members + "</DBParameterGroups>");
+                .replace("</DBInstanceStatus>",
+                        "</DBInstanceStatus><DBParameterGroups>" + members + "</DBParameterGroups>");
     }
 
     static String parameters(String name, String value) {
-        return "<DescribeDBParametersResponse xmlns=\"" + RDS_XMLNS + "\"><DescribeDBParametersResult><Parameters><Parameter>"
-                + "<ParameterName>" + name + "</ParameterName><ParameterValue>" + value + "</ParameterValue><Source>user"
+        return "<DescribeDBParametersResponse xmlns=\"" + RDS_XMLNS
+                + "\"><DescribeDBParametersResult><Parameters><Parameter>"
+                + "<ParameterName>" + name + "</ParameterName><ParameterValue>" + value
+                + "</ParameterValue><Source>user"
                 + "</Source><ApplyType>dynamic</ApplyType></Parameter></Parameters></DescribeDBParametersResult>"
                 + "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBParametersResponse>";
     }
 
-    static final String MODIFIED = "<ModifyDBParameterGroupResponse xmlns=\"" + RDS_XMLNS + "\"><ModifyDBParameterGroupResult>"
+    static final String MODIFIED = "<ModifyDBParameterGroupResponse xmlns=\"" + RDS_XMLNS
+            + "\"><ModifyDBParameterGroupResult>"
             + "<DBParameterGroupName>orders-west-fence</DBParameterGroupName></ModifyDBParameterGroupResult><ResponseMetadata>"
             + "<RequestId>r</RequestId></ResponseMetadata></ModifyDBParameterGroupResponse>";
 
@@ -270,9 +292,11 @@ class RdsDatabaseTest {
         aws.answers("DescribeDBInstances", 200, primaryWith("postgres", "orders-west-fence=in-sync"));
         aws.answers("ModifyDBParameterGroup", 200, MODIFIED);
 
-        assertThat(database.fence(EAST_FENCED_BY_GROUP)).isInstanceOfSatisfying(WriteOutcome.Requested.class, r -> assertThat(
-                r.details()).contains("fenced: default_transaction_read_only=1 applied at once in its parameter group"
-                        + " orders-west-fence"));
+        assertThat(database.fence(EAST_FENCED_BY_GROUP)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
+                r -> assertThat(
+                        r.details())
+                        .contains("fenced: default_transaction_read_only=1 applied at once in its parameter group"
+                                + " orders-west-fence"));
 
         assertThat(aws.requests("ModifyDBParameterGroup")).singleElement().satisfies(form -> assertThat(form)
                 .containsEntry("DBParameterGroupName", "orders-west-fence")
@@ -293,21 +317,24 @@ class RdsDatabaseTest {
     void aFenceGroupNotAttachedToTheInstanceIsNotWrittenAndTheRefusalNamesTheKey() {
         aws.answers("DescribeDBInstances", 200, primaryWith("postgres", "shared-params=in-sync"));
 
-        assertThat(database.fence(EAST_FENCED_BY_GROUP)).isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> assertThat(
-                r.reason()).contains("is not attached to its database.fenceParameterGroup orders-west-fence")
-                .contains("[shared-params]"));
+        assertThat(database.fence(EAST_FENCED_BY_GROUP)).isInstanceOfSatisfying(WriteOutcome.Rejected.class,
+                r -> assertThat(
+                        r.reason()).contains("is not attached to its database.fenceParameterGroup orders-west-fence")
+                        .contains("[shared-params]"));
         assertThat(aws.requests("ModifyDBParameterGroup")).as("another group is not touched").isEmpty();
 
         aws.answers("DescribeDBInstances", 200, primaryWith("sqlserver-se", "orders-west-fence=in-sync"));
-        assertThat(database.fence(EAST_FENCED_BY_GROUP)).isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> assertThat(
-                r.reason()).contains("engine sqlserver-se has no read-only parameter"));
+        assertThat(database.fence(EAST_FENCED_BY_GROUP)).isInstanceOfSatisfying(WriteOutcome.Rejected.class,
+                r -> assertThat(
+                        r.reason()).contains("engine sqlserver-se has no read-only parameter"));
         assertThat(aws.requests("ModifyDBParameterGroup")).isEmpty();
 
         {
             aws.answers("StopDBInstance", 400, error(RDS_XMLNS, "InvalidDBInstanceState", "Cannot stop instance"
                     + " orders-west because it has read replicas."));
-            assertThat(database.fence(WEST)).isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> assertThat(r.reason())
-                    .contains("it has read replicas").contains("database.fenceParameterGroup"));
+            assertThat(database.fence(WEST)).isInstanceOfSatisfying(WriteOutcome.Rejected.class,
+                    r -> assertThat(r.reason())
+                            .contains("it has read replicas").contains("database.fenceParameterGroup"));
         }
     }
 
@@ -320,10 +347,12 @@ class RdsDatabaseTest {
 
         aws.answers("DescribeDBInstances", 200, primaryWith("postgres", "orders-west-fence=in-sync"));
         aws.answers("DescribeDBParameters", 200, parameters("default_transaction_read_only", "0"));
-        assertThat(database.observe(EAST_FENCED_BY_GROUP)).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+        assertThat(database.observe(EAST_FENCED_BY_GROUP))
+                .isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
 
         aws.answers("DescribeDBParameters", 200, parameters("default_transaction_read_only", "1"));
-        assertThat(database.observe(EAST_FENCED_BY_GROUP)).isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
+        assertThat(database.observe(EAST_FENCED_BY_GROUP))
+                .isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
         assertThat(aws.requests("DescribeDBParameters")).last().satisfies(form -> assertThat(form)
                 .containsEntry("DBParameterGroupName", "orders-west-fence").containsEntry("Source", "user"));
 
@@ -331,12 +360,14 @@ class RdsDatabaseTest {
         assertThat(database.observe(EAST_FENCED_BY_GROUP)).as("MySQL's parameter is read_only")
                 .isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
         aws.answers("DescribeDBParameters", 200, parameters("read_only", "1"));
-        assertThat(database.observe(EAST_FENCED_BY_GROUP)).isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
+        assertThat(database.observe(EAST_FENCED_BY_GROUP))
+                .isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
 
         aws.answers("DescribeDBInstances", 200, primaryWith("postgres", "orders-west-fence=in-sync"));
         aws.answers("DescribeDBParameters", 403, error(RDS_XMLNS, "AccessDenied", "not authorized to perform"
                 + " rds:DescribeDBParameters"));
-        assertThat(database.observe(EAST_FENCED_BY_GROUP)).isInstanceOfSatisfying(Observation.Rejected.class, r -> assertThat(
-                r.reason()).contains("DescribeDBParameters of its fence group orders-west-fence failed"));
+        assertThat(database.observe(EAST_FENCED_BY_GROUP)).isInstanceOfSatisfying(Observation.Rejected.class,
+                r -> assertThat(
+                        r.reason()).contains("DescribeDBParameters of its fence group orders-west-fence failed"));
     }
 }

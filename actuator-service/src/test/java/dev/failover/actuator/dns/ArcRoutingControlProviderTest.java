@@ -22,13 +22,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.database.PostgresOnly;
 import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.reconcile.DatabaseStepTest;
 import dev.failover.actuator.domain.reconcile.GroupReconciler;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.requests.RequestBudget;
@@ -44,10 +46,10 @@ import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.RecordType;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.testkit.aws.RecoveryCluster;
 import dev.failover.testkit.aws.RecoveryCluster.Health;
 import dev.failover.testkit.aws.RecoveryCluster.SafetyRule;
 import dev.failover.testkit.aws.RecoveryCluster.State;
-import dev.failover.testkit.aws.RecoveryCluster;
 import dev.failover.testkit.aws.SecurityTokenService;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -59,9 +61,6 @@ import software.amazon.awssdk.services.route53recoverycluster.Route53RecoveryClu
 import software.amazon.awssdk.services.route53recoverycontrolconfig.Route53RecoveryControlConfigClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
-import dev.failover.actuator.domain.reconcile.Reconcilers;
-import dev.failover.actuator.domain.model.TrafficPlans;
-import dev.failover.actuator.database.PostgresOnly;
 
 /**
  * The route53-arc provider with the real AWS SDK against the ARC cluster fixture (five endpoints, shared state, safety
@@ -78,8 +77,9 @@ class ArcRoutingControlProviderTest {
     static final String[] REGIONS = { "us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2" };
     static final Duration ENDPOINT_TIMEOUT = Duration.ofMillis(500);
     /** The actuator's own credentials. */
-    static final AwsCredentialsProvider OWN = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDACTUATOR",
-            "secret"));
+    static final AwsCredentialsProvider OWN = StaticCredentialsProvider
+            .create(AwsBasicCredentials.create("AKIDACTUATOR",
+                    "secret"));
     static final String EAST_DB = "jdbc:postgresql://db.us-east-1.example.test:5432/app";
     static final String WEST_DB = "jdbc:postgresql://db.us-west-2.example.test:5432/app";
 
@@ -125,7 +125,8 @@ class ArcRoutingControlProviderTest {
 
     /** The safety rules of the fixture's panel, read as the producer reads them: signed for us-west-2. */
     ArcSafetyRuleCatalog catalog() {
-        Route53RecoveryControlConfigClient client = Route53RecoveryControlConfigClient.builder().region(Region.US_WEST_2)
+        Route53RecoveryControlConfigClient client = Route53RecoveryControlConfigClient.builder()
+                .region(Region.US_WEST_2)
                 .endpointOverride(cluster.controlConfigEndpoint())
                 .credentialsProvider(OWN)
                 .httpClient(UrlConnectionHttpClient.builder().build())
@@ -147,7 +148,8 @@ class ArcRoutingControlProviderTest {
     }
 
     /** One client per endpoint of the fixture, signed for its region, no SDK retries. */
-    List<ArcRoutingControlProvider.Endpoint> endpoints(java.util.function.IntFunction<AwsCredentialsProvider> credentialsOf) {
+    List<ArcRoutingControlProvider.Endpoint> endpoints(
+            java.util.function.IntFunction<AwsCredentialsProvider> credentialsOf) {
         List<ArcRoutingControlProvider.Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             Route53RecoveryClusterClient client = Route53RecoveryClusterClient.builder().region(Region.of(REGIONS[i]))
@@ -155,10 +157,12 @@ class ArcRoutingControlProviderTest {
                     .credentialsProvider(credentialsOf.apply(i))
                     .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(ENDPOINT_TIMEOUT)
                             .socketTimeout(ENDPOINT_TIMEOUT).build())
-                    .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(ENDPOINT_TIMEOUT))
+                    .overrideConfiguration(
+                            c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(ENDPOINT_TIMEOUT))
                     .build();
             clients.add(client);
-            endpoints.add(new ArcRoutingControlProvider.Endpoint(REGIONS[i], cluster.endpoints().get(i).toString(), client));
+            endpoints.add(
+                    new ArcRoutingControlProvider.Endpoint(REGIONS[i], cluster.endpoints().get(i).toString(), client));
         }
         return endpoints;
     }
@@ -180,9 +184,10 @@ class ArcRoutingControlProviderTest {
                       - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
                 """.formatted(drift), "test");
         return Reconcilers.group("api", topology, dns, TrafficPlans.of(DnsProvider.Routing.SWITCHES, 1,
-                List.of()), Reconcilers.minimal(Scalers.none(), saved::add, results::add, clock,
-                new ReconcileSettings(Duration.ofSeconds(10),
-                        Duration.ofSeconds(2), BACKOFF, Duration.ZERO, null)));
+                List.of()),
+                Reconcilers.minimal(Scalers.none(), saved::add, results::add, clock,
+                        new ReconcileSettings(Duration.ofSeconds(10),
+                                Duration.ofSeconds(2), BACKOFF, Duration.ZERO, null)));
     }
 
     /**
@@ -192,8 +197,9 @@ class ArcRoutingControlProviderTest {
     GroupReconciler withDatabases(ArcRoutingControlProvider dns, DatabaseStepTest.FakeNodes nodes) {
         Topology topology = TopologyLoader.parse(DatabaseStepTest.topologyYaml(EAST_DB, WEST_DB, 30), "test");
         nodes.set(EAST_DB, DatabaseStepTest.writable()).set(WEST_DB, DatabaseStepTest.replica(0, 0));
-        Databases databases = PostgresOnly.databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
-                new Databases.Login("failover", "p2")));
+        Databases databases = PostgresOnly.databases(nodes,
+                Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
+                        new Databases.Login("failover", "p2")));
         return Reconcilers.group("api", topology, dns, TrafficPlans.of(
                 DnsProvider.Routing.SWITCHES, 1, List.of()), Reconcilers.minimal(Scalers.none(), databases, state -> {
                 }, results::add, clock, new ReconcileSettings(Duration.ofSeconds(10), Duration.ofSeconds(2), BACKOFF,
@@ -237,7 +243,8 @@ class ArcRoutingControlProviderTest {
 
     /** Group {@code g}'s failover: primary Off, secondary On. */
     static RecordWrite failoverOf(int g) {
-        return new RecordWrite(new RecordKey("g" + g, "example.com.", "g" + g + ".example.com.", RecordType.A, null), null,
+        return new RecordWrite(new RecordKey("g" + g, "example.com.", "g" + g + ".example.com.", RecordType.A, null),
+                null,
                 new OwnerMark("g" + g, 4, "d-4"), List.of(new RecordSet("primary", 0L, null, Set.of(), null),
                         new RecordSet("secondary", 1L, null, Set.of(), null)));
     }
@@ -247,7 +254,8 @@ class ArcRoutingControlProviderTest {
      * wait together for the next turn, the clock standing still; {@code meanwhile} runs; then the clock moves on a tenth
      * of a second at a time until all are answered. Outcomes by group.
      */
-    Map<Integer, WriteOutcome> together(ArcRoutingControlProvider dns, int groups, Runnable meanwhile) throws Exception {
+    Map<Integer, WriteOutcome> together(ArcRoutingControlProvider dns, int groups, Runnable meanwhile)
+            throws Exception {
         ExecutorService callers = Executors.newCachedThreadPool();
         try {
             Map<Integer, Future<WriteOutcome>> futures = new LinkedHashMap<>();
@@ -294,7 +302,8 @@ class ArcRoutingControlProviderTest {
         });
 
         assertThat(written.values()).allMatch(WriteOutcome.Written.class::isInstance);
-        assertThat(cluster.accepted("UpdateRoutingControlStates")).as("group 0 alone, then the ten others five at a time")
+        assertThat(cluster.accepted("UpdateRoutingControlStates"))
+                .as("group 0 alone, then the ten others five at a time")
                 .extracting(c -> c.body().path("UpdateRoutingControlStateEntries").size()).containsExactly(2, 10, 10);
         for (int g = 0; g < 11; g++) {
             assertThat(cluster.states()).containsEntry(control(g, "primary"), State.Off)
@@ -395,7 +404,8 @@ class ArcRoutingControlProviderTest {
 
             for (Future<WriteOutcome> write : writes) {
                 assertThat(write.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(WriteOutcome.Unavailable.class,
-                        u -> assertThat(u.reason()).isEqualTo("not written: no word from the group coordinator for 4000 ms"));
+                        u -> assertThat(u.reason())
+                                .isEqualTo("not written: no word from the group coordinator for 4000 ms"));
             }
         } finally {
             callers.shutdownNow();
@@ -446,7 +456,8 @@ class ArcRoutingControlProviderTest {
                         .credentialsProvider(OWN).httpClient(UrlConnectionHttpClient.builder().build()).build()) {
             AwsCredentialsProvider viaSts = StsAssumeRoleCredentialsProvider.builder().stsClient(stsClient)
                     .refreshRequest(r -> r.roleArn(role).roleSessionName("failover-actuator")).build();
-            GroupReconciler group = reconciler(provider(List.of(), ArcSafetyRuleCatalog.none(), i -> i == 0 ? viaSts : OWN),
+            GroupReconciler group = reconciler(
+                    provider(List.of(), ArcSafetyRuleCatalog.none(), i -> i == 0 ? viaSts : OWN),
                     "report");
             group.offer(FAILOVER);
 
@@ -457,8 +468,10 @@ class ArcRoutingControlProviderTest {
             assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
             assertThat(cluster.states()).containsEntry(PRIMARY, State.Off).containsEntry(SECONDARY, State.On);
             assertThat(cluster.accepted("UpdateRoutingControlStates")).singleElement()
-                    .satisfies(u -> assertThat(u.region()).as("signed for the next endpoint's region").isEqualTo(REGIONS[1]));
-            assertThat(cluster.calls()).as("nothing reached the first endpoint").filteredOn(c -> c.endpoint() == 0).isEmpty();
+                    .satisfies(u -> assertThat(u.region()).as("signed for the next endpoint's region")
+                            .isEqualTo(REGIONS[1]));
+            assertThat(cluster.calls()).as("nothing reached the first endpoint").filteredOn(c -> c.endpoint() == 0)
+                    .isEmpty();
         }
     }
 
@@ -531,7 +544,8 @@ class ArcRoutingControlProviderTest {
         passes(group, 2);
 
         assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class,
-                b -> assertThat(b.reason()).contains(MASTER).contains("FORCE d-5 by alice").contains("which does not list it"));
+                b -> assertThat(b.reason()).contains(MASTER).contains("FORCE d-5 by alice")
+                        .contains("which does not list it"));
     }
 
     @Test
@@ -548,7 +562,8 @@ class ArcRoutingControlProviderTest {
 
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Drifted.class);
         assertThat(results).anySatisfy(r -> assertThat(r.status()).isEqualTo(ActuationStatus.DRIFT));
-        assertThat(cluster.states()).as("not fought").containsEntry(PRIMARY, State.On).containsEntry(SECONDARY, State.Off);
+        assertThat(cluster.states()).as("not fought").containsEntry(PRIMARY, State.On).containsEntry(SECONDARY,
+                State.Off);
         assertThat(cluster.accepted("UpdateRoutingControlStates")).hasSize(1);
     }
 
@@ -629,7 +644,8 @@ class ArcRoutingControlProviderTest {
         passes(before, 2);
         assertThat(before.status().convergence()).isInstanceOf(Convergence.Converged.class);
 
-        Decision failback = new Decision(1, "d-5", "api", 5L, DecisionKind.FAILBACK, "secondary", "primary", "primary back",
+        Decision failback = new Decision(1, "d-5", "api", 5L, DecisionKind.FAILBACK, "secondary", "primary",
+                "primary back",
                 List.of(), T0, DecisionMode.LIVE, "automation");
         GroupReconciler newer = reconciler(provider(List.of()), "report", new ArrayList<>());
         newer.offer(failback);
@@ -700,7 +716,8 @@ class ArcRoutingControlProviderTest {
         assertThat(cluster.states()).containsEntry(PRIMARY, State.Off).containsEntry(SECONDARY, State.On);
         assertThat(results).anySatisfy(r -> {
             assertThat(r.step()).isEqualTo(ActuationStep.DATABASE);
-            assertThat(r.details()).contains("checked before the database moves").contains("2 safety rule(s) of " + PANEL);
+            assertThat(r.details()).contains("checked before the database moves")
+                    .contains("2 safety rule(s) of " + PANEL);
         });
     }
 

@@ -18,7 +18,8 @@ import dev.failover.actuator.dns.ArcSafetyRule.Type;
 class ArcSafetyRuleTest {
 
     static ArcSafetyRule assertion(Type type, int threshold, boolean inverted) {
-        return new ArcSafetyRule("arn:rule", "cells", Kind.ASSERTION, List.of("a", "b", "c"), List.of(), type, threshold,
+        return new ArcSafetyRule("arn:rule", "cells", Kind.ASSERTION, List.of("a", "b", "c"), List.of(), type,
+                threshold,
                 inverted);
     }
 
@@ -43,16 +44,19 @@ class ArcSafetyRuleTest {
                 Arguments.of("switch a to b keeps one On", assertion(Type.ATLEAST, 1, false), "1000", "0100", false),
                 Arguments.of("all Off breaks at least one", assertion(Type.ATLEAST, 1, false), "1000", "0000", true),
                 Arguments.of("two needed, one left", assertion(Type.ATLEAST, 2, false), "1100", "0100", true),
-                Arguments.of("assertion not touched by the update", assertion(Type.ATLEAST, 2, false), "1001", "1000", false),
+                Arguments.of("assertion not touched by the update", assertion(Type.ATLEAST, 2, false), "1001", "1000",
+                        false),
                 Arguments.of("AND: all three must stay On", assertion(Type.AND, 0, false), "1110", "0110", true),
                 Arguments.of("OR: one is enough", assertion(Type.OR, 0, false), "1100", "0100", false),
                 Arguments.of("inverted OR: none may be On", assertion(Type.OR, 0, true), "0000", "0100", true),
-                Arguments.of("inverted ATLEAST 2: fewer than two On", assertion(Type.ATLEAST, 2, true), "1000", "0100", false),
+                Arguments.of("inverted ATLEAST 2: fewer than two On", assertion(Type.ATLEAST, 2, true), "1000", "0100",
+                        false),
                 Arguments.of("gate On lets targets change", gating(Type.OR, 0, false), "1001", "0101", false),
                 Arguments.of("gate Off refuses a target change", gating(Type.OR, 0, false), "1000", "0100", true),
                 Arguments.of("gate read before the update, not after", gating(Type.OR, 0, false), "1000", "0101", true),
                 Arguments.of("gate Off, no target changes", gating(Type.OR, 0, false), "1000", "1010", false),
-                Arguments.of("inverted gate: Off lets targets change", gating(Type.AND, 0, true), "1000", "0100", false));
+                Arguments.of("inverted gate: Off lets targets change", gating(Type.AND, 0, true), "1000", "0100",
+                        false));
     }
 
     @ParameterizedTest(name = "{0}")

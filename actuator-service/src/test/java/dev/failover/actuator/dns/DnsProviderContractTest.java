@@ -38,7 +38,7 @@ class DnsProviderContractTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable each : new AutoCloseable[] {client, route53, knot, bind}) {
+        for (AutoCloseable each : new AutoCloseable[] { client, route53, knot, bind }) {
             try {
                 if (each != null) {
                     each.close();

@@ -46,7 +46,8 @@ class DryRunDnsProviderTest {
         assertThat(dns.write(write(first.owner().text(), 3, "192.0.2.66"))).as("a stale writer holding epoch 1's view")
                 .isInstanceOf(WriteOutcome.OwnerChanged.class);
         ServedRecord now = served(dns);
-        assertThat(now.sets()).as("the stale write changed nothing").containsExactly(RecordSet.simple(60, Set.of("192.0.2.20")));
+        assertThat(now.sets()).as("the stale write changed nothing")
+                .containsExactly(RecordSet.simple(60, Set.of("192.0.2.20")));
         assertThat(now.owner()).contains(second.owner());
     }
 }

@@ -28,7 +28,8 @@ class OwnerMarkTest {
         assertThat(OwnerMark.parse(mark.text())).contains(mark);
         assertThat(mark.stillServes(List.of(WEIGHTED.get(1), WEIGHTED.get(0)))).as("in another order").contains(true);
         assertThat(mark.stillServes(List.of(WEIGHTED.get(0)))).as("a set gone").contains(false);
-        assertThat(mark.stillServes(List.of(new RecordSet("primary", 0L, 60, Set.of("192.0.2.1"), null), WEIGHTED.get(1))))
+        assertThat(
+                mark.stillServes(List.of(new RecordSet("primary", 0L, 60, Set.of("192.0.2.1"), null), WEIGHTED.get(1))))
                 .as("a weight changed by hand").contains(false);
         assertThat(mark.stillServes(List.of(WEIGHTED.get(0), new RecordSet("secondary", 0L, 300, Set.of("192.0.2.2",
                 "192.0.2.3"), null)))).as("a TTL changed by hand").contains(false);
@@ -43,7 +44,8 @@ class OwnerMarkTest {
         assertThat(mark).isEqualTo(new OwnerMark("api", 3, "2f6a9c1e-5b7d-4c1a-9e3f-0a1b2c3d4e5f", null));
         assertThat(mark.text()).as("its text is kept exactly: a conditional write names it").isEqualTo(older);
         assertThat(mark.stillServes(WEIGHTED)).isEmpty();
-        assertThat(OwnerMark.parse("failover-owner group=api epoch=3 decision=a/b")).map(OwnerMark::decisionId).contains("a/b");
+        assertThat(OwnerMark.parse("failover-owner group=api epoch=3 decision=a/b")).map(OwnerMark::decisionId)
+                .contains("a/b");
     }
 
     @Test

@@ -157,22 +157,26 @@ class Rfc2136DnsProviderTest {
                     AuthoritativeServer.KEY_NAME, AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofSeconds(2),
                     List.of(new Rfc2136Settings.Server("127.0.0.1", secondary.port()))), Lease.HELD);
             RecordKey key = key("spread", RecordType.A);
-            await("the secondary holds the zone").atMost(Duration.ofSeconds(20)).until(() -> serial(secondary).isPresent());
+            await("the secondary holds the zone").atMost(Duration.ofSeconds(20))
+                    .until(() -> serial(secondary).isPresent());
             secondary.stop();
 
             WriteOutcome written = dns.write(write(key, null, 1, "192.0.2.91"));
             assertThat(written).isInstanceOf(WriteOutcome.Written.class);
             String reference = ((WriteOutcome.Written) written).reference();
-            assertThat(reference).as("the zone's serial after the update").isEqualTo(serial(bind).orElseThrow().toString());
+            assertThat(reference).as("the zone's serial after the update")
+                    .isEqualTo(serial(bind).orElseThrow().toString());
 
             ServedRecord whileDown = ((ReadOutcome.Served) dns.read(key, Optional.of(reference))).record();
-            assertThat(whileDown.sets()).as("the primary serves the switch").containsExactly(RecordSet.simple(5, Set.of("192.0.2.91")));
+            assertThat(whileDown.sets()).as("the primary serves the switch")
+                    .containsExactly(RecordSet.simple(5, Set.of("192.0.2.91")));
             assertThat(whileDown.propagated()).as("not propagated while a secondary does not answer").isFalse();
 
             secondary.start();
             await("propagated once the secondary transferred the change").atMost(Duration.ofSeconds(20))
                     .until(() -> ((ReadOutcome.Served) dns.read(key, Optional.of(reference))).record().propagated());
-            assertThat(serial(secondary)).as("the secondary serves the update's serial").contains(Long.parseLong(reference));
+            assertThat(serial(secondary)).as("the secondary serves the update's serial")
+                    .contains(Long.parseLong(reference));
             assertThat(served(dns, key).propagated()).as("nothing asked about, nothing pending").isTrue();
         }
     }
@@ -180,11 +184,14 @@ class Rfc2136DnsProviderTest {
     /** The zone's SOA serial as {@code server} serves it, unsigned; empty when it does not answer one. */
     static Optional<Long> serial(AuthoritativeServer server) {
         try {
-            SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+            SimpleResolver resolver = new SimpleResolver(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
             resolver.setTCP(true);
             resolver.setTimeout(Duration.ofSeconds(1));
-            Message answer = resolver.send(Message.newQuery(org.xbill.DNS.Record.newRecord(Name.fromString(ZONE), Type.SOA, DClass.IN)));
-            return answer.getSection(org.xbill.DNS.Section.ANSWER).stream().filter(r -> r instanceof org.xbill.DNS.SOARecord)
+            Message answer = resolver
+                    .send(Message.newQuery(org.xbill.DNS.Record.newRecord(Name.fromString(ZONE), Type.SOA, DClass.IN)));
+            return answer.getSection(org.xbill.DNS.Section.ANSWER).stream()
+                    .filter(r -> r instanceof org.xbill.DNS.SOARecord)
                     .map(r -> ((org.xbill.DNS.SOARecord) r).getSerial()).findFirst();
         } catch (java.io.IOException e) {
             return Optional.empty();
@@ -197,7 +204,8 @@ class Rfc2136DnsProviderTest {
         RecordKey key = key("switch", RecordType.A);
 
         RecordWrite first = write(key, null, 1, "192.0.2.31", "192.0.2.32");
-        assertThat(dns.write(first)).as("first write, on a record without a mark").isInstanceOf(WriteOutcome.Written.class);
+        assertThat(dns.write(first)).as("first write, on a record without a mark")
+                .isInstanceOf(WriteOutcome.Written.class);
         ServedRecord afterFirst = served(dns, key);
         assertThat(afterFirst.sets()).as("the new values are served")
                 .containsExactly(RecordSet.simple(5, Set.of("192.0.2.31", "192.0.2.32")));
@@ -206,7 +214,8 @@ class Rfc2136DnsProviderTest {
         RecordWrite second = write(key, afterFirst.ownerText(), 2, "192.0.2.33");
         assertThat(dns.write(second)).as("a write based on the current mark").isInstanceOf(WriteOutcome.Written.class);
         ServedRecord afterSecond = served(dns, key);
-        assertThat(afterSecond.sets()).as("the second write's value").containsExactly(RecordSet.simple(5, Set.of("192.0.2.33")));
+        assertThat(afterSecond.sets()).as("the second write's value")
+                .containsExactly(RecordSet.simple(5, Set.of("192.0.2.33")));
         assertThat(afterSecond.owner()).as("the second write's mark").contains(second.owner());
     }
 
@@ -350,8 +359,10 @@ class Rfc2136DnsProviderTest {
 
             assertThat(written.get(0)).as("sent while the lease held").isInstanceOf(WriteOutcome.Written.class);
             assertThat(written.entrySet()).filteredOn(e -> e.getKey() > 0).extracting(Map.Entry::getValue)
-                    .allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(WriteOutcome.Unavailable.class, u -> assertThat(
-                            u.reason()).isEqualTo("not written: no word from the group coordinator for 4000 ms")));
+                    .allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(WriteOutcome.Unavailable.class,
+                            u -> assertThat(
+                                    u.reason())
+                                    .isEqualTo("not written: no word from the group coordinator for 4000 ms")));
             assertThat(relay.updates()).as("group 0's UPDATE only").hasSize(1);
             assertThat(served(dns, batchKey("lapsed", 1)).ownerText()).as("nothing written").isNull();
         }
@@ -370,7 +381,8 @@ class Rfc2136DnsProviderTest {
         try (DnsRelay relay = DnsRelay.to(server.port())) {
             Rfc2136DnsProvider dns = provider(relay, server);
             for (int g = 0; g < BATCH; g++) {
-                assertThat(dns.write(write(batchKey("stale", g), null, 1, "192.0.2.1"))).isInstanceOf(WriteOutcome.Written.class);
+                assertThat(dns.write(write(batchKey("stale", g), null, 1, "192.0.2.1")))
+                        .isInstanceOf(WriteOutcome.Written.class);
             }
             RecordKey staleKey = batchKey("stale", stale);
             // another writer moved group 7 on to epoch 2 after this writer read epoch 1's mark
@@ -396,7 +408,8 @@ class Rfc2136DnsProviderTest {
             assertThat(relay.updates().get(relay.updates().size() - 1).getSection(Section.PREREQ)).hasSize(BATCH - 2);
             assertThat(served(dns, staleKey).sets()).as("the newer writer's switch stands")
                     .containsExactly(RecordSet.simple(5, Set.of("192.0.2.2")));
-            assertThat(served(dns, batchKey("stale", 3)).sets()).containsExactly(RecordSet.simple(5, Set.of("192.0.2.3")));
+            assertThat(served(dns, batchKey("stale", 3)).sets())
+                    .containsExactly(RecordSet.simple(5, Set.of("192.0.2.3")));
         }
     }
 
@@ -407,7 +420,8 @@ class Rfc2136DnsProviderTest {
         RecordWrite epoch1 = write(key, null, 1, "192.0.2.41");
         assertThat(dns.write(epoch1)).isInstanceOf(WriteOutcome.Written.class);
         // a newer decision (epoch 2) is written by another instance, based on the mark it read
-        assertThat(dns.write(write(key, epoch1.owner().text(), 2, "192.0.2.42"))).isInstanceOf(WriteOutcome.Written.class);
+        assertThat(dns.write(write(key, epoch1.owner().text(), 2, "192.0.2.42")))
+                .isInstanceOf(WriteOutcome.Written.class);
         ServedRecord before = served(dns, key);
 
         // the stale instance still holds epoch 1's view and tries to write what it wants
@@ -429,7 +443,8 @@ class Rfc2136DnsProviderTest {
 
         WriteOutcome second = dns.write(write(key, null, 5, "192.0.2.66"));
 
-        assertThat(second).as("'no mark' does not hold any more").isInstanceOfSatisfying(WriteOutcome.OwnerChanged.class,
+        assertThat(second).as("'no mark' does not hold any more").isInstanceOfSatisfying(
+                WriteOutcome.OwnerChanged.class,
                 c -> assertThat(c.reason()).contains("YXRRSET"));
         assertThat(served(dns, key)).as("nothing changed").isEqualTo(before);
     }
@@ -440,7 +455,7 @@ class Rfc2136DnsProviderTest {
         Name name = Name.fromString(key.name() + ".");
         Update update = new Update(Name.fromString(ZONE));
         update.delete(name, Type.A);
-        update.add(new ARecord(name, DClass.IN, 5, InetAddress.getByAddress(new byte[] {(byte) 203, 0, 113, 66})));
+        update.add(new ARecord(name, DClass.IN, 5, InetAddress.getByAddress(new byte[] { (byte) 203, 0, 113, 66 })));
         SimpleResolver unsigned = new SimpleResolver(new InetSocketAddress("127.0.0.1", server.port()));
         unsigned.setTCP(true);
         Message response = unsigned.send(update);
@@ -449,7 +464,8 @@ class Rfc2136DnsProviderTest {
 
         String wrongSecret = Base64.getEncoder().encodeToString(new byte[32]);
         WriteOutcome wrongKey = provider(server, wrongSecret).write(write(key, null, 1, "203.0.113.77"));
-        assertThat(wrongKey).as("an update signed with another secret").isInstanceOfSatisfying(WriteOutcome.Rejected.class,
+        assertThat(wrongKey).as("an update signed with another secret").isInstanceOfSatisfying(
+                WriteOutcome.Rejected.class,
                 r -> assertThat(r.reason()).contains("NOTAUTH"));
 
         ServedRecord served = served(provider(server), key);
@@ -501,7 +517,8 @@ class Rfc2136DnsProviderTest {
         bind.refuseUpdates(true);
         try {
             assertThat(dns.preflight(write(key, mark, 2, "192.0.2.81"))).hasValueSatisfying(o -> assertThat(o)
-                    .isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> assertThat(r.reason()).contains("REFUSED")));
+                    .isInstanceOfSatisfying(WriteOutcome.Rejected.class,
+                            r -> assertThat(r.reason()).contains("REFUSED")));
             assertThat(dns.write(write(key, mark, 2, "192.0.2.81"))).isInstanceOfSatisfying(WriteOutcome.Rejected.class,
                     r -> assertThat(r.reason()).contains("REFUSED"));
         } finally {
@@ -523,13 +540,15 @@ class Rfc2136DnsProviderTest {
                     .isNotEqualTo(Optional.of(true));
             assertThat(dns.read(key, Optional.empty())).as("read while the server is away")
                     .isInstanceOf(ReadOutcome.Unavailable.class);
-            assertThat(dns.write(failover)).as("write while the server is away").isInstanceOf(WriteOutcome.Unavailable.class);
+            assertThat(dns.write(failover)).as("write while the server is away")
+                    .isInstanceOf(WriteOutcome.Unavailable.class);
         } finally {
             server.start();
         }
         assertThat(server.pid()).as("a new process").isNotEqualTo(pid).isPositive();
 
-        assertThat(dns.write(failover)).as("the same write once the server is back").isInstanceOf(WriteOutcome.Written.class);
+        assertThat(dns.write(failover)).as("the same write once the server is back")
+                .isInstanceOf(WriteOutcome.Written.class);
         ServedRecord served = served(dns, key);
         assertThat(served.sets()).containsExactly(RecordSet.simple(5, Set.of("192.0.2.71")));
         assertThat(served.owner()).contains(failover.owner());
@@ -555,7 +574,8 @@ class Rfc2136DnsProviderTest {
         assertThat(after.sets()).containsExactly(RecordSet.simple(5, Set.of("secondary.example.net")));
         assertThat(after.owner()).contains(first.owner());
 
-        assertThat(dns.write(write(key, after.ownerText(), 2, "primary.example.net."))).isInstanceOf(WriteOutcome.Written.class);
+        assertThat(dns.write(write(key, after.ownerText(), 2, "primary.example.net.")))
+                .isInstanceOf(WriteOutcome.Written.class);
         assertThat(served(dns, key).sets()).containsExactly(RecordSet.simple(5, Set.of("primary.example.net")));
     }
 
@@ -566,7 +586,8 @@ class Rfc2136DnsProviderTest {
     @OnBothServers
     void aMarkWithSeveralValuesIsUnusableAndTheReadSaysWhatToRemove(AuthoritativeServer server) {
         assertThat(provider(server).read(key("twotxt", RecordType.A), Optional.empty())).isInstanceOfSatisfying(
-                ReadOutcome.OwnerRecordUnusable.class, u -> assertThat(u.reason()).contains("_failover-owner.twotxt.failover.test")
+                ReadOutcome.OwnerRecordUnusable.class,
+                u -> assertThat(u.reason()).contains("_failover-owner.twotxt.failover.test")
                         .contains("2 values").contains("remove 'v=added-by-hand'")
                         .contains("failover-owner group=g-twotxt epoch=1 decision=d-1"));
     }
@@ -583,7 +604,8 @@ class Rfc2136DnsProviderTest {
             answering.setDaemon(true);
             answering.start();
             Rfc2136DnsProvider dns = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", impostor.getLocalPort(),
-                    AuthoritativeServer.KEY_NAME, AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofSeconds(2), List.of()), Lease.HELD);
+                    AuthoritativeServer.KEY_NAME, AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofSeconds(2),
+                    List.of()), Lease.HELD);
             RecordKey key = key("api", RecordType.A);
 
             assertThat(dns.write(write(key, null, 1, "192.0.2.20"))).as("an unsigned NOERROR to the update")
@@ -591,7 +613,8 @@ class Rfc2136DnsProviderTest {
                             .contains("not signed with TSIG key " + AuthoritativeServer.KEY_NAME));
             assertThat(dns.read(key, Optional.empty())).as("an unsigned answer to the read")
                     .isInstanceOfSatisfying(ReadOutcome.Unavailable.class,
-                            u -> assertThat(u.reason()).contains("not signed with TSIG key " + AuthoritativeServer.KEY_NAME));
+                            u -> assertThat(u.reason())
+                                    .contains("not signed with TSIG key " + AuthoritativeServer.KEY_NAME));
         }
     }
 
@@ -613,7 +636,8 @@ class Rfc2136DnsProviderTest {
                     answer.addRecord(question, org.xbill.DNS.Section.QUESTION);
                     if (query.getHeader().getOpcode() == org.xbill.DNS.Opcode.QUERY && question.getType() == Type.A) {
                         answer.addRecord(new ARecord(question.getName(), DClass.IN, 5,
-                                InetAddress.getByAddress(new byte[] {(byte) 203, 0, 113, 66})), org.xbill.DNS.Section.ANSWER);
+                                InetAddress.getByAddress(new byte[] { (byte) 203, 0, 113, 66 })),
+                                org.xbill.DNS.Section.ANSWER);
                     }
                     if (query.getHeader().getOpcode() == org.xbill.DNS.Opcode.QUERY && question.getType() == Type.TXT) {
                         answer.addRecord(new org.xbill.DNS.TXTRecord(question.getName(), DClass.IN, 5,
@@ -632,10 +656,13 @@ class Rfc2136DnsProviderTest {
 
     @Test
     void anUnreachableServerIsUnavailableNotRejected() {
-        Rfc2136DnsProvider dns = new Rfc2136DnsProvider(new Rfc2136Settings("127.0.0.1", 1, AuthoritativeServer.KEY_NAME,
-                AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofMillis(500), List.of()), Lease.HELD);
+        Rfc2136DnsProvider dns = new Rfc2136DnsProvider(
+                new Rfc2136Settings("127.0.0.1", 1, AuthoritativeServer.KEY_NAME,
+                        AuthoritativeServer.ALGORITHM, bind.secret(), Duration.ofMillis(500), List.of()),
+                Lease.HELD);
         assertThat(dns.read(key("api", RecordType.A), Optional.empty())).isInstanceOf(ReadOutcome.Unavailable.class);
-        assertThat(dns.write(write(key("api", RecordType.A), null, 1, "192.0.2.20"))).isInstanceOf(WriteOutcome.Unavailable.class);
+        assertThat(dns.write(write(key("api", RecordType.A), null, 1, "192.0.2.20")))
+                .isInstanceOf(WriteOutcome.Unavailable.class);
     }
 
     @Test

@@ -84,8 +84,10 @@ class Route53BatchingTest {
         List<Route53Zone.RecordSet> sets = new ArrayList<>();
         for (int g = 0; g < GROUPS; g++) {
             sets.add(new Route53Zone.RecordSet(name(g), "A", null, null, 60, List.of("192.0.2.1")));
-            if (marked.test(g)) sets.add(new Route53Zone.RecordSet("_failover-owner." + name(g), "TXT", null, null, Route53DnsProvider.OWNER_TTL,
-                    List.of(Route53DnsProvider.quote(mark(g, 1).text()))));
+            if (marked.test(g))
+                sets.add(new Route53Zone.RecordSet("_failover-owner." + name(g), "TXT", null, null,
+                        Route53DnsProvider.OWNER_TTL,
+                        List.of(Route53DnsProvider.quote(mark(g, 1).text()))));
         }
         sets.add(new Route53Zone.RecordSet("www.example.com.", "CNAME", null, null, 300, List.of("api.example.com.")));
         zone = Route53Zone.start(ZONE_ID, sets).pageSize(pageSize);
@@ -163,7 +165,8 @@ class Route53BatchingTest {
     }
 
     RecordWrite switchOf(int group, String expectedOwner) {
-        return new RecordWrite(key(group), expectedOwner, mark(group, 2), List.of(RecordSet.simple(60, Set.of("192.0.2.2"))));
+        return new RecordWrite(key(group), expectedOwner, mark(group, 2),
+                List.of(RecordSet.simple(60, Set.of("192.0.2.2"))));
     }
 
     long posts() {
@@ -280,14 +283,16 @@ class Route53BatchingTest {
     @Test
     void aListingAcrossSmallPagesOfUnmarkedGroupsReadsEachOnce() throws Exception {
         start(7, g -> g % 2 == 0);
-        assertThat(readTogetherAsAlone().listings()).as("59 sets of the 39 in pages of 7: 9 pages, not one listing each")
+        assertThat(readTogetherAsAlone().listings())
+                .as("59 sets of the 39 in pages of 7: 9 pages, not one listing each")
                 .isLessThanOrEqualTo(1 + 9 + 1);
     }
 
     @Test
     void aListingAcrossSmallPagesResolvesEachGroupOnlyOnceItsMarkWasFollowed() throws Exception {
         start(7); // a group's record and mark fall on different pages; the listing must read on past each mark
-        assertThat(readTogetherAsAlone().listings()).as("78 sets of the 39 in pages of 7: 12 pages, not one listing each")
+        assertThat(readTogetherAsAlone().listings())
+                .as("78 sets of the 39 in pages of 7: 12 pages, not one listing each")
                 .isLessThanOrEqualTo(1 + 12 + 1);
     }
 

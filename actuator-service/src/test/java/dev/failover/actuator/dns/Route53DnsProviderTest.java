@@ -42,11 +42,12 @@ import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
 import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
-import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.actuator.domain.model.DesiredStore;
+import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.reconcile.GroupReconciler;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
@@ -60,8 +61,6 @@ import dev.failover.contract.topology.TargetDns;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import software.amazon.awssdk.services.route53.Route53Client;
-import dev.failover.actuator.domain.reconcile.Reconcilers;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * The real AWS SDK against a local HTTP fixture that checks the requests it gets (the ChangeBatch XML, the
@@ -131,21 +130,27 @@ class Route53DnsProviderTest {
     // ---- what the fixture answers, in the shapes of the Route 53 API reference
 
     static String changeInfo(String root, String status) {
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><" + root + " xmlns=\"" + NS + "\"><ChangeInfo><Id>/change/C2682N5HXP0BZ4"
-                + "</Id><Status>" + status + "</Status><SubmittedAt>2026-11-21T10:00:00.000Z</SubmittedAt></ChangeInfo></" + root + ">";
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><" + root + " xmlns=\"" + NS
+                + "\"><ChangeInfo><Id>/change/C2682N5HXP0BZ4"
+                + "</Id><Status>" + status
+                + "</Status><SubmittedAt>2026-11-21T10:00:00.000Z</SubmittedAt></ChangeInfo></" + root + ">";
     }
 
     static String error(String type, String code, String message) {
-        return "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"" + NS + "\"><Error><Type>" + type + "</Type><Code>" + code
-                + "</Code><Message>" + message + "</Message></Error><RequestId>7eb28fd5-9ce6-11e4-a8e8-9f105805808f</RequestId>"
+        return "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"" + NS + "\"><Error><Type>" + type + "</Type><Code>"
+                + code
+                + "</Code><Message>" + message
+                + "</Message></Error><RequestId>7eb28fd5-9ce6-11e4-a8e8-9f105805808f</RequestId>"
                 + "</ErrorResponse>";
     }
 
     static String valuesSet(String name, String type, String setIdentifier, Long weight, int ttl, String... values) {
-        StringBuilder xml = new StringBuilder("<ResourceRecordSet><Name>").append(name).append("</Name><Type>").append(type)
+        StringBuilder xml = new StringBuilder("<ResourceRecordSet><Name>").append(name).append("</Name><Type>")
+                .append(type)
                 .append("</Type>");
         if (setIdentifier != null) {
-            xml.append("<SetIdentifier>").append(setIdentifier).append("</SetIdentifier><Weight>").append(weight).append("</Weight>");
+            xml.append("<SetIdentifier>").append(setIdentifier).append("</SetIdentifier><Weight>").append(weight)
+                    .append("</Weight>");
         }
         xml.append("<TTL>").append(ttl).append("</TTL><ResourceRecords>");
         for (String value : values) {
@@ -155,15 +160,18 @@ class Route53DnsProviderTest {
     }
 
     static String aliasSet(String name, String setIdentifier, long weight, TargetDns.Alias alias) {
-        return "<ResourceRecordSet><Name>" + name + "</Name><Type>A</Type><SetIdentifier>" + setIdentifier + "</SetIdentifier>"
-                + "<Weight>" + weight + "</Weight><AliasTarget><HostedZoneId>" + alias.hostedZoneId() + "</HostedZoneId><DNSName>"
+        return "<ResourceRecordSet><Name>" + name + "</Name><Type>A</Type><SetIdentifier>" + setIdentifier
+                + "</SetIdentifier>"
+                + "<Weight>" + weight + "</Weight><AliasTarget><HostedZoneId>" + alias.hostedZoneId()
+                + "</HostedZoneId><DNSName>"
                 + alias.dnsName() + "</DNSName><EvaluateTargetHealth>" + alias.evaluateTargetHealth()
                 + "</EvaluateTargetHealth></AliasTarget></ResourceRecordSet>";
     }
 
     /** A ListResourceRecordSets page; {@code next} is NextRecordName, NextRecordType, NextRecordIdentifier when truncated. */
     static String page(List<String> sets, String... next) {
-        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListResourceRecordSetsResponse xmlns=\"")
+        StringBuilder xml = new StringBuilder(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListResourceRecordSetsResponse xmlns=\"")
                 .append(NS).append("\"><ResourceRecordSets>");
         sets.forEach(xml::append);
         xml.append("</ResourceRecordSets><IsTruncated>").append(next.length > 0).append("</IsTruncated>");
@@ -248,13 +256,16 @@ class Route53DnsProviderTest {
         NodeList changes = xml.getElementsByTagNameNS(NS, "Change");
         for (int i = 0; i < changes.getLength(); i++) {
             Element change = (Element) changes.item(i);
-            StringBuilder s = new StringBuilder(text(change, "Action")).append(' ').append(text(change, "Name")).append(' ')
+            StringBuilder s = new StringBuilder(text(change, "Action")).append(' ').append(text(change, "Name"))
+                    .append(' ')
                     .append(text(change, "Type"));
             if (!text(change, "SetIdentifier").isEmpty()) {
-                s.append(" set=").append(text(change, "SetIdentifier")).append(" weight=").append(text(change, "Weight"));
+                s.append(" set=").append(text(change, "SetIdentifier")).append(" weight=")
+                        .append(text(change, "Weight"));
             }
             if (!text(change, "DNSName").isEmpty()) {
-                s.append(" alias=").append(text(change, "DNSName")).append(" zone=").append(text(change, "HostedZoneId"))
+                s.append(" alias=").append(text(change, "DNSName")).append(" zone=")
+                        .append(text(change, "HostedZoneId"))
                         .append(" evaluate=").append(text(change, "EvaluateTargetHealth"));
             } else {
                 NodeList values = change.getElementsByTagNameNS(NS, "Value");
@@ -290,13 +301,15 @@ class Route53DnsProviderTest {
 
         assertThat(served.sets()).as("the record's sets, none of the names or types listed after them").containsExactly(
                 new RecordSet("primary", 0L, 60, Set.of("192.0.2.10"), null),
-                new RecordSet("maint", 0L, null, Set.of(), new TargetDns.Alias("Z35SXDOTRQ7X7K", "maint.elb.amazonaws.com", true)),
+                new RecordSet("maint", 0L, null, Set.of(),
+                        new TargetDns.Alias("Z35SXDOTRQ7X7K", "maint.elb.amazonaws.com", true)),
                 new RecordSet("secondary", 100L, 60, Set.of("192.0.2.20", "192.0.2.21"), null));
         assertThat(served.ownerText()).as("the TXT value without Route 53's quotes")
                 .isEqualTo("failover-owner group=api epoch=3 decision=d-3");
         assertThat(served.owner()).contains(mark(3));
         assertThat(served.propagated()).as("no change of ours pending").isTrue();
-        assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)))).as("one page for record and mark").hasSize(1);
+        assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)))).as("one page for record and mark")
+                .hasSize(1);
     }
 
     @Test
@@ -314,13 +327,16 @@ class Route53DnsProviderTest {
         route53.stubFor(list("api.example.com.", "A").withQueryParam("identifier", equalTo("primary"))
                 .willReturn(aResponse().withStatus(200).withBody(page(List.of(
                         valuesSet("api.example.com.", "A", "primary", 0L, 60, "192.0.2.10")), "api.example.com.", "A",
-                        "secondary"))).atPriority(1));
+                        "secondary")))
+                .atPriority(1));
         route53.stubFor(list("api.example.com.", "A").withQueryParam("identifier", equalTo("secondary"))
                 .willReturn(aResponse().withStatus(200).withBody(page(List.of(
-                        valuesSet("api.example.com.", "A", "secondary", 100L, 60, "192.0.2.20")), "www.example.com.", "A")))
+                        valuesSet("api.example.com.", "A", "secondary", 100L, 60, "192.0.2.20")), "www.example.com.",
+                        "A")))
                 .atPriority(1));
         route53.stubFor(list("api.example.com.", "A").willReturn(aResponse().withStatus(200).withBody(page(List.of(
-                valuesSet("api.example.com.", "A", "canary", 0L, 60, "192.0.2.30")), "api.example.com.", "A", "primary")))
+                valuesSet("api.example.com.", "A", "canary", 0L, 60, "192.0.2.30")), "api.example.com.", "A",
+                "primary")))
                 .atPriority(5));
 
         ServedRecord served = served(provider(Route53Settings.Routing.WEIGHTED));
@@ -344,14 +360,16 @@ class Route53DnsProviderTest {
 
         assertThat(served.sets()).containsExactly(RecordSet.simple(60, Set.of("192.0.2.10")));
         assertThat(served.owner()).contains(mark(3));
-        assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)))).as("ListResourceRecordSets calls of one read")
+        assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST))))
+                .as("ListResourceRecordSets calls of one read")
                 .hasSize(1);
         assertThat(route53.getAllServeEvents()).as("requests of one read (no change of ours pending)").hasSize(1);
 
         ownerIs(null);
         assertThat(served(provider(Route53Settings.Routing.SIMPLE)).ownerText())
                 .as("a whole page past the record without the mark: there is none").isNull();
-        assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)))).as("one more call for the second read").hasSize(2);
+        assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)))).as("one more call for the second read")
+                .hasSize(2);
     }
 
     @Test
@@ -407,7 +425,8 @@ class Route53DnsProviderTest {
         ownerIs("failover-owner group=api epoch=1 decision=d-1");
         changeAnswers(200, changeInfo("ChangeResourceRecordSetsResponse", "PENDING"));
         route53.stubFor(get(urlEqualTo(CHANGE)).inScenario("propagation").whenScenarioStateIs(Scenario.STARTED)
-                .willSetStateTo("in sync").willReturn(aResponse().withStatus(200).withBody(changeInfo("GetChangeResponse", "PENDING"))));
+                .willSetStateTo("in sync")
+                .willReturn(aResponse().withStatus(200).withBody(changeInfo("GetChangeResponse", "PENDING"))));
         route53.stubFor(get(urlEqualTo(CHANGE)).inScenario("propagation").whenScenarioStateIs("in sync")
                 .willReturn(aResponse().withStatus(200).withBody(changeInfo("GetChangeResponse", "INSYNC"))));
         Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);
@@ -434,7 +453,8 @@ class Route53DnsProviderTest {
         route53.stubFor(get(urlEqualTo(CHANGE)).willReturn(aResponse().withStatus(200)
                 .withBody(changeInfo("GetChangeResponse", "PENDING"))));
 
-        assertThat(served(provider(Route53Settings.Routing.SIMPLE), Optional.of("C2682N5HXP0BZ4")).propagated()).isFalse();
+        assertThat(served(provider(Route53Settings.Routing.SIMPLE), Optional.of("C2682N5HXP0BZ4")).propagated())
+                .isFalse();
 
         assertThat(route53.findAll(getRequestedFor(urlPathEqualTo(LIST)))).as("list calls").hasSize(1);
         assertThat(route53.findAll(getRequestedFor(urlEqualTo(CHANGE)))).as("GetChange calls").hasSize(1);
@@ -466,11 +486,12 @@ class Route53DnsProviderTest {
         WriteOutcome outcome = provider(Route53Settings.Routing.WEIGHTED).write(failover(null, 1));
         assertThat(outcome).isInstanceOf(WriteOutcome.Written.class);
         assertThat(route53.findAll(postRequestedFor(urlEqualTo(RRSET)))).as("one atomic request").hasSize(1);
-        assertThat(sentChanges(0)).as("no mark yet: only its CREATE, which fails if one appeared meanwhile").containsExactly(
-                "CREATE " + OWNER + " TXT ttl=60 \"failover-owner group=api epoch=1 decision=d-1\"",
-                "UPSERT api.example.com A set=secondary weight=100 ttl=60 192.0.2.20 192.0.2.21",
-                "UPSERT api.example.com A set=primary weight=0 ttl=60 192.0.2.10",
-                "UPSERT api.example.com A set=maint weight=0 alias=maint.elb.amazonaws.com zone=Z35SXDOTRQ7X7K evaluate=true");
+        assertThat(sentChanges(0)).as("no mark yet: only its CREATE, which fails if one appeared meanwhile")
+                .containsExactly(
+                        "CREATE " + OWNER + " TXT ttl=60 \"failover-owner group=api epoch=1 decision=d-1\"",
+                        "UPSERT api.example.com A set=secondary weight=100 ttl=60 192.0.2.20 192.0.2.21",
+                        "UPSERT api.example.com A set=primary weight=0 ttl=60 192.0.2.10",
+                        "UPSERT api.example.com A set=maint weight=0 alias=maint.elb.amazonaws.com zone=Z35SXDOTRQ7X7K evaluate=true");
         assertThat(route53.findAll(postRequestedFor(urlEqualTo(RRSET))).get(0).getHeader("Authorization"))
                 .startsWith("AWS4-HMAC-SHA256 Credential=AKIDTEST/").doesNotContain("secret-not-logged");
     }
@@ -494,19 +515,26 @@ class Route53DnsProviderTest {
     @Test
     void aStaleWriterIsRefusedByRoute53() throws Exception {
         String current = "failover-owner group=api epoch=2 decision=d-2";
-        route53.stubFor(post(urlEqualTo(RRSET)).withRequestBody(matchingXPath("//*[local-name()='Change'][*[local-name()="
-                + "'Action']='DELETE']//*[local-name()='Value'][.='\"" + current + "\"']")).atPriority(1)
-                .willReturn(aResponse().withStatus(200).withBody(changeInfo("ChangeResourceRecordSetsResponse", "PENDING"))));
-        route53.stubFor(post(urlEqualTo(RRSET)).atPriority(5).willReturn(aResponse().withStatus(400).withBody(error("Sender",
-                "InvalidChangeBatch", "[Tried to delete resource record set [name='" + OWNER + ".', type='TXT'] but the values "
-                        + "provided do not match the current values]"))));
+        route53.stubFor(post(urlEqualTo(RRSET))
+                .withRequestBody(matchingXPath("//*[local-name()='Change'][*[local-name()="
+                        + "'Action']='DELETE']//*[local-name()='Value'][.='\"" + current + "\"']"))
+                .atPriority(1)
+                .willReturn(aResponse().withStatus(200)
+                        .withBody(changeInfo("ChangeResourceRecordSetsResponse", "PENDING"))));
+        route53.stubFor(post(urlEqualTo(RRSET)).atPriority(5)
+                .willReturn(aResponse().withStatus(400).withBody(error("Sender",
+                        "InvalidChangeBatch",
+                        "[Tried to delete resource record set [name='" + OWNER + ".', type='TXT'] but the values "
+                                + "provided do not match the current values]"))));
         Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);
 
         WriteOutcome stale = dns.write(failover("failover-owner group=api epoch=1 decision=d-1", 3));
         assertThat(stale).as("a DELETE of epoch 1's mark, which is no longer there")
                 .isInstanceOfSatisfying(WriteOutcome.OwnerChanged.class,
-                        c -> assertThat(c.reason()).contains("InvalidChangeBatch").contains("do not match the current values"));
-        assertThat(sentChanges(0).get(0)).isEqualTo("DELETE " + OWNER + " TXT ttl=60 \"failover-owner group=api epoch=1 decision=d-1\"");
+                        c -> assertThat(c.reason()).contains("InvalidChangeBatch")
+                                .contains("do not match the current values"));
+        assertThat(sentChanges(0).get(0))
+                .isEqualTo("DELETE " + OWNER + " TXT ttl=60 \"failover-owner group=api epoch=1 decision=d-1\"");
 
         assertThat(dns.write(failover(current, 3))).as("the writer that read the current mark")
                 .isInstanceOf(WriteOutcome.Written.class);
@@ -514,12 +542,14 @@ class Route53DnsProviderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "Tried to delete resource record set [name='" + OWNER + ".', type='TXT'] but it was not found",
-        "[Tried to delete resource record set [name='" + OWNER + ".', type='TXT'] but the values provided do not match the current values]",
-        "Tried to create resource record set [name='" + OWNER + ".', type='TXT'] but it already exists"})
+            "Tried to delete resource record set [name='" + OWNER + ".', type='TXT'] but it was not found",
+            "[Tried to delete resource record set [name='" + OWNER
+                    + ".', type='TXT'] but the values provided do not match the current values]",
+            "Tried to create resource record set [name='" + OWNER + ".', type='TXT'] but it already exists" })
     void route53RefusingTheMarksChangeIsOwnerChanged(String message) {
         changeAnswers(400, error("Sender", "InvalidChangeBatch", message));
-        assertThat(provider(Route53Settings.Routing.WEIGHTED).write(failover("failover-owner group=api epoch=1 decision=d-1", 2)))
+        assertThat(provider(Route53Settings.Routing.WEIGHTED)
+                .write(failover("failover-owner group=api epoch=1 decision=d-1", 2)))
                 .as("another writer moved the mark: read again").isInstanceOfSatisfying(WriteOutcome.OwnerChanged.class,
                         c -> assertThat(c.reason()).contains(message));
     }
@@ -538,48 +568,60 @@ class Route53DnsProviderTest {
                 + ".', type='TXT'] but the values provided do not match the current values, Tried to create resource record"
                 + " set [name='" + OWNER + ".', type='TXT'] but it already exists]"));
         assertThat(dns.preflight(simple)).hasValueSatisfying(o -> assertThat(o).isInstanceOfSatisfying(
-                WriteOutcome.Written.class, w -> assertThat(w.details()).contains("authorized").contains("changing nothing")));
+                WriteOutcome.Written.class,
+                w -> assertThat(w.details()).contains("authorized").contains("changing nothing")));
         List<String> sent = sentChanges(0);
         assertThat(sent.get(0)).startsWith("DELETE " + OWNER + " TXT ttl=60 \"failover-preflight ");
         assertThat(sent.subList(1, sent.size())).as("the write's own changes, without its condition").containsExactly(
                 "CREATE " + OWNER + " TXT ttl=60 \"failover-owner group=api epoch=2 decision=d-2\"",
                 "UPSERT api.example.com A ttl=30 192.0.2.10");
 
-        changeAnswers(403, error("Sender", "AccessDenied", "User: arn:aws:iam::123456789012:user/actuator is not authorized to "
-                + "perform: route53:ChangeResourceRecordSets on resource: arn:aws:route53:::hostedzone/" + ZONE_ID));
+        changeAnswers(403,
+                error("Sender", "AccessDenied", "User: arn:aws:iam::123456789012:user/actuator is not authorized to "
+                        + "perform: route53:ChangeResourceRecordSets on resource: arn:aws:route53:::hostedzone/"
+                        + ZONE_ID));
         assertThat(dns.preflight(simple)).hasValueSatisfying(o -> assertThat(o).isInstanceOfSatisfying(
                 WriteOutcome.Rejected.class, r -> assertThat(r.reason()).contains("AccessDenied")));
-        changeAnswers(400, error("Sender", "InvalidChangeBatch", "[RRSet with DNS name api.example.com. is not permitted in zone "
-                + "example.org.]"));
+        changeAnswers(400,
+                error("Sender", "InvalidChangeBatch", "[RRSet with DNS name api.example.com. is not permitted in zone "
+                        + "example.org.]"));
         assertThat(dns.preflight(simple)).hasValueSatisfying(o -> assertThat(o).as("a batch the zone does not take")
                 .isInstanceOf(WriteOutcome.Rejected.class));
         changeAnswers(400, error("Sender", "Throttling", "Rate exceeded"));
-        assertThat(dns.preflight(simple)).hasValueSatisfying(o -> assertThat(o).isInstanceOf(WriteOutcome.Throttled.class));
+        assertThat(dns.preflight(simple))
+                .hasValueSatisfying(o -> assertThat(o).isInstanceOf(WriteOutcome.Throttled.class));
     }
 
     @Test
     void otherRefusalsAreRejectedWithTheProvidersMessage() {
         recordIs(); // a first write lists its record before it writes
         Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);
-        changeAnswers(400, error("Sender", "InvalidChangeBatch", "[RRSet with DNS name api.example.com. is not permitted in zone "
-                + "example.org.]"));
+        changeAnswers(400,
+                error("Sender", "InvalidChangeBatch", "[RRSet with DNS name api.example.com. is not permitted in zone "
+                        + "example.org.]"));
         assertThat(dns.write(failover(null, 1))).isInstanceOfSatisfying(WriteOutcome.Rejected.class,
                 r -> assertThat(r.reason()).contains("InvalidChangeBatch").contains("is not permitted in zone"));
-        changeAnswers(400, error("Sender", "InvalidChangeBatch", "Tried to create resource record set [name='api.example.com.', "
-                + "type='CNAME'] but it already exists"));
+        changeAnswers(400,
+                error("Sender", "InvalidChangeBatch", "Tried to create resource record set [name='api.example.com.', "
+                        + "type='CNAME'] but it already exists"));
         assertThat(dns.write(failover(null, 1))).as("a conflict on another record set than the mark")
                 .isInstanceOf(WriteOutcome.Rejected.class);
-        changeAnswers(400, error("Sender", "InvalidInput", "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, "
-                + "and ResourceRecords]], but found none in Change with [Action=CREATE, Name=" + OWNER + "., Type=TXT]"));
+        changeAnswers(400,
+                error("Sender", "InvalidInput", "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, "
+                        + "and ResourceRecords]], but found none in Change with [Action=CREATE, Name=" + OWNER
+                        + "., Type=TXT]"));
         assertThat(dns.write(failover(null, 1))).as("InvalidInput naming the mark is still no owner change")
                 .isInstanceOf(WriteOutcome.Rejected.class);
         // the older document form, which the SDK does not parse into a code: still a 400, still not retried
-        changeAnswers(400, "<?xml version=\"1.0\"?><InvalidChangeBatch xmlns=\"" + NS + "\"><Messages><Message>Tried to create "
+        changeAnswers(400, "<?xml version=\"1.0\"?><InvalidChangeBatch xmlns=\"" + NS
+                + "\"><Messages><Message>Tried to create "
                 + "resource record set api.example.com. type A, but it already exists</Message></Messages></InvalidChangeBatch>");
         assertThat(dns.write(failover(null, 1))).isInstanceOfSatisfying(WriteOutcome.Rejected.class,
                 r -> assertThat(r.reason()).contains("HTTP 400"));
-        changeAnswers(403, error("Sender", "AccessDenied", "User: arn:aws:iam::123456789012:user/actuator is not authorized to "
-                + "perform: route53:ChangeResourceRecordSets on resource: arn:aws:route53:::hostedzone/" + ZONE_ID));
+        changeAnswers(403,
+                error("Sender", "AccessDenied", "User: arn:aws:iam::123456789012:user/actuator is not authorized to "
+                        + "perform: route53:ChangeResourceRecordSets on resource: arn:aws:route53:::hostedzone/"
+                        + ZONE_ID));
         assertThat(dns.write(failover(null, 1))).isInstanceOfSatisfying(WriteOutcome.Rejected.class,
                 r -> assertThat(r.reason()).contains("AccessDenied").contains("route53:ChangeResourceRecordSets"));
     }
@@ -591,14 +633,16 @@ class Route53DnsProviderTest {
         changeAnswers(400, error("Sender", "Throttling", "Rate exceeded"));
         assertThat(dns.write(failover(null, 1))).isInstanceOfSatisfying(WriteOutcome.Throttled.class,
                 u -> assertThat(u.reason()).contains("Throttling").contains("Rate exceeded"));
-        changeAnswers(400, error("Sender", "PriorRequestNotComplete", "The request was rejected because Route 53 was still "
-                + "processing a prior request."));
+        changeAnswers(400,
+                error("Sender", "PriorRequestNotComplete", "The request was rejected because Route 53 was still "
+                        + "processing a prior request."));
         assertThat(dns.write(failover(null, 1))).isInstanceOf(WriteOutcome.Throttled.class);
         changeAnswers(503, error("Receiver", "ServiceUnavailable", "The service is unavailable."));
         assertThat(dns.write(failover(null, 1))).isInstanceOf(WriteOutcome.Unavailable.class);
 
-        route53.stubFor(get(urlPathEqualTo(LIST)).willReturn(aResponse().withStatus(400).withBody(error("Sender", "Throttling",
-                "Rate exceeded"))));
+        route53.stubFor(
+                get(urlPathEqualTo(LIST)).willReturn(aResponse().withStatus(400).withBody(error("Sender", "Throttling",
+                        "Rate exceeded"))));
         assertThat(dns.read(key(), Optional.empty())).as("a throttled read")
                 .isInstanceOfSatisfying(ReadOutcome.Throttled.class,
                         t -> assertThat(t.reason()).contains("Throttling"));
@@ -618,7 +662,8 @@ class Route53DnsProviderTest {
         return group;
     }
 
-    static final Decision DECISION = new Decision(1, "d-4", "api", 4L, DecisionKind.FAILOVER, "primary", "secondary", "test",
+    static final Decision DECISION = new Decision(1, "d-4", "api", 4L, DecisionKind.FAILOVER, "primary", "secondary",
+            "test",
             List.of(), T0, DecisionMode.LIVE, Decision.AUTOMATION);
 
     /** As above, storing desired states in {@code store}, with no decision yet. */
@@ -634,9 +679,10 @@ class Route53DnsProviderTest {
                       - {id: secondary, region: us-west-2, probe: {type: tcp, host: 192.0.2.20, port: 443}, dns: {values: [192.0.2.20]}}
                 """.formatted(ZONE_ID), "test");
         return Reconcilers.group("api", topology, dns, TrafficPlans.of(DnsProvider.Routing.SINGLE, 100,
-                List.of()), Reconcilers.minimal(Scalers.none(), store, results::add, clock,
-                new ReconcileSettings(Duration.ofSeconds(10),
-                        Duration.ofSeconds(2), backoff, Duration.ZERO, null)));
+                List.of()),
+                Reconcilers.minimal(Scalers.none(), store, results::add, clock,
+                        new ReconcileSettings(Duration.ofSeconds(10),
+                                Duration.ofSeconds(2), backoff, Duration.ZERO, null)));
     }
 
     /** Runs {@code passes} passes, moving the clock by what each asks; returns the waits asked for. */
@@ -655,8 +701,9 @@ class Route53DnsProviderTest {
 
     @Test
     void aThrottledGroupBacksOffUpToTheThrottlingCapAnOutageOnlyUpToTheUsualOne() {
-        route53.stubFor(get(urlPathEqualTo(LIST)).willReturn(aResponse().withStatus(400).withBody(error("Sender", "Throttling",
-                "Rate exceeded"))));
+        route53.stubFor(
+                get(urlPathEqualTo(LIST)).willReturn(aResponse().withStatus(400).withBody(error("Sender", "Throttling",
+                        "Rate exceeded"))));
         GroupReconciler group = reconciler(provider(Route53Settings.Routing.SIMPLE), BACKOFF);
 
         assertThat(passes(group, 10)).as("waits after each throttled pass").extracting(Duration::toMillis)
@@ -667,7 +714,8 @@ class Route53DnsProviderTest {
         route53.stubFor(get(urlPathEqualTo(LIST)).willReturn(aResponse().withStatus(503).withBody(error("Receiver",
                 "ServiceUnavailable", "The service is unavailable."))));
         GroupReconciler other = reconciler(provider(Route53Settings.Routing.SIMPLE), BACKOFF);
-        assertThat(passes(other, 5)).as("waits after each pass that found Route 53 unavailable").extracting(Duration::toMillis)
+        assertThat(passes(other, 5)).as("waits after each pass that found Route 53 unavailable")
+                .extracting(Duration::toMillis)
                 .containsExactly(200L, 400L, 800L, 1000L, 1000L);
     }
 
@@ -707,7 +755,8 @@ class Route53DnsProviderTest {
                 .isInstanceOf(Convergence.Converging.class);
         assertThat(results).as("nothing CONVERGED while the change is PENDING")
                 .noneSatisfy(r -> assertThat(r.status()).isEqualTo(ActuationStatus.CONVERGED));
-        assertThat(route53.findAll(getRequestedFor(urlEqualTo(CHANGE)))).as("the new owner asks GetChange").isNotEmpty();
+        assertThat(route53.findAll(getRequestedFor(urlEqualTo(CHANGE)))).as("the new owner asks GetChange")
+                .isNotEmpty();
 
         route53.stubFor(get(urlEqualTo(CHANGE)).willReturn(aResponse().withStatus(200)
                 .withBody(changeInfo("GetChangeResponse", "INSYNC"))));
@@ -761,7 +810,8 @@ class Route53DnsProviderTest {
                         + "route53:ListResourceRecordSets"))));
         assertThat(provider(Route53Settings.Routing.WEIGHTED).read(key(), Optional.empty()))
                 .isInstanceOfSatisfying(ReadOutcome.Rejected.class,
-                        r -> assertThat(r.reason()).contains("AccessDenied").contains("route53:ListResourceRecordSets"));
+                        r -> assertThat(r.reason()).contains("AccessDenied")
+                                .contains("route53:ListResourceRecordSets"));
     }
 
     @Test
@@ -769,7 +819,8 @@ class Route53DnsProviderTest {
         RecordKey noZone = new RecordKey("api", "example.com.", "api.example.com", RecordType.A, null);
         Route53DnsProvider dns = provider(Route53Settings.Routing.WEIGHTED);
         assertThat(dns.read(noZone, Optional.empty())).isInstanceOf(ReadOutcome.Rejected.class);
-        assertThat(dns.write(new RecordWrite(noZone, null, mark(1), List.of(RecordSet.simple(60, Set.of("192.0.2.1"))))))
+        assertThat(
+                dns.write(new RecordWrite(noZone, null, mark(1), List.of(RecordSet.simple(60, Set.of("192.0.2.1"))))))
                 .isInstanceOf(WriteOutcome.Rejected.class);
         assertThat(route53.getAllServeEvents()).as("no request").isEmpty();
     }
@@ -778,7 +829,8 @@ class Route53DnsProviderTest {
     void anUnreachableEndpointIsUnavailable() {
         try (Route53Client nowhere = Route53Fixtures.client(URI.create("http://127.0.0.1:1"))) {
             Route53DnsProvider dns = Route53Fixtures.provider(nowhere, Route53Fixtures.settings(
-                    Route53Settings.Routing.WEIGHTED, Route53Settings.DEFAULT_REQUESTS_PER_SECOND, Route53Settings.TakeOver.REFUSE));
+                    Route53Settings.Routing.WEIGHTED, Route53Settings.DEFAULT_REQUESTS_PER_SECOND,
+                    Route53Settings.TakeOver.REFUSE));
             assertThat(dns.read(key(), Optional.empty())).isInstanceOf(ReadOutcome.Unavailable.class);
             assertThat(dns.write(failover(null, 1))).isInstanceOf(WriteOutcome.Unavailable.class);
         }

@@ -25,9 +25,11 @@ final class Route53Fixtures {
     /** A client of {@code endpoint}, each call given up after 5 s. */
     static Route53Client client(URI endpoint) {
         return Route53Client.builder().endpointOverride(endpoint).region(Region.AWS_GLOBAL)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret-not-logged")))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret-not-logged")))
                 .httpClient(UrlConnectionHttpClient.builder().build())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(5)))
+                .overrideConfiguration(
+                        c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(5)))
                 .build();
     }
 
@@ -35,7 +37,8 @@ final class Route53Fixtures {
     static Route53Settings settings(Route53Settings.Routing routing, double requestsPerSecond,
             Route53Settings.TakeOver takeOver) {
         return new Route53Settings(routing, 100, List.of(), Duration.ZERO, "aws-global", Optional.empty(),
-                Duration.ofSeconds(5), new Route53Settings.Account("default", requestsPerSecond, 1), takeOver, Optional.empty());
+                Duration.ofSeconds(5), new Route53Settings.Account("default", requestsPerSecond, 1), takeOver,
+                Optional.empty());
     }
 
     /** The provider with the request budget its settings give, its lease always held. */

@@ -52,7 +52,8 @@ class Route53ResyncListingTest {
         for (int g = 0; g < GROUPS; g++) {
             sets.add(new Route53Zone.RecordSet(Route53BatchingTest.name(g), "A", null, null, 60, List.of("192.0.2.1")));
             sets.add(new Route53Zone.RecordSet("_failover-owner." + Route53BatchingTest.name(g), "TXT", null, null,
-                    Route53DnsProvider.OWNER_TTL, List.of(Route53DnsProvider.quote(Route53BatchingTest.mark(g, 1).text()))));
+                    Route53DnsProvider.OWNER_TTL,
+                    List.of(Route53DnsProvider.quote(Route53BatchingTest.mark(g, 1).text()))));
         }
         zone = Route53Zone.start(ZONE_ID, sets).pageSize(pageSize);
         client = Route53Fixtures.client(zone.endpoint());
@@ -76,7 +77,8 @@ class Route53ResyncListingTest {
         for (int g = 0; g < GROUPS; g++) {
             ReadOutcome read = dns.read(Route53BatchingTest.key(g), Optional.empty(), Priority.RESYNC);
             assertThat(values(read)).containsExactly("192.0.2.1");
-            assertThat(((ReadOutcome.Served) read).record().ownerText()).isEqualTo(Route53BatchingTest.mark(g, 1).text());
+            assertThat(((ReadOutcome.Served) read).record().ownerText())
+                    .isEqualTo(Route53BatchingTest.mark(g, 1).text());
         }
 
         assertThat(listings()).as("the pages of one listing, not a listing a group").isEqualTo(8);
@@ -186,8 +188,9 @@ class Route53ResyncListingTest {
         start(300);
         dns.read(Route53BatchingTest.key(0), Optional.empty(), Priority.RESYNC); // the zone's listing, as resyncs take it
         ServedRecord listed = dns.listed(Route53BatchingTest.key(5)).orElseThrow();
-        Route53DnsProvider other = Route53Fixtures.provider(client, Route53Fixtures.settings(Route53Settings.Routing.SIMPLE,
-                1_000, Route53Settings.TakeOver.REFUSE));
+        Route53DnsProvider other = Route53Fixtures.provider(client,
+                Route53Fixtures.settings(Route53Settings.Routing.SIMPLE,
+                        1_000, Route53Settings.TakeOver.REFUSE));
         assertThat(other.write(new RecordWrite(Route53BatchingTest.key(5), Route53BatchingTest.mark(5, 1).text(),
                 Route53BatchingTest.mark(5, 2), List.of(RecordSet.simple(60, Set.of("192.0.2.5"))), null)))
                 .as("another instance's switch").isInstanceOf(WriteOutcome.Written.class);
@@ -206,15 +209,18 @@ class Route53ResyncListingTest {
     @Test
     void aRecordWrittenHereIsReadLiveUntilAListingBeganAfterTheWrite() throws Exception {
         start(300);
-        assertThat(values(dns.read(Route53BatchingTest.key(3), Optional.empty(), Priority.RESYNC))).containsExactly("192.0.2.1");
+        assertThat(values(dns.read(Route53BatchingTest.key(3), Optional.empty(), Priority.RESYNC)))
+                .containsExactly("192.0.2.1");
 
-        WriteOutcome written = dns.write(new RecordWrite(Route53BatchingTest.key(3), Route53BatchingTest.mark(3, 1).text(),
-                Route53BatchingTest.mark(3, 2), List.of(RecordSet.simple(60, Set.of("192.0.2.2"))), null));
+        WriteOutcome written = dns
+                .write(new RecordWrite(Route53BatchingTest.key(3), Route53BatchingTest.mark(3, 1).text(),
+                        Route53BatchingTest.mark(3, 2), List.of(RecordSet.simple(60, Set.of("192.0.2.2"))), null));
         assertThat(written).isInstanceOf(WriteOutcome.Written.class);
 
         ReadOutcome afterWrite = dns.read(Route53BatchingTest.key(3), Optional.empty(), Priority.RESYNC);
         assertThat(values(afterWrite)).as("not the listing taken before the write").containsExactly("192.0.2.2");
-        assertThat(((ReadOutcome.Served) afterWrite).record().ownerText()).isEqualTo(Route53BatchingTest.mark(3, 2).text());
+        assertThat(((ReadOutcome.Served) afterWrite).record().ownerText())
+                .isEqualTo(Route53BatchingTest.mark(3, 2).text());
         assertThat(values(dns.read(Route53BatchingTest.key(4), Optional.empty(), Priority.RESYNC)))
                 .containsExactly("192.0.2.1");
     }
@@ -224,11 +230,13 @@ class Route53ResyncListingTest {
         start(1); // 80 sets: 80 pages
 
         for (int g = 0; g < GROUPS; g++) {
-            assertThat(values(dns.read(Route53BatchingTest.key(g), Optional.empty(), Priority.RESYNC))).containsExactly("192.0.2.1");
+            assertThat(values(dns.read(Route53BatchingTest.key(g), Optional.empty(), Priority.RESYNC)))
+                    .containsExactly("192.0.2.1");
         }
         long firstRound = listings();
         for (int g = 0; g < GROUPS; g++) {
-            assertThat(values(dns.read(Route53BatchingTest.key(g), Optional.empty(), Priority.RESYNC))).containsExactly("192.0.2.1");
+            assertThat(values(dns.read(Route53BatchingTest.key(g), Optional.empty(), Priority.RESYNC)))
+                    .containsExactly("192.0.2.1");
         }
         long secondRound = listings() - firstRound;
 

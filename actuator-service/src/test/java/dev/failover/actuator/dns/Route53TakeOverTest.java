@@ -7,32 +7,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.reconcile.GroupReconciler;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.Decision;
+import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.RecordType;
 import dev.failover.contract.topology.TargetDns;
-import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
-import java.util.Set;
+import dev.failover.contract.topology.TopologyLoader;
+import dev.failover.testkit.aws.Route53Zone;
+import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
-import dev.failover.contract.time.ManualClock;
-import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.testkit.aws.Route53Zone;
-import software.amazon.awssdk.services.route53.Route53Client;
-import dev.failover.actuator.domain.reconcile.Reconcilers;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * A group's first write meets the record as the team left it before the plane (docs/deploy-eks.md, "Taking over
@@ -71,7 +70,8 @@ class Route53TakeOverTest {
     /** Route 53's active-passive setup: two failover-routing sets, the primary tied to a health check. */
     static List<Route53Zone.RecordSet> failoverPair() {
         return List.of(Route53Zone.RecordSet.failover(RECORD, "A", "east", "PRIMARY", "hc-0f1e2d3c", 60,
-                List.of("192.0.2.10")), Route53Zone.RecordSet.failover(RECORD, "A", "west", "SECONDARY", null, 60,
+                List.of("192.0.2.10")),
+                Route53Zone.RecordSet.failover(RECORD, "A", "west", "SECONDARY", null, 60,
                         List.of("192.0.2.20")));
     }
 
@@ -99,10 +99,11 @@ class Route53TakeOverTest {
 
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
         assertThat(zone.weights(RECORD, "A")).isEqualTo(Map.of("us-east-1", 0L, "us-west-2", 100L));
-        assertThat(zone.applied()).as("one atomic cutover").singleElement().satisfies(batch -> assertThat(batch.changes())
-                .anyMatch(c -> c.startsWith("DELETE " + RECORD + " A ttl=0"))
-                .anyMatch(c -> c.startsWith("CREATE " + OWNER + " TXT"))
-                .filteredOn(c -> c.startsWith("UPSERT " + RECORD)).hasSize(2));
+        assertThat(zone.applied()).as("one atomic cutover").singleElement()
+                .satisfies(batch -> assertThat(batch.changes())
+                        .anyMatch(c -> c.startsWith("DELETE " + RECORD + " A ttl=0"))
+                        .anyMatch(c -> c.startsWith("CREATE " + OWNER + " TXT"))
+                        .filteredOn(c -> c.startsWith("UPSERT " + RECORD)).hasSize(2));
     }
 
     @Test
@@ -141,8 +142,10 @@ class Route53TakeOverTest {
 
         passes(group, 2);
 
-        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class, blocked -> assertThat(
-                blocked.reason()).contains("'east' failover PRIMARY").contains("failover.dns.route53.take-over=replace"));
+        assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class,
+                blocked -> assertThat(
+                        blocked.reason()).contains("'east' failover PRIMARY")
+                        .contains("failover.dns.route53.take-over=replace"));
         assertThat(zone.applied()).isEmpty();
     }
 
@@ -194,7 +197,8 @@ class Route53TakeOverTest {
     @Test
     void failoverSetsNamedAsTheTargetsAreDeletedAndCreatedAnew() throws Exception {
         start(List.of(Route53Zone.RecordSet.failover(RECORD, "A", "us-east-1", "PRIMARY", "hc-1", 60,
-                List.of("192.0.2.10")), Route53Zone.RecordSet.failover(RECORD, "A", "us-west-2", "SECONDARY", null, 60,
+                List.of("192.0.2.10")),
+                Route53Zone.RecordSet.failover(RECORD, "A", "us-west-2", "SECONDARY", null, 60,
                         List.of("192.0.2.20"))));
         GroupReconciler group = reconciler(provider(Route53Settings.TakeOver.REPLACE));
 
@@ -216,8 +220,9 @@ class Route53TakeOverTest {
         return new RecordWrite(KEY, null, new OwnerMark("api", 3, "d-3"), List.of(
                 new RecordSet("us-east-1", 0L, null, Set.of(), new TargetDns.Alias(EAST.hostedZoneId(), EAST.dnsName(),
                         false)),
-                new RecordSet("us-west-2", 100L, null, Set.of(), new TargetDns.Alias(WEST.hostedZoneId(), WEST.dnsName(),
-                        false))));
+                new RecordSet("us-west-2", 100L, null, Set.of(),
+                        new TargetDns.Alias(WEST.hostedZoneId(), WEST.dnsName(),
+                                false))));
     }
 
     long listings() {
@@ -230,7 +235,8 @@ class Route53TakeOverTest {
     }
 
     Route53DnsProvider provider(Route53Settings.TakeOver takeOver) {
-        return Route53Fixtures.provider(client, Route53Fixtures.settings(Route53Settings.Routing.WEIGHTED, 1000, takeOver));
+        return Route53Fixtures.provider(client,
+                Route53Fixtures.settings(Route53Settings.Routing.WEIGHTED, 1000, takeOver));
     }
 
     GroupReconciler reconciler(Route53DnsProvider dns) {

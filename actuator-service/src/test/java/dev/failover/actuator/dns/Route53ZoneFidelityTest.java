@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.reconcile.GroupReconciler;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
@@ -29,8 +30,6 @@ import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.aws.Route53Zone;
 import software.amazon.awssdk.services.route53.Route53Client;
-import dev.failover.actuator.domain.reconcile.Reconcilers;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * The Route 53 provider with the real SDK against the stateful {@link Route53Zone}, made as strict as the service where
@@ -130,7 +129,8 @@ class Route53ZoneFidelityTest {
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
         assertThat(zone.weights(RECORD, "A")).isEqualTo(Map.of("us-east-1", 0L, "us-west-2", 100L));
         assertThat(zone.applied()).singleElement().satisfies(batch -> assertThat(batch.upserts())
-                .filteredOn(s -> s.type().equals("A")).extracting(Route53Zone.RecordSet::alias).containsExactlyInAnyOrder(EAST, WEST));
+                .filteredOn(s -> s.type().equals("A")).extracting(Route53Zone.RecordSet::alias)
+                .containsExactlyInAnyOrder(EAST, WEST));
     }
 
     @Test
@@ -194,7 +194,8 @@ class Route53ZoneFidelityTest {
                 .initial(TopologyLoader.parse(TOPOLOGY, "test").groups().get(0));
         OwnerMark first = OwnerMark.of("api", 3, "d-3", west);
 
-        assertThat(dns.write(new RecordWrite(key, null, first, west))).isInstanceOf(DnsProvider.WriteOutcome.Written.class);
+        assertThat(dns.write(new RecordWrite(key, null, first, west)))
+                .isInstanceOf(DnsProvider.WriteOutcome.Written.class);
         assertThat(dns.write(new RecordWrite(key, first.text(), OwnerMark.of("api", 4, "d-4", west), west)))
                 .isInstanceOfSatisfying(DnsProvider.WriteOutcome.Throttled.class,
                         t -> assertThat(t.reason()).contains("PriorRequestNotComplete"));

@@ -19,6 +19,7 @@ import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.reconcile.LaneStatus;
 import dev.failover.actuator.domain.reconcile.Reconciler;
 import dev.failover.actuator.domain.reconcile.Wiring;
@@ -40,7 +41,6 @@ import dev.failover.testkit.dns.AuthoritativeServer;
 import dev.failover.testkit.dns.BindServer;
 import dev.failover.testkit.dns.KnotServer;
 import dev.failover.testkit.topology.TestTopology;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * One record written to three real providers through the real loop (ADR 0036, "Test plan" (4)): BIND9 and Knot DNS,
@@ -61,8 +61,9 @@ class ThreeProvidersTest {
         List<String> records = List.of("api IN A " + TestTopology.PRIMARY_IP);
         try (AuthoritativeServer bind = BindServer.start(ZONE, records);
                 AuthoritativeServer knot = KnotServer.start(ZONE, records);
-                Route53Zone zone = Route53Zone.start(ZONE_ID, List.of(new Route53Zone.RecordSet(TestTopology.RECORD, "A",
-                        null, null, 5, List.of(TestTopology.PRIMARY_IP))))) {
+                Route53Zone zone = Route53Zone.start(ZONE_ID,
+                        List.of(new Route53Zone.RecordSet(TestTopology.RECORD, "A",
+                                null, null, 5, List.of(TestTopology.PRIMARY_IP))))) {
             TrafficPlan plan = TrafficPlans.of(DnsProvider.Routing.SINGLE, 100, List.of());
             Route53DnsProvider r53 = Route53Fixtures.provider(Route53Fixtures.client(zone.endpoint()),
                     Route53Fixtures.settings(Route53Settings.Routing.SIMPLE, 50, Route53Settings.TakeOver.REPLACE));
@@ -74,17 +75,20 @@ class ThreeProvidersTest {
             List<ProviderLaneResult> lanes = new CopyOnWriteArrayList<>();
             LoopWaker wake = new LoopWaker();
             Reconciler reconciler = new Reconciler(topology, g -> dns, new Wiring(Scalers.none(), Databases.none(),
-                    RegionSwitch.NONE, s -> { }, EvidenceStore.NONE, results::add, lanes::add, wake, Clock.systemUTC(),
-                    new ReconcileSettings(Duration.ofSeconds(30), Duration.ofMillis(200), new Backoff(Duration.ofMillis(100),
-                            Duration.ofSeconds(1), Duration.ZERO, () -> 0.0), Duration.ZERO, null)));
+                    RegionSwitch.NONE, s -> {}, EvidenceStore.NONE, results::add, lanes::add, wake, Clock.systemUTC(),
+                    new ReconcileSettings(Duration.ofSeconds(30), Duration.ofMillis(200),
+                            new Backoff(Duration.ofMillis(100),
+                                    Duration.ofSeconds(1), Duration.ZERO, () -> 0.0),
+                            Duration.ZERO, null)));
             try (ReconcileLoop loop = new ReconcileLoop(reconciler, 8, new Backoff(Duration.ofMillis(10),
                     Duration.ofMillis(50), Duration.ZERO, () -> 0.0))) {
                 wake.to(loop);
                 loop.start(List.of(TestTopology.GROUP));
                 await("the initial state served by all three").atMost(Duration.ofSeconds(20))
                         .until(() -> reconciler.lanes(TestTopology.GROUP).stream().allMatch(l -> l.state() == null
-                                || l.state() == LaneState.SERVED) && reconciler.status(TestTopology.GROUP).convergence()
-                                        instanceof Convergence.Converged);
+                                || l.state() == LaneState.SERVED)
+                                && reconciler.status(TestTopology.GROUP)
+                                        .convergence() instanceof Convergence.Converged);
                 long bindSerial = serial(bind);
                 long knotSerial = serial(knot);
                 int batches = zone.applied().size();
@@ -97,7 +101,8 @@ class ThreeProvidersTest {
                 loop.trigger(TestTopology.GROUP);
 
                 await("BIND and Knot serve the switch while Route 53 throttles").atMost(Duration.ofSeconds(10))
-                        .pollInterval(Duration.ofMillis(20)).until(() -> answers(bind).equals(Set.of(TestTopology.SECONDARY_IP))
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> answers(bind).equals(Set.of(TestTopology.SECONDARY_IP))
                                 && answers(knot).equals(Set.of(TestTopology.SECONDARY_IP)));
                 System.out.printf("decided -> served by BIND and Knot %d ms, Route 53 throttled%n",
                         Duration.between(decided, Instant.now()).toMillis());
@@ -111,7 +116,8 @@ class ThreeProvidersTest {
 
                 zone.requestsPerSecond(100);
                 Instant answering = Instant.now();
-                await("Route 53 written once it answers").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                await("Route 53 written once it answers").atMost(Duration.ofSeconds(15))
+                        .pollInterval(Duration.ofMillis(20))
                         .until(() -> state(reconciler, "r53") == LaneState.SERVED);
                 System.out.printf("Route 53 answering -> served %d ms%n",
                         Duration.between(answering, Instant.now()).toMillis());

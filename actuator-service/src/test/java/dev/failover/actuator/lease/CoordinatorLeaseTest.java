@@ -34,7 +34,8 @@ class CoordinatorLeaseTest {
             "a lapse while a rebalance is under way asks for none    | 0:R 1000:H900 1500:S 7000:C         | false | false",
             "its assignment brings the lease back                    | 0:R 1500:S 4500:C 5000:R 5100:C     | true  | false",
             "a later lapse asks again                                | 0:R 1500:S 5000:R 11500:C           | false | true" })
-    void theLeaseHoldsWhileTheCoordinatorIsHeardFrom(String history, String events, boolean holds, boolean rebalanceAsked) {
+    void theLeaseHoldsWhileTheCoordinatorIsHeardFrom(String history, String events, boolean holds,
+            boolean rebalanceAsked) {
         AtomicLong now = new AtomicLong();
         CoordinatorLease lease = new CoordinatorLease(() -> now.get() * 1_000_000L, Duration.ofMillis(3000));
         int asked = 0;

@@ -13,13 +13,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.database.PostgresOnly;
 import dev.failover.actuator.database.PostgresRef;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.LeasedDnsProvider;
 import dev.failover.actuator.dns.RecordKey;
 import dev.failover.actuator.dns.RecordWrite;
 import dev.failover.contract.topology.DatabaseRef;
-import dev.failover.actuator.database.PostgresOnly;
 
 /**
  * Every external write asks the lease first (ADR 0006). With the lease lapsed, a DNS write, a promotion, a fence and an
@@ -72,8 +72,9 @@ class LeasedWritesTest {
             assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOf(Database.WriteOutcome.Requested.class));
         } else {
             assertThat(backend.writes).as("writes that reached the database").isEmpty();
-            assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Database.WriteOutcome.Unavailable.class,
-                    u -> assertThat(u.reason()).startsWith("not written: ").contains(LAPSED)));
+            assertThat(outcomes)
+                    .allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Database.WriteOutcome.Unavailable.class,
+                            u -> assertThat(u.reason()).startsWith("not written: ").contains(LAPSED)));
         }
     }
 

@@ -53,7 +53,8 @@ class ActuationsThroughKafkaTest {
             String id = UUID.randomUUID().toString();
             Decision decision = new Decision(1, id, TestTopology.GROUP, 1L, DecisionKind.FAILOVER, TestTopology.PRIMARY,
                     TestTopology.SECONDARY, "test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION);
-            client.sendSigned(Topics.DECISIONS, TestTopology.GROUP, codec.encode(decision), TestSigningKeys.shared().signer());
+            client.sendSigned(Topics.DECISIONS, TestTopology.GROUP, codec.encode(decision),
+                    TestSigningKeys.shared().signer());
 
             ConsumerRecord<String, String> complete = actuations.await(r -> step(r).decisionId().equals(id)
                     && step(r).step() == ActuationStep.COMPLETE, WAIT);
@@ -64,9 +65,11 @@ class ActuationsThroughKafkaTest {
             assertThat(dnsSwitch.status()).isEqualTo(ActuationStatus.SUCCEEDED);
             assertThat(dnsSwitch.provider()).isEqualTo("dry-run");
             assertThat(dnsSwitch.details()).as("the exact conditional write a real provider would make")
-                    .contains("UPSERT api.failover.test A 5 " + TestTopology.SECONDARY_IP + " as epoch 1 if the owner is absent");
+                    .contains("UPSERT api.failover.test A 5 " + TestTopology.SECONDARY_IP
+                            + " as epoch 1 if the owner is absent");
             ActuationResult converged = step(actuations.await(r -> step(r).decisionId().equals(id)
-                    && step(r).step() == ActuationStep.RECONCILE && step(r).status() == ActuationStatus.CONVERGED, WAIT));
+                    && step(r).step() == ActuationStep.RECONCILE && step(r).status() == ActuationStatus.CONVERGED,
+                    WAIT));
             assertThat(converged.details()).contains("served as decided");
 
             given().auth().oauth2(ApiTokens.viewer()).get("/groups/" + TestTopology.GROUP).then().statusCode(200)
@@ -82,7 +85,8 @@ class ActuationsThroughKafkaTest {
             given().auth().oauth2(ApiTokens.viewer()).get("/actuations?limit=0").then().statusCode(422); // names the field
 
             // the same decision again is not above the desired epoch: skipped, nothing written again
-            client.sendSigned(Topics.DECISIONS, TestTopology.GROUP, codec.encode(decision), TestSigningKeys.shared().signer());
+            client.sendSigned(Topics.DECISIONS, TestTopology.GROUP, codec.encode(decision),
+                    TestSigningKeys.shared().signer());
             ActuationResult fenced = step(actuations.await(r -> step(r).decisionId().equals(id)
                     && step(r).status() == ActuationStatus.SKIPPED && step(r).step() == ActuationStep.FENCE, WAIT));
             assertThat(fenced.details()).contains("not above the desired epoch 1");

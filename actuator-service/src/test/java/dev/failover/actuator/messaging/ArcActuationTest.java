@@ -85,8 +85,9 @@ class ArcActuationTest {
             System.setProperty("aws.secretAccessKey", "not-a-secret");
             try {
                 Path topology = Files.createTempFile("arc-actuation-", ".yaml");
-                Files.writeString(topology, TestTopology.withArc(TOPOLOGY, "arc", Map.of("primary", PRIMARY, "secondary",
-                        SECONDARY), List.of()));
+                Files.writeString(topology,
+                        TestTopology.withArc(TOPOLOGY, "arc", Map.of("primary", PRIMARY, "secondary",
+                                SECONDARY), List.of()));
                 topology.toFile().deleteOnExit();
                 Map<String, String> config = new HashMap<>(Map.of(
                         "failover.topology-file", topology.toString(),
@@ -95,7 +96,8 @@ class ArcActuationTest {
                 for (int i = 0; i < 5; i++) {
                     config.put("failover.dns.arc.endpoints." + REGIONS[i], cluster.endpoints().get(i).toString());
                 }
-                config.put("failover.dns.arc.control-config-endpoint-override", cluster.controlConfigEndpoint().toString());
+                config.put("failover.dns.arc.control-config-endpoint-override",
+                        cluster.controlConfigEndpoint().toString());
                 return config;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -127,8 +129,10 @@ class ArcActuationTest {
             Arc.cluster.endpoint((answered + 1) % 5, Health.HANGING);
             Instant sent = Instant.now();
             String id = UUID.randomUUID().toString();
-            client.sendSigned(Topics.DECISIONS, "arc", codec.encode(new Decision(1, id, "arc", 1L, DecisionKind.FAILOVER,
-                    "primary", "secondary", "primary down", List.of(), sent, DecisionMode.LIVE, Decision.AUTOMATION)),
+            client.sendSigned(Topics.DECISIONS, "arc",
+                    codec.encode(new Decision(1, id, "arc", 1L, DecisionKind.FAILOVER,
+                            "primary", "secondary", "primary down", List.of(), sent, DecisionMode.LIVE,
+                            Decision.AUTOMATION)),
                     TestSigningKeys.shared().signer());
 
             ActuationResult switched = result(actuations.await(r -> is(r, id, ActuationStep.DNS_SWITCH,
@@ -136,14 +140,18 @@ class ArcActuationTest {
             assertThat(switched.provider()).isEqualTo("route53-arc");
             // written through one of the three endpoints that answer: which one depends on the provider's randomised start
             assertThat(switched.details()).contains("primary Off").contains("secondary On")
-                    .doesNotContain("at " + REGIONS[answered] + " ").doesNotContain("at " + REGIONS[(answered + 1) % 5] + " ")
-                    .containsAnyOf(REGIONS[(answered + 2) % 5], REGIONS[(answered + 3) % 5], REGIONS[(answered + 4) % 5]);
+                    .doesNotContain("at " + REGIONS[answered] + " ")
+                    .doesNotContain("at " + REGIONS[(answered + 1) % 5] + " ")
+                    .containsAnyOf(REGIONS[(answered + 2) % 5], REGIONS[(answered + 3) % 5],
+                            REGIONS[(answered + 4) % 5]);
             ActuationResult complete = result(actuations.await(r -> is(r, id, ActuationStep.COMPLETE,
                     ActuationStatus.SUCCEEDED), WAIT));
             assertThat(Arc.cluster.states()).containsEntry(PRIMARY, State.Off).containsEntry(SECONDARY, State.On);
             assertThat(Arc.cluster.accepted("UpdateRoutingControlStates")).hasSize(1);
-            assertThat(Arc.cluster.accepted("UpdateRoutingControlStates").get(0).accessKeyId()).isEqualTo("AKIDARCACTUATOR");
-            assertThat(Duration.between(sent, complete.finishedAt())).as("served within seconds despite the two endpoints")
+            assertThat(Arc.cluster.accepted("UpdateRoutingControlStates").get(0).accessKeyId())
+                    .isEqualTo("AKIDARCACTUATOR");
+            assertThat(Duration.between(sent, complete.finishedAt()))
+                    .as("served within seconds despite the two endpoints")
                     .isLessThan(Duration.ofSeconds(10));
             Arc.cluster.heal(answered);
             Arc.cluster.heal((answered + 1) % 5);
@@ -155,7 +163,8 @@ class ArcActuationTest {
         return r.group().equals(group) && r.epoch() == 0 && r.step() == ActuationStep.RECONCILE && r.status() == status;
     }
 
-    private boolean is(ConsumerRecord<String, String> record, String decisionId, ActuationStep step, ActuationStatus status) {
+    private boolean is(ConsumerRecord<String, String> record, String decisionId, ActuationStep step,
+            ActuationStatus status) {
         ActuationResult r = result(record);
         return r.decisionId().equals(decisionId) && r.step() == step && r.status() == status;
     }

@@ -29,8 +29,9 @@ import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.dns.DryRunDnsProvider;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.reconcile.Reconciler;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 import dev.failover.actuator.metrics.ActuatorMetrics;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.actuator.state.KafkaDesiredStore;
@@ -50,8 +51,6 @@ import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import dev.failover.actuator.domain.reconcile.Reconcilers;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * A decision's pass does not wait for its desired state to be stored, and it is acknowledged only once stored; a store
@@ -61,7 +60,8 @@ import dev.failover.actuator.domain.model.TrafficPlans;
 class DecisionListenerTest {
 
     static final Duration WAIT = Duration.ofSeconds(10);
-    static final Topology TOPOLOGY = TopologyLoader.parse(TestTopology.yaml(List.of(TestTopology.GROUP, "web")), "test");
+    static final Topology TOPOLOGY = TopologyLoader.parse(TestTopology.yaml(List.of(TestTopology.GROUP, "web")),
+            "test");
     static final ReconcileSettings RECONCILE = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(1),
             new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0), Duration.ZERO, null);
 
@@ -110,8 +110,9 @@ class DecisionListenerTest {
     final List<ActuationResult> results = new CopyOnWriteArrayList<>();
     final AtomicBoolean owned = new AtomicBoolean(true);
     final Reconciler reconciler = new Reconciler(TOPOLOGY, Reconcilers.every(new DryRunDnsProvider(Routing.SINGLE),
-            TrafficPlans.of(Routing.SINGLE, 100, List.of())), Reconcilers.minimal(Scalers.none(), store,
-            results::add, Clock.systemUTC(), RECONCILE));
+            TrafficPlans.of(Routing.SINGLE, 100, List.of())),
+            Reconcilers.minimal(Scalers.none(), store,
+                    results::add, Clock.systemUTC(), RECONCILE));
     final ReconcileLoop loop = new ReconcileLoop(reconciler, 1, RECONCILE.backoff());
     final DecisionListener listener = new DecisionListener(reconciler, loop, store,
             new ActuatorMetrics(new SimpleMeterRegistry()), new ActuatorSettings(TOPOLOGY, null, RECONCILE, null, 1,
@@ -250,8 +251,10 @@ class DecisionListenerTest {
     /** The decision as it comes from Kafka: signed by the decision-service's key, at this partition and offset. */
     private Message<String> message(Decision decision, int partition, long offset) {
         String payload = EventCodec.instance().encode(decision);
-        ConsumerRecord<String, String> record = new ConsumerRecord<>(Topics.DECISIONS, partition, offset, decision.group(), payload);
-        Map<String, byte[]> headers = TestSigningKeys.shared().signer().headers(Topics.DECISIONS, decision.group(), payload);
+        ConsumerRecord<String, String> record = new ConsumerRecord<>(Topics.DECISIONS, partition, offset,
+                decision.group(), payload);
+        Map<String, byte[]> headers = TestSigningKeys.shared().signer().headers(Topics.DECISIONS, decision.group(),
+                payload);
         headers.forEach((name, value) -> record.headers().add(name, value));
         return Message.of(payload, Metadata.of(new IncomingKafkaRecordMetadata<>(record, "decisions")))
                 .withAck(() -> {

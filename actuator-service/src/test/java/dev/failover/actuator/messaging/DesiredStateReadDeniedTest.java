@@ -72,7 +72,8 @@ class DesiredStateReadDeniedTest {
     static final int PARTITIONS = 3;
     /** Several groups in every partition: one is decided during the fault, another only restored. */
     static final List<String> GROUPS = IntStream.range(0, 9).mapToObj(g -> "denied-" + g).toList();
-    static final Pattern FAILED = Pattern.compile("partition (\\d+): restore failed (\\d+) times, retrying; last error: ([^;\"]*)");
+    static final Pattern FAILED = Pattern
+            .compile("partition (\\d+): restore failed (\\d+) times, retrying; last error: ([^;\"]*)");
     /** The Read ACL the actuator has by {@link ServiceAcls} and is without at its start. */
     static final AclBinding READ_DESIRED = new AclBinding(
             new ResourcePattern(ResourceType.TOPIC, Topics.ACTUATOR_DESIRED, PatternType.LITERAL),
@@ -101,11 +102,13 @@ class DesiredStateReadDeniedTest {
             KafkaClientProperties admin = admin();
             try (TopicEnsurer topics = new TopicEnsurer(admin, WAIT)) {
                 topics.ensure(List.of(TopicSpec.of(Topics.DECISIONS, PARTITIONS, (short) 1),
-                        TopicSpec.of(Topics.ACTUATIONS, PARTITIONS, (short) 1), TopicSpec.of(Topics.DECISIONS_DLQ, 1, (short) 1)));
+                        TopicSpec.of(Topics.ACTUATIONS, PARTITIONS, (short) 1),
+                        TopicSpec.of(Topics.DECISIONS_DLQ, 1, (short) 1)));
                 topics.ensure(List.of(TopicSpec.of(Topics.ACTUATOR_DESIRED, PARTITIONS, (short) 1).compacted()));
             }
             try (KafkaDesiredStore earlierOwner = TestDesiredStores.open(admin)) {
-                GROUPS.forEach(g -> earlierOwner.save(DesiredState.of(DesiredStateRestoreThroughKafkaTest.decision(g, 3))));
+                GROUPS.forEach(
+                        g -> earlierOwner.save(DesiredState.of(DesiredStateRestoreThroughKafkaTest.decision(g, 3))));
             }
             ApplyServiceAcls.apply(broker.adminProperties(),
                     ServiceAcls.DEFAULT.bindings().stream().filter(b -> !b.equals(READ_DESIRED)).toList());
@@ -133,10 +136,12 @@ class DesiredStateReadDeniedTest {
     void aRestoreTheBrokerRefusesIsRetriedUntilTheAclIsBack() throws Exception {
         // two groups of one partition: one decided during the fault, one only restored
         List<String> ofOnePartition = GROUPS.stream().filter(g -> GROUPS.stream().filter(o -> !o.equals(g))
-                .anyMatch(o -> KeyPartitions.partitionOf(o, PARTITIONS) == KeyPartitions.partitionOf(g, PARTITIONS))).toList();
+                .anyMatch(o -> KeyPartitions.partitionOf(o, PARTITIONS) == KeyPartitions.partitionOf(g, PARTITIONS)))
+                .toList();
         String decided = ofOnePartition.get(0);
         int partition = KeyPartitions.partitionOf(decided, PARTITIONS);
-        String stored = ofOnePartition.stream().filter(g -> !g.equals(decided) && KeyPartitions.partitionOf(g, PARTITIONS) == partition)
+        String stored = ofOnePartition.stream()
+                .filter(g -> !g.equals(decided) && KeyPartitions.partitionOf(g, PARTITIONS) == partition)
                 .findFirst().orElseThrow();
         try (TopicClient client = new TopicClient(SecuredBroker.broker.adminProperties());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
@@ -154,8 +159,10 @@ class DesiredStateReadDeniedTest {
                 actuations.poll(); // reading the actuations meanwhile
                 return failedAttempts(partition);
             }, n -> n >= attempts + 2);
-            assertThat(actuations.readToEnd(WAIT)).as("actuation results while partition " + partition + " is not restored")
-                    .noneMatch(r -> CODEC.decode(r.value(), ActuationResult.class).decisionId().equals(failback.decisionId()));
+            assertThat(actuations.readToEnd(WAIT))
+                    .as("actuation results while partition " + partition + " is not restored")
+                    .noneMatch(r -> CODEC.decode(r.value(), ActuationResult.class).decisionId()
+                            .equals(failback.decisionId()));
             given().auth().oauth2(ApiTokens.viewer()).get("/groups/" + decided).then().statusCode(200)
                     .body("desiredEpoch", not(equalTo(4)));
             given().get("/q/health/ready").then().statusCode(503);
@@ -174,7 +181,9 @@ class DesiredStateReadDeniedTest {
                     .body("desiredEpoch", equalTo(4))
                     .body("desiredTarget", equalTo(TestTopology.PRIMARY))
                     .body("status", equalTo("CONVERGED")));
-            actuations.await(r -> CODEC.decode(r.value(), ActuationResult.class).decisionId().equals(failback.decisionId()), WAIT);
+            actuations.await(
+                    r -> CODEC.decode(r.value(), ActuationResult.class).decisionId().equals(failback.decisionId()),
+                    WAIT);
         }
     }
 

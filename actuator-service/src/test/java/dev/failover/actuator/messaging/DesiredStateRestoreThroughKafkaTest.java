@@ -79,7 +79,8 @@ class DesiredStateRestoreThroughKafkaTest {
         KafkaClientProperties kafka = KafkaClientProperties.bootstrap(KafkaBrokerResource.broker().bootstrapServers());
         String decided = GROUPS.get(0);
         int partition = KeyPartitions.partitionOf(decided, partitions(kafka));
-        String stored = GROUPS.stream().skip(1).filter(g -> KeyPartitions.partitionOf(g, partitions(kafka)) == partition)
+        String stored = GROUPS.stream().skip(1)
+                .filter(g -> KeyPartitions.partitionOf(g, partitions(kafka)) == partition)
                 .findFirst().orElseThrow();
         // what an earlier owner stored: every group failed over at epoch 3
         try (KafkaDesiredStore earlierOwner = TestDesiredStores.open(kafka)) {
@@ -96,9 +97,12 @@ class DesiredStateRestoreThroughKafkaTest {
             // meanwhile a decision of the partition arrives: it is not acted on before the restore
             Decision failback = decision(decided, 4);
             client.sendSigned(Topics.DECISIONS, decided, CODEC.encode(failback), TestSigningKeys.shared().signer());
-            await("two more restore attempts").atMost(WAIT).until(() -> failedAttempts(partition), n -> n >= attempts + 2);
-            assertThat(actuations.readToEnd(WAIT)).as("actuation results while partition " + partition + " is not restored")
-                    .noneMatch(r -> CODEC.decode(r.value(), ActuationResult.class).decisionId().equals(failback.decisionId()));
+            await("two more restore attempts").atMost(WAIT).until(() -> failedAttempts(partition),
+                    n -> n >= attempts + 2);
+            assertThat(actuations.readToEnd(WAIT))
+                    .as("actuation results while partition " + partition + " is not restored")
+                    .noneMatch(r -> CODEC.decode(r.value(), ActuationResult.class).decisionId()
+                            .equals(failback.decisionId()));
 
             // the fault passes: the retry restores the partition, and its groups are driven again
             FailingDesiredStore.failing = false;
@@ -107,11 +111,13 @@ class DesiredStateRestoreThroughKafkaTest {
                     .getString("checks.find { it.name == 'failover-desired-states-restored' }.data.notRestored"))
                     .as("partitions not restored, in readiness").isEmpty());
             await(stored + " driven from its restored desired state").atMost(WAIT).untilAsserted(() -> given()
-                    .auth().oauth2(dev.failover.actuator.rest.ApiTokens.viewer()).get("/groups/" + stored).then().statusCode(200)
+                    .auth().oauth2(dev.failover.actuator.rest.ApiTokens.viewer()).get("/groups/" + stored).then()
+                    .statusCode(200)
                     .body("desiredEpoch", org.hamcrest.Matchers.equalTo(3))
                     .body("status", org.hamcrest.Matchers.equalTo("CONVERGED")));
             await(decided + " driven from the decision that waited").atMost(WAIT).untilAsserted(() -> given()
-                    .auth().oauth2(dev.failover.actuator.rest.ApiTokens.viewer()).get("/groups/" + decided).then().statusCode(200)
+                    .auth().oauth2(dev.failover.actuator.rest.ApiTokens.viewer()).get("/groups/" + decided).then()
+                    .statusCode(200)
                     .body("desiredEpoch", org.hamcrest.Matchers.equalTo(4))
                     .body("desiredTarget", org.hamcrest.Matchers.equalTo(TestTopology.PRIMARY))
                     .body("status", org.hamcrest.Matchers.equalTo("CONVERGED")));
@@ -139,8 +145,10 @@ class DesiredStateRestoreThroughKafkaTest {
     /** Epoch 3: a failover to the secondary; above it, a failback to the primary. */
     static Decision decision(String group, long epoch) {
         boolean failover = epoch <= 3;
-        return new Decision(1, UUID.randomUUID().toString(), group, epoch, failover ? DecisionKind.FAILOVER : DecisionKind.FAILBACK,
-                failover ? TestTopology.PRIMARY : TestTopology.SECONDARY, failover ? TestTopology.SECONDARY : TestTopology.PRIMARY,
+        return new Decision(1, UUID.randomUUID().toString(), group, epoch,
+                failover ? DecisionKind.FAILOVER : DecisionKind.FAILBACK,
+                failover ? TestTopology.PRIMARY : TestTopology.SECONDARY,
+                failover ? TestTopology.SECONDARY : TestTopology.PRIMARY,
                 "test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION);
     }
 }

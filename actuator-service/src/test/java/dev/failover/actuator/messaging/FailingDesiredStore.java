@@ -46,7 +46,8 @@ public class FailingDesiredStore extends KafkaDesiredStore {
 
     private static void failIfAsked(Collection<Integer> partitions) {
         if (failing) {
-            throw new IllegalStateException("injected fault: no leader for " + partitions + " of failover.actuator-desired");
+            throw new IllegalStateException(
+                    "injected fault: no leader for " + partitions + " of failover.actuator-desired");
         }
     }
 }

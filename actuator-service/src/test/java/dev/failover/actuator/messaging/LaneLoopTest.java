@@ -26,6 +26,7 @@ import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.ScriptedDns;
 import dev.failover.actuator.domain.reconcile.Reconciler;
 import dev.failover.actuator.domain.reconcile.Wiring;
@@ -41,7 +42,6 @@ import dev.failover.contract.time.Backoff;
 import dev.failover.contract.topology.ServePolicy;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.topology.TestTopology;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * Lanes side by side on the loop's threads (ADR 0036, "Where the lanes live"): a provider whose calls hang (a server
@@ -94,7 +94,8 @@ class LaneLoopTest {
     }
 
     static dev.failover.contract.topology.Topology reconcilerTopology() {
-        return TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health"), "test");
+        return TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health"),
+                "test");
     }
 
     @Test
@@ -106,8 +107,9 @@ class LaneLoopTest {
                 new ProviderLane("r53", r53, plan, null, null)), ServePolicy.ANY, Duration.ofSeconds(120));
         List<ActuationResult> results = new CopyOnWriteArrayList<>();
         LoopWaker wake = new LoopWaker();
-        Reconciler reconciler = new Reconciler(reconcilerTopology(), g -> dns, new Wiring(Scalers.none(), Databases.none(),
-                        RegionSwitch.NONE, s -> { }, EvidenceStore.NONE, results::add, lane -> { }, wake,
+        Reconciler reconciler = new Reconciler(reconcilerTopology(), g -> dns,
+                new Wiring(Scalers.none(), Databases.none(),
+                        RegionSwitch.NONE, s -> {}, EvidenceStore.NONE, results::add, lane -> {}, wake,
                         Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(30), Duration.ofMillis(200),
                                 new Backoff(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ZERO, () -> 0.0),
                                 Duration.ZERO, null)));
@@ -139,8 +141,9 @@ class LaneLoopTest {
                     Set.of(TestTopology.PRIMARY_IP)));
 
             knot.thawed.countDown();
-            await("knot written once back").atMost(Duration.ofSeconds(5)).until(() -> reconciler.lanes(TestTopology.GROUP)
-                    .stream().allMatch(l -> l.state() == LaneState.SERVED));
+            await("knot written once back").atMost(Duration.ofSeconds(5))
+                    .until(() -> reconciler.lanes(TestTopology.GROUP)
+                            .stream().allMatch(l -> l.state() == LaneState.SERVED));
             assertThat(sets(knot.inner, key)).containsExactly(RecordSet.simple(5, Set.of(TestTopology.SECONDARY_IP)));
         }
     }

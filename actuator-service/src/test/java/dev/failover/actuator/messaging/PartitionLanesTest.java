@@ -27,11 +27,13 @@ class PartitionLanesTest {
         });
         lanes.submit(0, taking("p0 second", Settlement.none()));
         lanes.submit(1, taking("p1", Settlement.none()));
-        assertThat(ran).as("p0's second waits for its first to be taken; p1 does not").containsExactly("p0 first", "p1");
+        assertThat(ran).as("p0's second waits for its first to be taken; p1 does not").containsExactly("p0 first",
+                "p1");
         assertThat(lanes.outstanding()).isEqualTo(2);
 
         first.completeExceptionally(new IllegalStateException("its restore failed"));
-        assertThat(ran).as("a failed piece of work does not stop its lane").containsExactly("p0 first", "p1", "p0 second");
+        assertThat(ran).as("a failed piece of work does not stop its lane").containsExactly("p0 first", "p1",
+                "p0 second");
         assertThat(lanes.outstanding()).isZero();
     }
 
@@ -60,7 +62,8 @@ class PartitionLanesTest {
     @Test
     void aSettlementThatFailsDoesNotStopTheNextOne() {
         PartitionLanes lanes = new PartitionLanes(100);
-        lanes.submit(0, taking("take 1", () -> CompletableFuture.failedFuture(new IllegalStateException("ack failed"))));
+        lanes.submit(0,
+                taking("take 1", () -> CompletableFuture.failedFuture(new IllegalStateException("ack failed"))));
         lanes.submit(0, taking("take 2", () -> {
             ran.add("settle 2");
             return CompletableFuture.completedFuture(null);

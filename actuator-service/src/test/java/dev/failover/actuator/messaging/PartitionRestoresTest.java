@@ -45,8 +45,9 @@ class PartitionRestoresTest {
     }
 
     static DesiredState state(String group, long epoch) {
-        return DesiredState.of(new Decision(1, "d-" + group, group, epoch, DecisionKind.FAILOVER, "primary", "secondary", "test",
-                List.of(), Instant.EPOCH, DecisionMode.LIVE, Decision.AUTOMATION));
+        return DesiredState
+                .of(new Decision(1, "d-" + group, group, epoch, DecisionKind.FAILOVER, "primary", "secondary", "test",
+                        List.of(), Instant.EPOCH, DecisionMode.LIVE, Decision.AUTOMATION));
     }
 
     /** A read that fails while {@link #failing}, then finds group "g-p" at epoch 3 in each partition p. */
@@ -69,7 +70,8 @@ class PartitionRestoresTest {
         await("a failed attempt named").atMost(WAIT).until(() -> restores.unrestored().stream()
                 .anyMatch(u -> u.partition() == 1 && u.failedAttempts() > 0 && u.lastError().contains("no leader")));
         assertThat(restores.owns(1)).as("owns partition 1 before it is restored").isFalse();
-        await("more attempts").atMost(WAIT).until(() -> restores.unrestored().stream().allMatch(u -> u.failedAttempts() >= 3));
+        await("more attempts").atMost(WAIT)
+                .until(() -> restores.unrestored().stream().allMatch(u -> u.failedAttempts() >= 3));
         assertThat(waiting).as("the waiting decision of partition 1, while the restore fails").isNotDone();
         assertThat(applied).as("states applied while the restore fails").isEmpty();
 
@@ -125,6 +127,7 @@ class PartitionRestoresTest {
         await().atMost(WAIT).until(() -> restores.owns(1));
         release.countDown(); // the first read ends now, for an assignment that is over
 
-        await().during(Duration.ofMillis(200)).atMost(WAIT).until(() -> applied.get(1).equals(List.of(state("new", 2))));
+        await().during(Duration.ofMillis(200)).atMost(WAIT)
+                .until(() -> applied.get(1).equals(List.of(state("new", 2))));
     }
 }

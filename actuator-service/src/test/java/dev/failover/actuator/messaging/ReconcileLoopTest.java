@@ -22,8 +22,9 @@ import dev.failover.actuator.dns.RecordKey;
 import dev.failover.actuator.dns.RecordWrite;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.reconcile.Reconciler;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.Decision;
@@ -32,8 +33,6 @@ import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.testkit.topology.TestTopology;
-import dev.failover.actuator.domain.reconcile.Reconcilers;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /** The loop's own rules: a group's passes never overlap however often it is triggered, and a stopped group gets none. */
 class ReconcileLoopTest {
@@ -96,11 +95,13 @@ class ReconcileLoopTest {
 
     Reconciler reconciler(CountingDns dns) {
         return new Reconciler(TopologyLoader.parse(TWO_GROUPS, "test"), Reconcilers.every(dns,
-                TrafficPlans.of(DnsProvider.Routing.SINGLE, 100, List.of())), Reconcilers.minimal(Scalers.none(),
-                state -> {
-                }, results::add, Clock.systemUTC(), new ReconcileSettings(Duration.ofMillis(50), Duration.ofMillis(50),
-                        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0),
-                        Duration.ZERO, null)));
+                TrafficPlans.of(DnsProvider.Routing.SINGLE, 100, List.of())),
+                Reconcilers.minimal(Scalers.none(),
+                        state -> {
+                        }, results::add, Clock.systemUTC(),
+                        new ReconcileSettings(Duration.ofMillis(50), Duration.ofMillis(50),
+                                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0),
+                                Duration.ZERO, null)));
     }
 
     static Decision failover(long epoch) {
@@ -117,8 +118,9 @@ class ReconcileLoopTest {
         CountingDns dns = new CountingDns();
         Reconciler reconciler = reconciler(dns);
         ExecutorService triggers = Executors.newFixedThreadPool(4);
-        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 4, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
-                Duration.ZERO, () -> 0.0))) {
+        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 4,
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                        Duration.ZERO, () -> 0.0))) {
             reconciler.offer(failover(1));
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
@@ -167,8 +169,9 @@ class ReconcileLoopTest {
                 }, results::add, Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(30), Duration.ofMillis(50),
                         new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ZERO, () -> 0.0),
                         Duration.ZERO, null)));
-        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 64, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
-                Duration.ZERO, () -> 0.0))) {
+        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 64,
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                        Duration.ZERO, () -> 0.0))) {
             loop.start(groups);
             await("every group's pass waiting on the provider at once").atMost(Duration.ofSeconds(30))
                     .until(() -> dns.running.get() == groups.size());
@@ -183,8 +186,9 @@ class ReconcileLoopTest {
         CountingDns dns = new CountingDns();
         Reconciler reconciler = reconciler(dns);
         long before = passThreads();
-        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 512, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
-                Duration.ZERO, () -> 0.0))) {
+        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 512,
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                        Duration.ZERO, () -> 0.0))) {
             reconciler.offer(failover(1));
             loop.start(List.of(TestTopology.GROUP, "witness"));
             await("a hundred passes of two groups").atMost(Duration.ofSeconds(30)).until(() -> dns.reads.get() >= 100);
@@ -204,8 +208,9 @@ class ReconcileLoopTest {
     void aStoppedGroupGetsNoMorePassesEvenWhenTriggeredLate() {
         CountingDns dns = new CountingDns();
         Reconciler reconciler = reconciler(dns);
-        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 2, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
-                Duration.ZERO, () -> 0.0))) {
+        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 2,
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                        Duration.ZERO, () -> 0.0))) {
             reconciler.offer(failover(1));
             reconciler.offer(failover("witness", 1));
             loop.start(List.of(TestTopology.GROUP, "witness"));
@@ -229,8 +234,9 @@ class ReconcileLoopTest {
     void aGroupOfAnAssignedPartitionIsObservedBeforeItsFirstDecision() {
         CountingDns dns = new CountingDns();
         Reconciler reconciler = reconciler(dns);
-        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 2, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
-                Duration.ZERO, () -> 0.0))) {
+        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 2,
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                        Duration.ZERO, () -> 0.0))) {
             loop.start(List.of(TestTopology.GROUP)); // its partition assigned; no decision, none restored
 
             await("the record read and judged against the initial state").atMost(Duration.ofSeconds(10))
@@ -257,8 +263,9 @@ class ReconcileLoopTest {
             }
         };
         Reconciler reconciler = reconciler(dns);
-        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 2, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
-                Duration.ZERO, () -> 0.0))) {
+        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 2,
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                        Duration.ZERO, () -> 0.0))) {
             reconciler.offer(failover(1));
             loop.start(List.of(TestTopology.GROUP));
             await("the group served after two passes that threw").atMost(Duration.ofSeconds(10))
@@ -310,8 +317,9 @@ class ReconcileLoopTest {
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
         root.addHandler(capture);
         Reconciler reconciler = reconciler(dns);
-        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 1, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
-                Duration.ZERO, () -> 0.0))) {
+        try (ReconcileLoop loop = new ReconcileLoop(reconciler, 1,
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50),
+                        Duration.ZERO, () -> 0.0))) {
             loop.start(List.of("witness")); // no decision: the group alone
             await("a pass of the witness group").atMost(Duration.ofSeconds(10)).until(() -> reads(dns, "witness") >= 1);
             reconciler.offer(failover(3));
@@ -323,11 +331,14 @@ class ReconcileLoopTest {
         } finally {
             root.removeHandler(capture);
         }
-        var decided = java.util.Map.<String, Object> of("group", TestTopology.GROUP, "decisionId", "d-" + TestTopology.GROUP + 3,
+        var decided = java.util.Map.<String, Object>of("group", TestTopology.GROUP, "decisionId",
+                "d-" + TestTopology.GROUP + 3,
                 "epoch", 3L);
         assertThat(mdcOfErrors).as("MDC of the ERROR of the failed pass").contains(decided);
-        assertThat(mdcOfReads).as("MDC while passes read the record").contains(decided, java.util.Map.of("group", "witness"))
+        assertThat(mdcOfReads).as("MDC while passes read the record")
+                .contains(decided, java.util.Map.of("group", "witness"))
                 .allSatisfy(mdc -> assertThat(mdc).as("a pass's MDC, never another group's").satisfiesAnyOf(
-                        m -> assertThat(m).isEqualTo(decided), m -> assertThat(m).isEqualTo(java.util.Map.of("group", "witness"))));
+                        m -> assertThat(m).isEqualTo(decided),
+                        m -> assertThat(m).isEqualTo(java.util.Map.of("group", "witness"))));
     }
 }

@@ -52,7 +52,8 @@ class RetryThroughDecisionsTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("failover.topology-file", TestTopology.writeRaw(TestTopology.yaml(List.of(GROUP))).toString());
+            return Map.of("failover.topology-file",
+                    TestTopology.writeRaw(TestTopology.yaml(List.of(GROUP))).toString());
         }
     }
 

@@ -32,10 +32,11 @@ import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.reconcile.GroupReconciler;
 import dev.failover.actuator.domain.reconcile.GroupStatus;
 import dev.failover.actuator.domain.reconcile.Reconciler;
+import dev.failover.actuator.domain.reconcile.Reconcilers;
 import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
@@ -58,8 +59,6 @@ import dev.failover.testkit.signing.TestSigningKeys;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import dev.failover.actuator.domain.reconcile.Reconcilers;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * End to end on real servers: decisions on the broker become TSIG-signed conditional updates that BIND9 serves; a change
@@ -143,7 +142,8 @@ class Rfc2136ActuationTest {
     }
 
     static ServedRecord served(String group) {
-        DnsProvider.ReadOutcome read = bind().read(new RecordKey(group, "drift.test.", group + ".drift.test", RecordType.A, null),
+        DnsProvider.ReadOutcome read = bind().read(
+                new RecordKey(group, "drift.test.", group + ".drift.test", RecordType.A, null),
                 Optional.empty());
         return ((DnsProvider.ReadOutcome.Served) read).record();
     }
@@ -155,10 +155,12 @@ class Rfc2136ActuationTest {
             String report = decide(client, "report");
             String correct = decide(client, "correct");
             for (String id : List.of(report, correct)) {
-                ActuationResult verify = result(actuations.await(r -> is(r, id, ActuationStep.VERIFY, ActuationStatus.SUCCEEDED), WAIT));
+                ActuationResult verify = result(
+                        actuations.await(r -> is(r, id, ActuationStep.VERIFY, ActuationStatus.SUCCEEDED), WAIT));
                 assertThat(verify.provider()).isEqualTo("rfc2136");
                 assertThat(verify.details()).contains("192.0.2.2");
-                assertThat(result(actuations.await(r -> is(r, id, ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED), WAIT))
+                assertThat(result(
+                        actuations.await(r -> is(r, id, ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED), WAIT))
                         .sinceDecisionMillis()).isNotNull();
                 actuations.await(r -> is(r, id, ActuationStep.RECONCILE, ActuationStatus.CONVERGED), WAIT);
             }
@@ -170,14 +172,16 @@ class Rfc2136ActuationTest {
             nsupdate("report.drift.test.", "198.51.100.7");
             nsupdate("correct.drift.test.", "198.51.100.7");
 
-            ActuationResult reported = result(actuations.await(r -> is(r, report, ActuationStep.RECONCILE, ActuationStatus.DRIFT),
-                    WAIT));
+            ActuationResult reported = result(
+                    actuations.await(r -> is(r, report, ActuationStep.RECONCILE, ActuationStatus.DRIFT),
+                            WAIT));
             assertThat(reported.details()).contains("198.51.100.7").contains("not corrected");
             ActuationResult corrected = result(actuations.await(r -> is(r, correct, ActuationStep.RECONCILE,
                     ActuationStatus.DRIFT), WAIT));
             assertThat(corrected.details()).contains("198.51.100.7").contains("correcting it");
-            await("the correct group's record written back").atMost(WAIT).untilAsserted(() -> assertThat(served("correct").sets())
-                    .containsExactly(RecordSet.simple(5, Set.of("192.0.2.2"))));
+            await("the correct group's record written back").atMost(WAIT)
+                    .untilAsserted(() -> assertThat(served("correct").sets())
+                            .containsExactly(RecordSet.simple(5, Set.of("192.0.2.2"))));
             // converged again after its own drift (the two groups' results interleave in any order)
             actuations.await(r -> is(r, correct, ActuationStep.RECONCILE, ActuationStatus.CONVERGED)
                     && !result(r).finishedAt().isBefore(corrected.finishedAt()), WAIT);
@@ -189,10 +193,12 @@ class Rfc2136ActuationTest {
             List<ActuationResult> afterRestart = new java.util.concurrent.CopyOnWriteArrayList<>();
             GroupReconciler restarted = Reconcilers.group("report", TopologyLoader.parse(TOPOLOGY, "test"), bind(),
                     TrafficPlans.of(DnsProvider.Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(),
-                    state -> {
-                    }, afterRestart::add, Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(1),
-                            Duration.ofSeconds(1), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO,
-                                    () -> 0.0), Duration.ZERO, null)));
+                            state -> {
+                            }, afterRestart::add, Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(1),
+                                    Duration.ofSeconds(1),
+                                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO,
+                                            () -> 0.0),
+                                    Duration.ZERO, null)));
             restarted.restore(DesiredState.of(new Decision(1, report, "report", 1L, DecisionKind.FAILOVER, "primary",
                     "secondary", "test", List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION)));
             restarted.run();
@@ -215,11 +221,13 @@ class Rfc2136ActuationTest {
         try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader actuations = client.reader(Topics.ACTUATIONS)) {
             actuations.await(r -> isInitial(r, "untouched", ActuationStatus.CONVERGED), WAIT);
-            assertThat(served("untouched").ownerText()).as("nothing written while the record serves the initial state").isNull();
+            assertThat(served("untouched").ownerText()).as("nothing written while the record serves the initial state")
+                    .isNull();
 
             nsupdate("untouched.drift.test.", "198.51.100.8");
 
-            ActuationResult reported = result(actuations.await(r -> isInitial(r, "untouched", ActuationStatus.DRIFT), WAIT));
+            ActuationResult reported = result(
+                    actuations.await(r -> isInitial(r, "untouched", ActuationStatus.DRIFT), WAIT));
             assertThat(reported.details()).contains("198.51.100.8").contains("not corrected");
             GroupStatus status = reconciler.status("untouched");
             assertThat(status.convergence()).isInstanceOf(Convergence.Drifted.class);
@@ -253,26 +261,34 @@ class Rfc2136ActuationTest {
 
             assertThat(answers.distinct()).as("BIND's answers, in the order they were seen")
                     .endsWith("192.0.2.1 ttl=1", "192.0.2.2 ttl=1", "192.0.2.2 ttl=4");
-            assertThat(answers.distinct().get(0)).as("before: the configured TTL, not yet lowered").isNotEqualTo("192.0.2.1 ttl=1");
+            assertThat(answers.distinct().get(0)).as("before: the configured TTL, not yet lowered")
+                    .isNotEqualTo("192.0.2.1 ttl=1");
 
-            List<ActuationResult> steps = actuations.poll().stream().map(this::result).filter(r -> r.decisionId().equals(id))
+            List<ActuationResult> steps = actuations.poll().stream().map(this::result)
+                    .filter(r -> r.decisionId().equals(id))
                     .toList();
             assertThat(steps).extracting(r -> r.step() + " " + r.status()).containsSubsequence(
-                    "FENCE SUCCEEDED", "LOWER_TTL SUCCEEDED", "VERIFY SUCCEEDED", "SCALE_UP SKIPPED", "DNS_SWITCH SUCCEEDED",
+                    "FENCE SUCCEEDED", "LOWER_TTL SUCCEEDED", "VERIFY SUCCEEDED", "SCALE_UP SKIPPED",
+                    "DNS_SWITCH SUCCEEDED",
                     "VERIFY SUCCEEDED", "RESTORE_TTL SUCCEEDED", "VERIFY SUCCEEDED", "COMPLETE SUCCEEDED",
                     "RECONCILE CONVERGED");
-            ActuationResult lowered = steps.stream().filter(r -> r.step() == ActuationStep.VERIFY).findFirst().orElseThrow();
-            assertThat(lowered.details()).contains("TTL 4 s lowered to 1 s, still on primary").contains("next step after PT4S");
+            ActuationResult lowered = steps.stream().filter(r -> r.step() == ActuationStep.VERIFY).findFirst()
+                    .orElseThrow();
+            assertThat(lowered.details()).contains("TTL 4 s lowered to 1 s, still on primary")
+                    .contains("next step after PT4S");
             assertThat(steps).as("the group's status names the step it holds in").anySatisfy(r -> {
                 assertThat(r.step()).isEqualTo(ActuationStep.RECONCILE);
-                assertThat(r.details()).startsWith("switchover step 1 of 3: TTL 4 s lowered to 1 s, still on primary served; "
-                        + "next step at ");
+                assertThat(r.details())
+                        .startsWith("switchover step 1 of 3: TTL 4 s lowered to 1 s, still on primary served; "
+                                + "next step at ");
             });
-            ActuationResult switched = steps.stream().filter(r -> r.step() == ActuationStep.DNS_SWITCH).findFirst().orElseThrow();
+            ActuationResult switched = steps.stream().filter(r -> r.step() == ActuationStep.DNS_SWITCH).findFirst()
+                    .orElseThrow();
             assertThat(Duration.between(lowered.finishedAt(), switched.startedAt()))
                     .as("the old TTL of 4 s waited out between the verified lowering and the switch")
                     .isGreaterThanOrEqualTo(Duration.ofSeconds(4));
-            ActuationResult restored = steps.stream().filter(r -> r.step() == ActuationStep.RESTORE_TTL).findFirst().orElseThrow();
+            ActuationResult restored = steps.stream().filter(r -> r.step() == ActuationStep.RESTORE_TTL).findFirst()
+                    .orElseThrow();
             assertThat(Duration.between(switched.finishedAt(), restored.startedAt()))
                     .as("the switch held at the floor of 1 s, so no cache still holds the old address when the TTL goes up")
                     .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
@@ -295,15 +311,17 @@ class Rfc2136ActuationTest {
     private static void nsupdate(String name, String address) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("nsupdate", "-y", BindServer.ALGORITHM + ":" + BindServer.KEY_NAME + ":"
                 + Bind.server.secret()).redirectErrorStream(true).start();
-        process.getOutputStream().write(("server 127.0.0.1 " + Bind.server.port() + "\nupdate delete " + name + " A\nupdate add "
-                + name + " 5 A " + address + "\nsend\n").getBytes(StandardCharsets.US_ASCII));
+        process.getOutputStream()
+                .write(("server 127.0.0.1 " + Bind.server.port() + "\nupdate delete " + name + " A\nupdate add "
+                        + name + " 5 A " + address + "\nsend\n").getBytes(StandardCharsets.US_ASCII));
         process.getOutputStream().close();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("nsupdate finished").isTrue();
         assertThat(process.exitValue()).as("nsupdate exit code; output: %s",
                 new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
     }
 
-    private boolean is(ConsumerRecord<String, String> record, String decisionId, ActuationStep step, ActuationStatus status) {
+    private boolean is(ConsumerRecord<String, String> record, String decisionId, ActuationStep step,
+            ActuationStatus status) {
         ActuationResult r = result(record);
         return r.decisionId().equals(decisionId) && r.step() == step && r.status() == status;
     }

@@ -51,7 +51,8 @@ class SignedDecisionsTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("failover.topology-file", TestTopology.writeRaw(TestTopology.yaml(List.of(GROUP))).toString());
+            return Map.of("failover.topology-file",
+                    TestTopology.writeRaw(TestTopology.yaml(List.of(GROUP))).toString());
         }
     }
 
@@ -70,12 +71,15 @@ class SignedDecisionsTest {
             String signedForOneEpoch = codec.encode(decision(1L, DecisionKind.FAILOVER, TestTopology.SECONDARY));
             String raised = signedForOneEpoch.replace("\"epoch\":1,", "\"epoch\":" + FORGED_EPOCH + ",");
             assertThat(raised).as("the epoch changed after signing").isNotEqualTo(signedForOneEpoch);
-            client.send(Topics.DECISIONS, GROUP, raised, keys.signer().headers(Topics.DECISIONS, GROUP, signedForOneEpoch));
+            client.send(Topics.DECISIONS, GROUP, raised,
+                    keys.signer().headers(Topics.DECISIONS, GROUP, signedForOneEpoch));
             String otherGroups = codec.encode(decision(FORGED_EPOCH, DecisionKind.FAILOVER, TestTopology.SECONDARY));
-            client.send(Topics.DECISIONS, GROUP, otherGroups, keys.signer().headers(Topics.DECISIONS, "other", otherGroups));
+            client.send(Topics.DECISIONS, GROUP, otherGroups,
+                    keys.signer().headers(Topics.DECISIONS, "other", otherGroups));
 
             assertThat(reason(dlq.await(r -> r.value().equals(unsigned), WAIT)))
-                    .contains("refused, not signed by a trusted key: UNSIGNED: no " + Topics.SIGNATURE_HEADER + " header");
+                    .contains("refused, not signed by a trusted key: UNSIGNED: no " + Topics.SIGNATURE_HEADER
+                            + " header");
             assertThat(reason(dlq.await(r -> r.value().equals(strangers), WAIT)))
                     .contains("UNKNOWN_KEY: key id '" + TestSigningKeys.UNTRUSTED_KEY_ID + "' is not trusted");
             assertThat(reason(dlq.await(r -> r.value().equals(raised), WAIT))).contains("BAD_SIGNATURE");
@@ -89,7 +93,8 @@ class SignedDecisionsTest {
             assertThat(switched.status()).as("the genuine failover's DNS switch").isEqualTo(ActuationStatus.SUCCEEDED);
             assertThat(switched.details()).contains("as epoch 1");
             Set<String> forgedIds = Set.of(id(unsigned), id(strangers), id(raised), id(otherGroups));
-            assertThat(actuations.readToEnd(WAIT)).as("actuation results of the forged decisions, read before the genuine one's")
+            assertThat(actuations.readToEnd(WAIT))
+                    .as("actuation results of the forged decisions, read before the genuine one's")
                     .noneMatch(r -> forgedIds.contains(result(r).decisionId()));
             given().auth().oauth2(ApiTokens.viewer()).get("/groups/" + GROUP).then().statusCode(200)
                     .body("desiredEpoch", org.hamcrest.Matchers.equalTo(1))
@@ -98,14 +103,16 @@ class SignedDecisionsTest {
             assertThat(metrics).as("rejections by outcome")
                     .containsPattern("failover_actuator_decisions_rejected_total\\{outcome=\"UNSIGNED\",?\\} 1\\.0")
                     .containsPattern("failover_actuator_decisions_rejected_total\\{outcome=\"UNKNOWN_KEY\",?\\} 1\\.0")
-                    .containsPattern("failover_actuator_decisions_rejected_total\\{outcome=\"BAD_SIGNATURE\",?\\} 2\\.0");
+                    .containsPattern(
+                            "failover_actuator_decisions_rejected_total\\{outcome=\"BAD_SIGNATURE\",?\\} 2\\.0");
 
             // after a rotation the decision-service signs with the second key, which every verifier trusts by then
             Decision rotated = decision(2L, DecisionKind.FAILBACK, TestTopology.PRIMARY);
             client.sendSigned(Topics.DECISIONS, GROUP, codec.encode(rotated), keys.rotatedSigner());
             ActuationResult back = result(actuations.await(r -> result(r).decisionId().equals(rotated.decisionId())
                     && result(r).step() == ActuationStep.DNS_SWITCH, WAIT));
-            assertThat(back.status()).as("the failback signed with the rotated key").isEqualTo(ActuationStatus.SUCCEEDED);
+            assertThat(back.status()).as("the failback signed with the rotated key")
+                    .isEqualTo(ActuationStatus.SUCCEEDED);
             given().auth().oauth2(ApiTokens.viewer()).get("/groups/" + GROUP).then().statusCode(200)
                     .body("desiredEpoch", org.hamcrest.Matchers.equalTo(2));
         }
@@ -113,7 +120,8 @@ class SignedDecisionsTest {
 
     private Decision decision(long epoch, DecisionKind kind, String to) {
         String from = to.equals(TestTopology.PRIMARY) ? TestTopology.SECONDARY : TestTopology.PRIMARY;
-        return new Decision(1, UUID.randomUUID().toString(), GROUP, epoch, kind, from, to, "test", List.of(), Instant.now(),
+        return new Decision(1, UUID.randomUUID().toString(), GROUP, epoch, kind, from, to, "test", List.of(),
+                Instant.now(),
                 DecisionMode.LIVE, Decision.AUTOMATION);
     }
 

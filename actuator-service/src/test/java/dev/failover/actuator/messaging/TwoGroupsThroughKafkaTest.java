@@ -135,15 +135,18 @@ class TwoGroupsThroughKafkaTest {
 
     private String send(TopicClient client, String group, String from, String to) {
         String id = UUID.randomUUID().toString();
-        client.sendSigned(Topics.DECISIONS, group, codec.encode(new Decision(1, id, group, 1L, DecisionKind.FAILOVER, from, to, "test",
-                List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION)),
+        client.sendSigned(Topics.DECISIONS, group,
+                codec.encode(new Decision(1, id, group, 1L, DecisionKind.FAILOVER, from, to, "test",
+                        List.of(), Instant.now(), DecisionMode.LIVE, Decision.AUTOMATION)),
                 TestSigningKeys.shared().signer());
         return id;
     }
 
-    private boolean isConverged(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record, String decisionId) {
+    private boolean isConverged(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record,
+            String decisionId) {
         ActuationResult r = result(record);
-        return r.decisionId().equals(decisionId) && r.step() == ActuationStep.RECONCILE && r.status() == ActuationStatus.CONVERGED;
+        return r.decisionId().equals(decisionId) && r.step() == ActuationStep.RECONCILE
+                && r.status() == ActuationStatus.CONVERGED;
     }
 
     private ActuationResult result(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record) {

@@ -19,10 +19,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.failover.actuator.database.Database;
-import dev.failover.actuator.domain.reconcile.DatabaseStepTest;
 import dev.failover.actuator.domain.data.DataTier;
+import dev.failover.actuator.domain.data.DataTiers;
 import dev.failover.actuator.domain.data.LossExposure;
 import dev.failover.actuator.domain.model.Convergence;
+import dev.failover.actuator.domain.reconcile.DatabaseStepTest;
 import dev.failover.actuator.domain.reconcile.GroupStatus;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
@@ -34,7 +35,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
-import dev.failover.actuator.domain.data.DataTiers;
 
 /**
  * A planned move's minutes of waiting out a TTL are not a slow failover: FailoverSwitchSlow watches only the others, and
@@ -51,7 +51,8 @@ class ActuatorMetricsTest {
                 ActuationStatus.SUCCEEDED, "rfc2136", "served", at, at.plusSeconds(310), 310_000L, kind));
         Timer switched = registry.find(ActuatorMetrics.DECISION_TO_SWITCH).tag("group", "api").timer();
         Timer planned = registry.find(ActuatorMetrics.PLANNED_MOVE).tag("group", "api").timer();
-        boolean isPlanned = kind == DecisionKind.SWITCHOVER || kind == DecisionKind.DRILL_START || kind == DecisionKind.DRILL_END;
+        boolean isPlanned = kind == DecisionKind.SWITCHOVER || kind == DecisionKind.DRILL_START
+                || kind == DecisionKind.DRILL_END;
         assertThat(isPlanned ? planned : switched).as("the timer of a " + kind).isNotNull()
                 .satisfies(t -> assertThat(t.count()).isEqualTo(1));
         assertThat(isPlanned ? switched : planned).as("the other timer").isNull();
@@ -64,8 +65,9 @@ class ActuatorMetricsTest {
         ActuatorMetrics metrics = new ActuatorMetrics(registry);
         Instant at = Instant.parse("2026-11-23T10:00:00Z");
         for (long millis : new long[] { 4_000, 25_000, 240_000 }) {
-            metrics.stepFinished(new ActuationResult(1, "api", "d-" + millis, 1L, ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED,
-                    "route53", "served", at, at.plusMillis(millis), millis, DecisionKind.FAILOVER));
+            metrics.stepFinished(
+                    new ActuationResult(1, "api", "d-" + millis, 1L, ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED,
+                            "route53", "served", at, at.plusMillis(millis), millis, DecisionKind.FAILOVER));
         }
         var buckets = registry.get(ActuatorMetrics.DECISION_TO_SWITCH).tag("group", "api").timer().takeSnapshot()
                 .histogramCounts();
@@ -91,7 +93,8 @@ class ActuatorMetricsTest {
      */
     @ParameterizedTest(name = "{0}: {3} s")
     @MethodSource("unplanned")
-    void theUnservedTimeOutsidePlannedHoldsIsAGauge(String name, Instant unservedSince, Instant heldUntil, double seconds) {
+    void theUnservedTimeOutsidePlannedHoldsIsAGauge(String name, Instant unservedSince, Instant heldUntil,
+            double seconds) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         new ActuatorMetrics(registry, Clock.fixed(NOW, ZoneOffset.UTC)).trackGroup("api", () -> new GroupStatus("api",
                 null, new Convergence.Converging(1, null, NOW), unservedSince, null, null, heldUntil, DataTier.NONE));
@@ -113,31 +116,43 @@ class ActuatorMetricsTest {
     @Test
     void theDataTierIsAGaugePerTargetAndGroup() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        FailoverGroup group = DatabaseStepTest.topology("jdbc:postgresql://east:5432/app", "jdbc:postgresql://west:5432/app",
-                15).group("api").orElseThrow();
+        FailoverGroup group = DatabaseStepTest
+                .topology("jdbc:postgresql://east:5432/app", "jdbc:postgresql://west:5432/app",
+                        15)
+                .group("api").orElseThrow();
         AtomicReference<DataTier> tier = new AtomicReference<>(DataTier.NONE);
         new ActuatorMetrics(registry).trackDatabases(group, () -> new GroupStatus("api", null,
                 new Convergence.Idle(), null, null, null, null, tier.get()));
-        assertThat(registry.get(ActuatorMetrics.DATABASE_LAG).tags("group", "api", "target", "secondary").gauge().value())
+        assertThat(
+                registry.get(ActuatorMetrics.DATABASE_LAG).tags("group", "api", "target", "secondary").gauge().value())
                 .as("not observed yet").isNaN();
-        assertThat(registry.get(ActuatorMetrics.DATABASE_LOSS_BUDGET).tag("group", "api").gauge().value()).isEqualTo(15.0);
+        assertThat(registry.get(ActuatorMetrics.DATABASE_LOSS_BUDGET).tag("group", "api").gauge().value())
+                .isEqualTo(15.0);
         assertThat(registry.get(ActuatorMetrics.DATABASE_LAST_PROMOTION).tag("group", "api").gauge().value()).isNaN();
 
-        tier.set(DataTiers.seen(Map.of("primary", new DataTier.Node(new Database.Observation.Observed(Database.Role.WRITABLE,
-                0, 0, false), NOW), "secondary", new DataTier.Node(new Database.Observation.Observed(Database.Role.REPLICA,
-                        800, 21.5, true), NOW)), NOW, Duration.ofMillis(2_500)));
-        assertThat(registry.get(ActuatorMetrics.DATABASE_LAG).tags("group", "api", "target", "secondary").gauge().value())
+        tier.set(DataTiers.seen(Map.of("primary",
+                new DataTier.Node(new Database.Observation.Observed(Database.Role.WRITABLE,
+                        0, 0, false), NOW),
+                "secondary", new DataTier.Node(new Database.Observation.Observed(Database.Role.REPLICA,
+                        800, 21.5, true), NOW)),
+                NOW, Duration.ofMillis(2_500)));
+        assertThat(
+                registry.get(ActuatorMetrics.DATABASE_LAG).tags("group", "api", "target", "secondary").gauge().value())
                 .isEqualTo(21.5);
-        assertThat(registry.get(ActuatorMetrics.DATABASE_WRITABLE).tags("group", "api", "target", "primary").gauge().value())
+        assertThat(registry.get(ActuatorMetrics.DATABASE_WRITABLE).tags("group", "api", "target", "primary").gauge()
+                .value())
                 .isEqualTo(1.0);
         assertThat(registry.get(ActuatorMetrics.DATABASE_WRITABLE).tags("group", "api", "target", "secondary").gauge()
                 .value()).isZero();
         assertThat(registry.get(ActuatorMetrics.DATABASE_HELD).tag("group", "api").gauge().value()).isEqualTo(1.0);
-        assertThat(registry.get(ActuatorMetrics.DATABASE_LAST_PROMOTION).tag("group", "api").gauge().value()).isEqualTo(2.5);
+        assertThat(registry.get(ActuatorMetrics.DATABASE_LAST_PROMOTION).tag("group", "api").gauge().value())
+                .isEqualTo(2.5);
 
-        tier.set(DataTiers.seen(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable("timed out"), NOW)),
+        tier.set(DataTiers.seen(
+                Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable("timed out"), NOW)),
                 null, null));
-        assertThat(registry.get(ActuatorMetrics.DATABASE_ANSWERED).tags("group", "api", "target", "primary").gauge().value())
+        assertThat(registry.get(ActuatorMetrics.DATABASE_ANSWERED).tags("group", "api", "target", "primary").gauge()
+                .value())
                 .isZero();
         assertThat(registry.get(ActuatorMetrics.DATABASE_LAG).tags("group", "api", "target", "primary").gauge().value())
                 .isNaN();
@@ -148,13 +163,17 @@ class ActuatorMetricsTest {
     @Test
     void eachReplicasLossExposureIsAGauge() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        FailoverGroup group = DatabaseStepTest.topology("jdbc:postgresql://east:5432/app", "jdbc:postgresql://west:5432/app",
-                15).group("api").orElseThrow();
+        FailoverGroup group = DatabaseStepTest
+                .topology("jdbc:postgresql://east:5432/app", "jdbc:postgresql://west:5432/app",
+                        15)
+                .group("api").orElseThrow();
         AtomicReference<DataTier> tier = new AtomicReference<>(DataTier.NONE);
         new ActuatorMetrics(registry).trackDatabases(group, () -> new GroupStatus("api", null,
                 new Convergence.Idle(), null, null, null, null, tier.get()));
-        Supplier<Double> seconds = () -> registry.get(ActuatorMetrics.DATABASE_LOSS_EXPOSURE).tags("group", "api", "target",
-                "secondary").gauge().value();
+        Supplier<Double> seconds = () -> registry.get(ActuatorMetrics.DATABASE_LOSS_EXPOSURE)
+                .tags("group", "api", "target",
+                        "secondary")
+                .gauge().value();
         Supplier<Double> known = () -> registry.get(ActuatorMetrics.DATABASE_LOSS_EXPOSURE_KNOWN).tags("group", "api",
                 "target", "secondary").gauge().value();
         assertThat(seconds.get()).as("not a replica seen yet").isNaN();
@@ -177,29 +196,36 @@ class ActuatorMetricsTest {
     @Test
     void anOldPrimaryLeftUnfencedAfterThePromotionIsAGauge() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        FailoverGroup group = DatabaseStepTest.topology("jdbc:postgresql://east:5432/app", "jdbc:postgresql://west:5432/app",
-                15).group("api").orElseThrow();
+        FailoverGroup group = DatabaseStepTest
+                .topology("jdbc:postgresql://east:5432/app", "jdbc:postgresql://west:5432/app",
+                        15)
+                .group("api").orElseThrow();
         AtomicReference<DataTier> tier = new AtomicReference<>(DataTier.NONE);
         new ActuatorMetrics(registry, Clock.fixed(NOW, java.time.ZoneOffset.UTC)).trackDatabases(group,
                 () -> new GroupStatus("api", null, new Convergence.Idle(), null, null, null, null, tier.get()));
         Supplier<Double> primary = () -> registry.get(ActuatorMetrics.DATABASE_UNFENCED).tags("group", "api", "target",
                 "primary").gauge().value();
-        Supplier<Double> secondary = () -> registry.get(ActuatorMetrics.DATABASE_UNFENCED).tags("group", "api", "target",
-                "secondary").gauge().value();
+        Supplier<Double> secondary = () -> registry.get(ActuatorMetrics.DATABASE_UNFENCED)
+                .tags("group", "api", "target",
+                        "secondary")
+                .gauge().value();
         assertThat(primary.get()).as("no promotion").isZero();
 
         DataTier.Promotion promoted = new DataTier.Promotion("secondary", NOW.minusSeconds(150), null);
-        DataTier.Node writable = new DataTier.Node(new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false), NOW);
-        tier.set(DataTiers.of(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable("timed out"), NOW),
-                "secondary", writable), null, null, promoted, Map.of()));
+        DataTier.Node writable = new DataTier.Node(
+                new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false), NOW);
+        tier.set(DataTiers
+                .of(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable("timed out"), NOW),
+                        "secondary", writable), null, null, promoted, Map.of()));
         assertThat(primary.get()).as("not answering since the promotion").isEqualTo(150.0);
         assertThat(secondary.get()).as("the promoted node").isZero();
 
         tier.set(DataTiers.of(Map.of("primary", writable, "secondary", writable), null, null, promoted, Map.of()));
         assertThat(primary.get()).as("writable beside it").isEqualTo(150.0);
 
-        tier.set(DataTiers.of(Map.of("primary", new DataTier.Node(new Database.Observation.Observed(Database.Role.FENCED, 0,
-                0, false), NOW), "secondary", writable), null, null, promoted, Map.of()));
+        tier.set(DataTiers
+                .of(Map.of("primary", new DataTier.Node(new Database.Observation.Observed(Database.Role.FENCED, 0,
+                        0, false), NOW), "secondary", writable), null, null, promoted, Map.of()));
         assertThat(primary.get()).as("fenced").isZero();
     }
 
@@ -224,7 +250,8 @@ class ActuatorMetricsTest {
         String scrape = registry.scrape();
         assertThat(linesOf(scrape, "failover_actuator_lane_state")).as("a series per lane and state")
                 .hasSize(2 * LaneState.values().length)
-                .contains("failover_actuator_lane_state{group=\"api\",kind=\"route53\",lane=\"r53\",state=\"SERVED\",} 1.0",
+                .contains(
+                        "failover_actuator_lane_state{group=\"api\",kind=\"route53\",lane=\"r53\",state=\"SERVED\",} 1.0",
                         "failover_actuator_lane_state{group=\"api\",kind=\"route53\",lane=\"r53\",state=\"DRIFT\",} 0.0")
                 .as("a lane not passed yet is in no state")
                 .filteredOn(l -> l.contains("lane=\"knot\"")).allSatisfy(l -> assertThat(l).endsWith(" 0.0"));

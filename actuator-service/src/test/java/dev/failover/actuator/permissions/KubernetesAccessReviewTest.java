@@ -55,9 +55,11 @@ class KubernetesAccessReviewTest {
         answerAsTheOldRole();
         String yaml = TestTopology.yaml("http://127.0.0.1:1/", "http://127.0.0.1:2/").replace(
                 "dns: {values: [" + TestTopology.SECONDARY_IP + "]}",
-                "dns: {values: [" + TestTopology.SECONDARY_IP + "]}\n        scaling: {kind: kubernetes, namespace: shop,"
+                "dns: {values: [" + TestTopology.SECONDARY_IP
+                        + "]}\n        scaling: {kind: kubernetes, namespace: shop,"
                         + " deployment: api, activeSize: 3, pilotLightSize: 1, cluster: dr-eks}");
-        List<Needed> plan = PermissionPlan.of(TopologyLoader.parse(yaml, "test"), false, dev.failover.actuator.dns.ArcSettings.none(),
+        List<Needed> plan = PermissionPlan.of(TopologyLoader.parse(yaml, "test"), false,
+                dev.failover.actuator.dns.ArcSettings.none(),
                 "us-east-1");
         assertThat(plan).extracting(Needed::action).containsExactly("apps/deployments:get", "apps/deployments:patch",
                 "autoscaling/horizontalpodautoscalers:list", "autoscaling/horizontalpodautoscalers:patch");
@@ -72,17 +74,20 @@ class KubernetesAccessReviewTest {
         PermissionCheck.Report report = new PermissionCheck(plan, simulator, java.time.Clock.systemUTC()).run();
 
         assertThat(report.unknown()).isEmpty();
-        assertThat(report.missing().stream().map(a -> a.needed().action() + " on " + a.resource()).collect(Collectors.toList()))
+        assertThat(report.missing().stream().map(a -> a.needed().action() + " on " + a.resource())
+                .collect(Collectors.toList()))
                 .containsExactly("autoscaling/horizontalpodautoscalers:list on shop/*",
                         "autoscaling/horizontalpodautoscalers:patch on shop/*");
         assertThat(report.answers()).filteredOn(a -> a.decision() == PermissionSimulator.Decision.ALLOWED)
-                .extracting(PermissionSimulator.Answer::detail).allMatch(d -> d.startsWith("cluster dr-eks: allowed (RBAC"));
+                .extracting(PermissionSimulator.Answer::detail)
+                .allMatch(d -> d.startsWith("cluster dr-eks: allowed (RBAC"));
         assertThat(server.getRequestCount()).as("one review per permission, nothing written").isEqualTo(4);
     }
 
     @Test
     void aClusterThatDoesNotAnswerIsNotKnownRatherThanAllowed() {
-        Needed needed = new Needed(new ScalingRef.Place.Cluster("dr-eks"), "apps/deployments:patch", "shop/api", "test");
+        Needed needed = new Needed(new ScalingRef.Place.Cluster("dr-eks"), "apps/deployments:patch", "shop/api",
+                "test");
         PermissionCheck.Report report = new PermissionCheck(List.of(needed), new KubernetesAccessReview(name -> {
             throw new IllegalStateException("no route to the API server of " + name);
         }), java.time.Clock.systemUTC()).run();

@@ -6,9 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +56,8 @@ class PermissionCheckTest {
 
     final IamPolicySimulation iam = IamPolicySimulation.start();
     final IamClient client = IamClient.builder().region(Region.of("us-east-1")).endpointOverride(iam.endpoint())
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPERMISSIONS", "not-a-secret")))
+            .credentialsProvider(
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPERMISSIONS", "not-a-secret")))
             .httpClient(UrlConnectionHttpClient.builder().build()).build();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final ActuatorMetrics metrics = new ActuatorMetrics(registry);
@@ -82,8 +81,9 @@ class PermissionCheckTest {
 
         assertThat(report.missing()).isEmpty();
         assertThat(report.unknown()).isEmpty();
-        assertThat(report.answers()).hasSize(report.answers().stream().map(PermissionSimulator.Answer::needed).distinct()
-                .toList().size());
+        assertThat(report.answers())
+                .hasSize(report.answers().stream().map(PermissionSimulator.Answer::needed).distinct()
+                        .toList().size());
         IamPolicySimulation.Request change = iam.requests().stream()
                 .filter(r -> r.actions().contains("route53:ChangeResourceRecordSets")).findFirst().orElseThrow();
         assertThat(change.principal()).isEqualTo(OWN_ROLE);
@@ -96,16 +96,24 @@ class PermissionCheckTest {
         IamPolicySimulation.Request ecs = iam.requests().stream().filter(r -> r.actions().contains("ecs:UpdateService"))
                 .findFirst().orElseThrow();
         assertThat(ecs.principal()).as("the target account's role, not the actuator's").isEqualTo(SCALER_ROLE);
-        assertThat(ecs.resources()).as("in the role's account").containsExactly("arn:aws:ecs:us-west-2:222233334444:service/prod/api");
+        assertThat(ecs.resources()).as("in the role's account")
+                .containsExactly("arn:aws:ecs:us-west-2:222233334444:service/prod/api");
         assertThat(ecs.actions()).containsExactlyInAnyOrder("ecs:DescribeServices", "ecs:UpdateService");
-        assertThat(iam.requests().stream().filter(r -> r.actions().contains("rds:PromoteReadReplica")).flatMap(r -> r.resources()
-                .stream())).containsExactlyInAnyOrder("arn:aws:rds:us-east-1:111122223333:db:orders-east",
+        assertThat(iam.requests().stream().filter(r -> r.actions().contains("rds:PromoteReadReplica"))
+                .flatMap(r -> r.resources()
+                        .stream()))
+                .containsExactlyInAnyOrder("arn:aws:rds:us-east-1:111122223333:db:orders-east",
                         "arn:aws:rds:us-west-2:111122223333:db:orders-west");
-        assertThat(iam.requests().stream().filter(r -> r.actions().contains("rds:ModifyDBParameterGroup")).flatMap(r -> r
-                .resources().stream())).as("the fence of a node with a fence parameter group")
+        assertThat(iam.requests().stream().filter(r -> r.actions().contains("rds:ModifyDBParameterGroup"))
+                .flatMap(r -> r
+                        .resources().stream()))
+                .as("the fence of a node with a fence parameter group")
                 .containsExactly("arn:aws:rds:us-west-2:111122223333:pg:orders-west-fence");
-        assertThat(iam.requests().stream().filter(r -> r.actions().contains("rds:StopDBInstance")).flatMap(r -> r.resources()
-                .stream())).as("the fence of a node without one").containsExactly("arn:aws:rds:us-east-1:111122223333:db:orders-east");
+        assertThat(iam.requests().stream().filter(r -> r.actions().contains("rds:StopDBInstance"))
+                .flatMap(r -> r.resources()
+                        .stream()))
+                .as("the fence of a node without one")
+                .containsExactly("arn:aws:rds:us-east-1:111122223333:db:orders-east");
     }
 
     @Test
@@ -122,7 +130,8 @@ class PermissionCheckTest {
         check().exportTo(metrics, report);
         assertThat(registry.get(ActuatorMetrics.PERMISSION_MISSING).tag("action", "ecs:UpdateService").gauge().value())
                 .isEqualTo(1.0);
-        assertThat(registry.get(ActuatorMetrics.PERMISSION_MISSING).tag("action", "ecs:DescribeServices").gauge().value())
+        assertThat(
+                registry.get(ActuatorMetrics.PERMISSION_MISSING).tag("action", "ecs:DescribeServices").gauge().value())
                 .isEqualTo(0.0);
         assertThat(registry.get(ActuatorMetrics.PERMISSION_MISSING).tag("action", "rds:PromoteReadReplica").gauges())
                 .allSatisfy(g -> assertThat(g.value()).isEqualTo(0.0));
@@ -157,7 +166,8 @@ class PermissionCheckTest {
         PermissionCheck.Report report = check.run();
 
         assertThat(report.unknown()).hasSize(3);
-        assertThat(report.missing()).as("the last run's finding, not forgotten because IAM did not answer").singleElement()
+        assertThat(report.missing()).as("the last run's finding, not forgotten because IAM did not answer")
+                .singleElement()
                 .satisfies(a -> assertThat(a.needed().action()).isEqualTo("ecs:UpdateService"));
         check.exportTo(metrics, report);
         assertThat(registry.get(ActuatorMetrics.PERMISSION_MISSING).tag("action", "ecs:UpdateService").gauge().value())
@@ -170,6 +180,7 @@ class PermissionCheckTest {
                 .isEqualTo("arn:aws:iam::111122223333:role/failover-actuator");
         assertThat(IamPolicySimulator.roleOf("arn:aws-us-gov:sts::111122223333:assumed-role/x/s"))
                 .isEqualTo("arn:aws-us-gov:iam::111122223333:role/x");
-        assertThat(IamPolicySimulator.roleOf("arn:aws:iam::111122223333:user/ci")).isEqualTo("arn:aws:iam::111122223333:user/ci");
+        assertThat(IamPolicySimulator.roleOf("arn:aws:iam::111122223333:user/ci"))
+                .isEqualTo("arn:aws:iam::111122223333:user/ci");
     }
 }

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,17 +28,17 @@ import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DryRunDnsProvider;
 import dev.failover.actuator.dns.LeasedDnsProvider;
 import dev.failover.actuator.dns.RecordKey;
-import dev.failover.actuator.dns.RecordSet;
 import dev.failover.actuator.dns.RecordWrite;
 import dev.failover.actuator.domain.data.EvidenceStore;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.reconcile.GroupReconciler;
 import dev.failover.actuator.domain.reconcile.Reconciler;
 import dev.failover.actuator.domain.reconcile.Waker;
+import dev.failover.actuator.domain.reconcile.Wiring;
 import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.Decision;
@@ -56,8 +55,6 @@ import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.arcregionswitch.ArcRegionSwitchClient;
-import dev.failover.actuator.domain.reconcile.Wiring;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * Region switch's invariants over seeded, randomized fault schedules (ADR 0028), as {@code DataTierFaultsTest} checks
@@ -147,8 +144,10 @@ class RegionSwitchFaultsTest {
                 if (random.nextInt(100) < 35) {
                     steps.add(StepSpec.approval("approve-" + region));
                 }
-                steps.add(random.nextInt(100) < 20 ? StepSpec.fails("database-" + region, "the global cluster is not in a "
-                        + "valid state for failover") : StepSpec.runs("database-" + region));
+                steps.add(random.nextInt(100) < 20
+                        ? StepSpec.fails("database-" + region, "the global cluster is not in a "
+                                + "valid state for failover")
+                        : StepSpec.runs("database-" + region));
                 workflows.put(region, steps);
                 planes.put(region, RegionSwitchService.start(region, stepTime).plan(PLAN, steps));
             }
@@ -169,9 +168,11 @@ class RegionSwitchFaultsTest {
             ArcRegionSwitchClient client = ArcRegionSwitchClient.builder().region(Region.of(region))
                     .endpointOverride(planes.get(region).endpoint()).httpClient(UrlConnectionHttpClient.builder()
                             .connectionTimeout(Duration.ofMillis(500)).socketTimeout(Duration.ofSeconds(2)).build())
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "secret")))
+                    .credentialsProvider(
+                            StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "secret")))
                     .overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none())
-                            .addExecutionInterceptor(dev.failover.actuator.aws.WholeResponses.INSTANCE)).build();
+                            .addExecutionInterceptor(dev.failover.actuator.aws.WholeResponses.INSTANCE))
+                    .build();
             clients.add(client);
             return client;
         }
@@ -234,11 +235,12 @@ class RegionSwitchFaultsTest {
             DnsProvider recording = new Recording(world, accessKey);
             reconciler = new Reconciler(TOPOLOGY, g -> GroupDns.oneLane(new LeasedDnsProvider(recording, lease),
                     TrafficPlans.of(DnsProvider.Routing.SINGLE, 100, List.of())), new Wiring(Scalers.none(),
-                    Databases.none(), regionSwitch, world.stored::add, EvidenceStore.NONE,
-                    r -> world.results.add(r.finishedAt() + " " + accessKey
-                            + " " + r.decisionId() + " " + r.step() + " " + r.status() + " " + r.details()),
-                    lane -> { }, Waker.NONE, Clock.systemUTC(), new ReconcileSettings(Duration.ofSeconds(5), Duration.ofMillis(40), BACKOFF,
-                    Duration.ZERO, null)));
+                            Databases.none(), regionSwitch, world.stored::add, EvidenceStore.NONE,
+                            r -> world.results.add(r.finishedAt() + " " + accessKey
+                                    + " " + r.decisionId() + " " + r.step() + " " + r.status() + " " + r.details()),
+                            lane -> {}, Waker.NONE, Clock.systemUTC(),
+                            new ReconcileSettings(Duration.ofSeconds(5), Duration.ofMillis(40), BACKOFF,
+                                    Duration.ZERO, null)));
             group = reconciler.group("api");
             world.storedState().ifPresent(group::restore);
             world.decisions.forEach(group::offer); // the decisions topic read again: the stale ones are refused
@@ -253,7 +255,7 @@ class RegionSwitchFaultsTest {
                 Duration next = Duration.ofMillis(20);
                 if (!paused.get()) {
                     try {
-                        for (Consumer<Actuator> m; (m = inbox.poll()) != null; ) {
+                        for (Consumer<Actuator> m; (m = inbox.poll()) != null;) {
                             m.accept(this);
                         }
                         next = group.run();
@@ -305,10 +307,12 @@ class RegionSwitchFaultsTest {
             WriteOutcome outcome = world.zone.write(write);
             if (outcome instanceof WriteOutcome.Written) {
                 String served = write.sets().stream().flatMap(s -> s.values().stream()).findFirst().orElse("");
-                String target = ADDRESS_OF.entrySet().stream().filter(e -> e.getValue().equals(served)).map(Map.Entry::getKey)
+                String target = ADDRESS_OF.entrySet().stream().filter(e -> e.getValue().equals(served))
+                        .map(Map.Entry::getKey)
                         .findFirst().orElse(served);
-                world.dnsWrites.add(new DnsWrite(Instant.now(), actuator, write.owner().epoch(), write.owner().decisionId(),
-                        target));
+                world.dnsWrites
+                        .add(new DnsWrite(Instant.now(), actuator, write.owner().epoch(), write.owner().decisionId(),
+                                target));
             }
             return outcome;
         }
@@ -328,7 +332,8 @@ class RegionSwitchFaultsTest {
                 throw new AssertionError("seed " + seed + " (run alone: -Dregionswitch.seeds=" + seed + ")\n"
                         + String.join("\n", world.schedule) + "\nexecutions " + world.runs() + "\nDNS writes "
                         + world.dnsWrites + "\nresults, the last 20:\n" + String.join("\n", world.results.subList(
-                        Math.max(0, world.results.size() - 20), world.results.size())) + "\nstatus "
+                                Math.max(0, world.results.size() - 20), world.results.size()))
+                        + "\nstatus "
                         + world.owner.group.status().convergence(), e);
             }
         }
@@ -336,13 +341,18 @@ class RegionSwitchFaultsTest {
 
     /** One line a seed, for a soak's totals: what the nemesis did and how the group ended. */
     static String summary(World w) {
-        java.util.function.Function<String, Long> count = what -> w.schedule.stream().filter(l -> l.contains(what)).count();
-        return "REGIONSWITCH seed " + w.seed + ": decisions " + w.decisions.size() + ", takeovers " + count.apply(" lease AKID")
-                + " (paused " + count.apply("(old owner paused)") + "), restarts " + count.apply(" restart ") + ", endpoints "
+        java.util.function.Function<String, Long> count = what -> w.schedule.stream().filter(l -> l.contains(what))
+                .count();
+        return "REGIONSWITCH seed " + w.seed + ": decisions " + w.decisions.size() + ", takeovers "
+                + count.apply(" lease AKID")
+                + " (paused " + count.apply("(old owner paused)") + "), restarts " + count.apply(" restart ")
+                + ", endpoints "
                 + "closed " + count.apply(" endpoint ") + ", drills " + count.apply(" bob starts ") + ", approvals "
                 + count.apply(" approves ") + ", declines " + count.apply(" declines ") + ", failing step "
-                + w.workflows.values().stream().anyMatch(steps -> steps.stream().anyMatch(st -> st.kind() == StepSpec.Kind.FAILS))
-                + ", executions " + w.runs().size() + ", ends " + w.owner.group.status().convergence().getClass().getSimpleName();
+                + w.workflows.values().stream()
+                        .anyMatch(steps -> steps.stream().anyMatch(st -> st.kind() == StepSpec.Kind.FAILS))
+                + ", executions " + w.runs().size() + ", ends "
+                + w.owner.group.status().convergence().getClass().getSimpleName();
     }
 
     /** The seed's schedule of decisions and faults, over two to four seconds. */
@@ -375,7 +385,8 @@ class RegionSwitchFaultsTest {
                 w.tenures.add(new Tenure(ended.actuator(), ended.from(), Instant.now()));
                 Thread.sleep(LEASE_MARGIN.toMillis());
                 w.tenures.add(new Tenure(to.accessKey, Instant.now(), null));
-                w.log(Instant.now() + " lease " + from.accessKey + " -> " + to.accessKey + (pause ? " (old owner paused)" : ""));
+                w.log(Instant.now() + " lease " + from.accessKey + " -> " + to.accessKey
+                        + (pause ? " (old owner paused)" : ""));
                 java.util.concurrent.CompletableFuture<Void> took = new java.util.concurrent.CompletableFuture<>();
                 to.send(act -> {
                     act.fresh();
@@ -423,12 +434,14 @@ class RegionSwitchFaultsTest {
             }
             String step = "approve-" + e.region();
             if (e.comment() != null && e.comment().startsWith("failover-plane")) {
-                w.log(Instant.now() + " operator " + (approve ? "approves " : "declines ") + step + " of " + e.id() + ": "
+                w.log(Instant.now() + " operator " + (approve ? "approves " : "declines ") + step + " of " + e.id()
+                        + ": "
                         + w.owner.reconciler.answerRegionSwitchStep("api", step, approve, "alice", "seeded"));
             } else {
                 AwsRegionSwitch console = new AwsRegionSwitch(plan -> w.client(plan.region(), "AKIDBOB"), Lease.HELD);
                 w.log(Instant.now() + " bob " + (approve ? "approves " : "declines ") + step + " of " + e.id() + ": "
-                        + console.approve(new RegionSwitch.Plan(PLAN, e.region(), null), e.id(), step, approve, "seeded"));
+                        + console.approve(new RegionSwitch.Plan(PLAN, e.region(), null), e.id(), step, approve,
+                                "seeded"));
             }
         }
     }
@@ -482,9 +495,11 @@ class RegionSwitchFaultsTest {
         for (RegionSwitchService.Call accepted : calls.stream().filter(c -> "StartPlanExecution".equals(c.operation())
                 && c.status() == 200).toList()) {
             Optional<DecisionKey> key = DecisionKey.in((String) accepted.body().get("comment"));
-            assertThat(calls).as("R1: starts tried for %s after its execution was accepted", key).filteredOn(c ->
-                    "StartPlanExecution".equals(c.operation()) && c.at().isAfter(accepted.at()) && key.isPresent()
-                            && DecisionKey.in((String) c.body().get("comment")).equals(key)).isEmpty();
+            assertThat(calls).as("R1: starts tried for %s after its execution was accepted", key)
+                    .filteredOn(c -> "StartPlanExecution".equals(c.operation()) && c.at().isAfter(accepted.at())
+                            && key.isPresent()
+                            && DecisionKey.in((String) c.body().get("comment")).equals(key))
+                    .isEmpty();
         }
 
         // R2: nothing written by an actuator while the other holds the lease
@@ -500,22 +515,28 @@ class RegionSwitchFaultsTest {
         // write that does not serve its decision's target keeps the record where it was
         String served = "primary";
         for (DnsWrite write : w.dnsWrites) {
-            Optional<Decision> decision = w.decisions.stream().filter(d -> d.decisionId().equals(write.decisionId())).findFirst();
+            Optional<Decision> decision = w.decisions.stream().filter(d -> d.decisionId().equals(write.decisionId()))
+                    .findFirst();
             if (decision.isEmpty() || !decision.get().toTarget().equals(write.target())) {
-                assertThat(write.target()).as("R3: a write of %s that is not its target's keeps the record on %s", write,
-                        served).isEqualTo(served);
+                assertThat(write.target())
+                        .as("R3: a write of %s that is not its target's keeps the record on %s", write,
+                                served)
+                        .isEqualTo(served);
                 continue;
             }
             String region = REGION_OF.get(write.target());
             boolean own = runs.stream().anyMatch(e -> e.region().equals(region) && e.state().startsWith("completed")
                     && e.ended() != null && !e.ended().isAfter(write.at()) && DecisionKey.in(e.comment())
                             .filter(k -> k.decisionId().equals(write.decisionId())).isPresent());
-            boolean outside = runs.stream().anyMatch(p -> p.region().equals(region) && DecisionKey.in(p.comment()).isEmpty()
-                    && p.state().startsWith("completed") && !p.ended().isAfter(write.at()) && runs.stream()
-                            .filter(e -> e != p && !e.started().isAfter(write.at()))
-                            .allMatch(e -> e.ended() != null && !e.ended().isAfter(p.started())));
-            assertThat(own || outside).as("R3: DNS written to %s for %s at %s after an execution activating %s completed"
-                    + " (its own, or a person's with nothing of the plan run beside or after it)", write.target(),
+            boolean outside = runs.stream()
+                    .anyMatch(p -> p.region().equals(region) && DecisionKey.in(p.comment()).isEmpty()
+                            && p.state().startsWith("completed") && !p.ended().isAfter(write.at()) && runs.stream()
+                                    .filter(e -> e != p && !e.started().isAfter(write.at()))
+                                    .allMatch(e -> e.ended() != null && !e.ended().isAfter(p.started())));
+            assertThat(own || outside).as(
+                    "R3: DNS written to %s for %s at %s after an execution activating %s completed"
+                            + " (its own, or a person's with nothing of the plan run beside or after it)",
+                    write.target(),
                     write.decisionId(), write.at(), region).isTrue();
             served = write.target();
         }

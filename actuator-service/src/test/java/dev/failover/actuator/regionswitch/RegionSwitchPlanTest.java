@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -19,20 +19,21 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.database.PostgresOnly;
 import dev.failover.actuator.database.PostgresRef;
 import dev.failover.actuator.dns.DnsProvider;
 import dev.failover.actuator.dns.DryRunDnsProvider;
+import dev.failover.actuator.domain.data.EvidenceStore;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
+import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.contract.time.Backoff;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.reconcile.GroupReconciler;
 import dev.failover.actuator.domain.reconcile.Reconciler;
-import dev.failover.actuator.domain.reconcile.Waker;
 import dev.failover.actuator.domain.reconcile.RegionSwitchApproval;
-import dev.failover.actuator.domain.model.GroupDns;
-import dev.failover.actuator.domain.data.EvidenceStore;
+import dev.failover.actuator.domain.reconcile.Waker;
+import dev.failover.actuator.domain.reconcile.Wiring;
 import dev.failover.actuator.lease.Lease;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
@@ -41,6 +42,7 @@ import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
+import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
@@ -52,9 +54,6 @@ import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.arcregionswitch.ArcRegionSwitchClient;
-import dev.failover.actuator.domain.reconcile.Wiring;
-import dev.failover.actuator.domain.model.TrafficPlans;
-import dev.failover.actuator.database.PostgresOnly;
 
 /**
  * A group that names an ARC Region switch plan (ADR 0028), reconciled through the real AWS SDK against a fixture of
@@ -129,10 +128,13 @@ class RegionSwitchPlanTest {
     AwsRegionSwitch regionSwitch(Lease lease, Function<RegionSwitch.Plan, RegionSwitchService> endpoint) {
         return new AwsRegionSwitch(plan -> {
             ArcRegionSwitchClient client = ArcRegionSwitchClient.builder().region(Region.of(plan.region()))
-                    .endpointOverride(endpoint.apply(plan).endpoint()).httpClient(UrlConnectionHttpClient.builder().build())
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDACTUATOR", "secret")))
+                    .endpointOverride(endpoint.apply(plan).endpoint())
+                    .httpClient(UrlConnectionHttpClient.builder().build())
+                    .credentialsProvider(
+                            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDACTUATOR", "secret")))
                     .overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none())
-                            .addExecutionInterceptor(dev.failover.actuator.aws.WholeResponses.INSTANCE)).build();
+                            .addExecutionInterceptor(dev.failover.actuator.aws.WholeResponses.INSTANCE))
+                    .build();
             clients.add(client);
             return client;
         }, lease);
@@ -163,10 +165,13 @@ class RegionSwitchPlanTest {
 
     /** As the producer makes the groups' reconcilers. */
     Reconciler reconciler(String plan, RegionSwitch regionSwitch) {
-        return new Reconciler(topology(plan), g -> GroupDns.oneLane(refusing, TrafficPlans.of(DnsProvider.Routing.SINGLE, 100,
-                List.of())), new Wiring(Scalers.none(), Databases.none(), regionSwitch, saved::add,
-                EvidenceStore.NONE, results::add, lane -> { }, Waker.NONE, clock, new ReconcileSettings(Duration.ofSeconds(10),
-                Duration.ofMillis(100), BACKOFF, Duration.ZERO, null)));
+        return new Reconciler(topology(plan),
+                g -> GroupDns.oneLane(refusing, TrafficPlans.of(DnsProvider.Routing.SINGLE, 100,
+                        List.of())),
+                new Wiring(Scalers.none(), Databases.none(), regionSwitch, saved::add,
+                        EvidenceStore.NONE, results::add, lane -> {}, Waker.NONE, clock,
+                        new ReconcileSettings(Duration.ofSeconds(10),
+                                Duration.ofMillis(100), BACKOFF, Duration.ZERO, null)));
     }
 
     static Decision decision(DecisionKind kind, long epoch, String to) {
@@ -189,7 +194,8 @@ class RegionSwitchPlanTest {
 
     /** A person runs the plan activating {@code region} outside the plane, and it completes. */
     void personsCompletedRun(AwsRegionSwitch aws, String region, RegionSwitch.Mode mode, String comment) {
-        assertThat(aws.start(new RegionSwitch.Plan(PLAN, region, null), mode, comment)).isInstanceOf(RegionSwitch.Outcome.Done.class);
+        assertThat(aws.start(new RegionSwitch.Plan(PLAN, region, null), mode, comment))
+                .isInstanceOf(RegionSwitch.Outcome.Done.class);
         RegionSwitchService plane = "us-west-2".equals(region) ? west : east;
         await().atMost(Duration.ofSeconds(5)).until(() -> plane.executions().values(), v -> v.contains("completed"));
     }
@@ -216,7 +222,8 @@ class RegionSwitchPlanTest {
             assertThat(start.accessKeyId()).isEqualTo("AKIDACTUATOR");
             assertThat(start.body()).containsEntry("planArn", PLAN).containsEntry("targetRegion", "us-west-2")
                     .containsEntry("action", "activate").containsEntry("mode", "ungraceful");
-            assertThat((String) start.body().get("comment")).startsWith("failover-plane group=api decision=d-4 epoch=4: FAILOVER");
+            assertThat((String) start.body().get("comment"))
+                    .startsWith("failover-plane group=api decision=d-4 epoch=4: FAILOVER");
         });
         assertThat(group.status().served()).as("DNS waits for the plan").doesNotContain("192.0.2.20");
         assertThat(results).noneMatch(r -> r.step() == ActuationStep.DNS_SWITCH);
@@ -225,11 +232,13 @@ class RegionSwitchPlanTest {
         assertThat(starts()).as("one execution for the decision, however many passes").hasSize(1);
         assertThat(group.status().served()).contains("192.0.2.20");
         List<ActuationStep> order = results.stream().filter(r -> r.status() == ActuationStatus.SUCCEEDED)
-                .map(ActuationResult::step).filter(s -> s == ActuationStep.REGION_SWITCH || s == ActuationStep.DNS_SWITCH).toList();
+                .map(ActuationResult::step)
+                .filter(s -> s == ActuationStep.REGION_SWITCH || s == ActuationStep.DNS_SWITCH).toList();
         assertThat(order).as("the plan started, completed, then DNS").containsExactly(ActuationStep.REGION_SWITCH,
                 ActuationStep.REGION_SWITCH, ActuationStep.DNS_SWITCH);
         assertThat(results).filteredOn(r -> r.step() == ActuationStep.REGION_SWITCH).last().satisfies(r -> assertThat(
-                r.details()).contains("completed activating us-west-2 (UNGRACEFUL; ec2-capacity COMPLETED, aurora-switch COMPLETED)"));
+                r.details()).contains(
+                        "completed activating us-west-2 (UNGRACEFUL; ec2-capacity COMPLETED, aurora-switch COMPLETED)"));
     }
 
     @Test
@@ -245,14 +254,17 @@ class RegionSwitchPlanTest {
                     return !group.status().served().contains("192.0.2.20");
                 });
 
-        assertThat(reconciler.answerRegionSwitchStep("api", "aurora-failover", true, "alice", "checked")).as("not the step "
-                + "waiting").isInstanceOfSatisfying(RegionSwitchApproval.Answer.NotWaiting.class, n -> assertThat(n.why())
+        assertThat(reconciler.answerRegionSwitchStep("api", "aurora-failover", true, "alice", "checked"))
+                .as("not the step "
+                        + "waiting")
+                .isInstanceOfSatisfying(RegionSwitchApproval.Answer.NotWaiting.class, n -> assertThat(n.why())
                         .contains("IllegalStateException"));
         assertThat(reconciler.answerRegionSwitchStep("api", "approve-database", true, "alice", "database checked"))
                 .isInstanceOf(RegionSwitchApproval.Answer.Answered.class);
         assertThat(results).anySatisfy(r -> {
             assertThat(r.step()).isEqualTo(ActuationStep.REGION_SWITCH);
-            assertThat(r.details()).isEqualTo("step approve-database of execution exec-1 approved by alice: database checked");
+            assertThat(r.details())
+                    .isEqualTo("step approve-database of execution exec-1 approved by alice: database checked");
         });
         passesUntil(group, RegionSwitchPlanTest::converged);
         assertThat(group.status().served()).contains("192.0.2.20");
@@ -271,7 +283,8 @@ class RegionSwitchPlanTest {
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
         passesUntil(group, g -> g.status().convergence() instanceof Convergence.Converging c && c.lastError() != null
                 && c.lastError().contains("approval"));
-        assertThat(reconciler.answerRegionSwitchStep("api", "approve-database", false, "bob", "the database is not ready"))
+        assertThat(
+                reconciler.answerRegionSwitchStep("api", "approve-database", false, "bob", "the database is not ready"))
                 .isInstanceOf(RegionSwitchApproval.Answer.Answered.class);
         passesUntil(group, RegionSwitchPlanTest::blocked);
         assertThat(((Convergence.Blocked) group.status().convergence()).reason()).contains("canceled")
@@ -307,8 +320,9 @@ class RegionSwitchPlanTest {
         AwsRegionSwitch aws = regionSwitch(Lease.HELD);
         GroupReconciler restarted = group(APPROVED, aws);
         restarted.restore(DesiredState.of(failover)); // as read back from the desired-state topic
-        passesUntil(restarted, g -> g.status().convergence() instanceof Convergence.Converging c && c.lastError() != null
-                && c.lastError().contains("approval"));
+        passesUntil(restarted,
+                g -> g.status().convergence() instanceof Convergence.Converging c && c.lastError() != null
+                        && c.lastError().contains("approval"));
         aws.approve(new RegionSwitch.Plan(APPROVED, "us-west-2", null), west.executions().keySet().iterator().next(),
                 "approve-database", true, "ok");
         passesUntil(restarted, RegionSwitchPlanTest::converged);
@@ -324,8 +338,9 @@ class RegionSwitchPlanTest {
         passesUntil(group, g -> starts().size() == 2);
         assertThat(west.executions().values()).first().isEqualTo("canceled");
         assertThat(west.calls()).filteredOn(c -> "CancelPlanExecution".equals(c.operation())).singleElement()
-                .satisfies(c -> assertThat((String) c.body().get("comment")).contains("superseded by failover-plane group=api "
-                        + "decision=d-5 epoch=5"));
+                .satisfies(c -> assertThat((String) c.body().get("comment"))
+                        .contains("superseded by failover-plane group=api "
+                                + "decision=d-5 epoch=5"));
         assertThat(results).anySatisfy(r -> assertThat(r.details()).contains("cancelled execution exec-1 of epoch 4"));
     }
 
@@ -351,8 +366,9 @@ class RegionSwitchPlanTest {
         passesUntil(group, RegionSwitchPlanTest::converged);
         assertThat(starts()).as("bob's only").hasSize(1);
         assertThat(group.status().served()).contains("192.0.2.20");
-        assertThat(results).anySatisfy(r -> assertThat(r.details()).contains("started outside the plane (bob: us-east-1 is "
-                + "down), completed activating us-west-2: not run again"));
+        assertThat(results)
+                .anySatisfy(r -> assertThat(r.details()).contains("started outside the plane (bob: us-east-1 is "
+                        + "down), completed activating us-west-2: not run again"));
     }
 
     @Test
@@ -387,8 +403,9 @@ class RegionSwitchPlanTest {
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
         passesUntil(group, RegionSwitchPlanTest::converged);
         assertThat(starts()).hasSize(2);
-        assertThat(results).anySatisfy(r -> assertThat(r.details()).contains("started outside the plane, completed activating "
-                + "us-west-2, but us-east-1 did not answer"));
+        assertThat(results)
+                .anySatisfy(r -> assertThat(r.details()).contains("started outside the plane, completed activating "
+                        + "us-west-2, but us-east-1 did not answer"));
     }
 
     @Test
@@ -408,8 +425,10 @@ class RegionSwitchPlanTest {
         AwsRegionSwitch aws = regionSwitch(Lease.HELD);
         // carol's run in us-east-1 starts first and ends after bob's in us-west-2 started: it may have moved the resources
         // after bob's began, whichever completed last
-        aws.start(new RegionSwitch.Plan(PLAN, "us-east-1", null), RegionSwitch.Mode.GRACEFUL, "carol: back to us-east-1");
-        await().atMost(Duration.ofSeconds(2)).until(() -> east.runs().get(0).started().isBefore(Instant.now().minusMillis(50)));
+        aws.start(new RegionSwitch.Plan(PLAN, "us-east-1", null), RegionSwitch.Mode.GRACEFUL,
+                "carol: back to us-east-1");
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> east.runs().get(0).started().isBefore(Instant.now().minusMillis(50)));
         personsCompletedRun(aws, "us-west-2", RegionSwitch.Mode.UNGRACEFUL, "bob: us-east-1 is down");
         await().atMost(Duration.ofSeconds(5)).until(() -> east.executions().values(), v -> v.contains("completed"));
         assertThat(east.runs().get(0).ended()).isAfter(west.runs().get(0).started());
@@ -438,12 +457,14 @@ class RegionSwitchPlanTest {
         AwsRegionSwitch aws = regionSwitch(Lease.HELD);
         RegionSwitch.Plan plan = new RegionSwitch.Plan(APPROVED, "us-west-2", null);
         for (int i = 0; i < 6; i++) {
-            String id = ((RegionSwitch.Outcome.Done<String>) aws.start(plan, RegionSwitch.Mode.GRACEFUL, "practice " + i)).value();
+            String id = ((RegionSwitch.Outcome.Done<String>) aws.start(plan, RegionSwitch.Mode.GRACEFUL,
+                    "practice " + i)).value();
             aws.cancel(plan, id, "practice over");
         }
         AwsRegionSwitch five = new AwsRegionSwitch(p -> clients.get(0), Lease.HELD, 5);
-        assertThat(five.executions(plan)).isInstanceOfSatisfying(RegionSwitch.Outcome.Refused.class, r -> assertThat(r.reason())
-                .contains("more than 5 executions").contains("does not start another"));
+        assertThat(five.executions(plan)).isInstanceOfSatisfying(RegionSwitch.Outcome.Refused.class,
+                r -> assertThat(r.reason())
+                        .contains("more than 5 executions").contains("does not start another"));
         assertThat(new AwsRegionSwitch(p -> clients.get(0), Lease.HELD, 6).executions(plan))
                 .isInstanceOf(RegionSwitch.Outcome.Done.class);
     }
@@ -453,7 +474,8 @@ class RegionSwitchPlanTest {
         AwsRegionSwitch aws = regionSwitch(Lease.HELD);
         RegionSwitch.Plan plan = new RegionSwitch.Plan(APPROVED, "us-west-2", null);
         for (int i = 0; i < 130; i++) { // practice runs, cancelled: the fixture lists oldest first, 100 a page
-            String id = ((RegionSwitch.Outcome.Done<String>) aws.start(plan, RegionSwitch.Mode.GRACEFUL, "practice " + i)).value();
+            String id = ((RegionSwitch.Outcome.Done<String>) aws.start(plan, RegionSwitch.Mode.GRACEFUL,
+                    "practice " + i)).value();
             aws.cancel(plan, id, "practice over");
         }
         Reconciler reconciler = reconciler(APPROVED, aws);
@@ -514,11 +536,15 @@ class RegionSwitchPlanTest {
                     regionSwitch: {planArn: "%s"}
                     safety: {maxDataLossSeconds: 30}
                 """.formatted(east, west, FAILING), "test");
-        GroupReconciler group = new Reconciler(topology, g -> GroupDns.oneLane(refusing, TrafficPlans.of(DnsProvider.Routing.SINGLE,
-                100, List.of())), new Wiring(Scalers.none(), PostgresOnly.databases(postgres, Map.of("app",
-                new Databases.Login("failover", "p"))), regionSwitch(Lease.HELD), saved::add, EvidenceStore.NONE,
-                results::add, lane -> { }, Waker.NONE, clock, new ReconcileSettings(
-                        Duration.ofSeconds(10), Duration.ofMillis(100), BACKOFF, Duration.ZERO, null))).group("api");
+        GroupReconciler group = new Reconciler(topology,
+                g -> GroupDns.oneLane(refusing, TrafficPlans.of(DnsProvider.Routing.SINGLE,
+                        100, List.of())),
+                new Wiring(Scalers.none(), PostgresOnly.databases(postgres, Map.of("app",
+                        new Databases.Login("failover", "p"))), regionSwitch(Lease.HELD), saved::add,
+                        EvidenceStore.NONE,
+                        results::add, lane -> {}, Waker.NONE, clock, new ReconcileSettings(
+                                Duration.ofSeconds(10), Duration.ofMillis(100), BACKOFF, Duration.ZERO, null)))
+                .group("api");
         group.offer(decision(DecisionKind.FAILOVER, 4, "secondary"));
         passesUntil(group, RegionSwitchPlanTest::blocked);
 
@@ -557,13 +583,16 @@ class RegionSwitchPlanTest {
 
     @Test
     void thePermissionPlanNamesTheActionsOnThePlanInEachActivatedRegion() {
-        List<dev.failover.actuator.permissions.Needed> needed = dev.failover.actuator.permissions.PermissionPlan.of(topology(PLAN),
+        List<dev.failover.actuator.permissions.Needed> needed = dev.failover.actuator.permissions.PermissionPlan.of(
+                topology(PLAN),
                 false, dev.failover.actuator.dns.ArcSettings.none(), "us-east-1");
         assertThat(needed).filteredOn(n -> n.action().startsWith("arc-region-switch:")).extracting(n -> n.place() + " "
                 + n.action().substring("arc-region-switch:".length())).contains("us-west-2 StartPlanExecution",
-                        "us-east-1 StartPlanExecution", "us-west-2 ApprovePlanExecutionStep", "us-west-2 CancelPlanExecution")
+                        "us-east-1 StartPlanExecution", "us-west-2 ApprovePlanExecutionStep",
+                        "us-west-2 CancelPlanExecution")
                 .hasSize(12);
-        assertThat(needed).filteredOn(n -> n.action().startsWith("arc-region-switch:")).allSatisfy(n -> assertThat(n.resource())
-                .isEqualTo(PLAN));
+        assertThat(needed).filteredOn(n -> n.action().startsWith("arc-region-switch:"))
+                .allSatisfy(n -> assertThat(n.resource())
+                        .isEqualTo(PLAN));
     }
 }

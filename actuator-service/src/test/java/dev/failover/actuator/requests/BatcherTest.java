@@ -61,7 +61,8 @@ class BatcherTest {
     }
 
     Batcher<String, String, String> batcher(int capacity, Function<String, Object> exclusive) {
-        return new Batcher<>(this::api, priority -> true, capacity, r -> r.contains("heavy") ? 3 : 1, exclusive, why -> "failed: " + why);
+        return new Batcher<>(this::api, priority -> true, capacity, r -> r.contains("heavy") ? 3 : 1, exclusive,
+                why -> "failed: " + why);
     }
 
     /** One request holds the API; {@code others} queue behind it; then it is released. Outcomes by request. */
@@ -72,7 +73,8 @@ class BatcherTest {
         held(firstHeld);
         for (String other : others) {
             futures.put(other, callers.submit(() -> batcher.submit("zone", other, priority)));
-            await().atMost(Duration.ofSeconds(10)).until(() -> batcher.waiting().getOrDefault("zone", 0) == futures.size() - 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> batcher.waiting().getOrDefault("zone", 0) == futures.size() - 1);
         }
         releaseFirst.countDown();
         Map<String, String> outcomes = new LinkedHashMap<>();
@@ -100,7 +102,8 @@ class BatcherTest {
 
     @Test
     void aStaleRequestNamedInARefusedBatchCostsTheOthersOneMoreCall() throws Exception {
-        Map<String, String> outcomes = behindOne(batcher(10, r -> r), List.of("a", "stale-b", "c", "d"), Priority.SWITCH);
+        Map<String, String> outcomes = behindOne(batcher(10, r -> r), List.of("a", "stale-b", "c", "d"),
+                Priority.SWITCH);
 
         assertThat(calls).containsExactly(List.of("first"), List.of("a", "stale-b", "c", "d"), List.of("a", "c", "d"));
         assertThat(outcomes).containsEntry("stale-b", "owner changed").containsEntry("a", "written in call 3")
@@ -247,7 +250,8 @@ class BatcherTest {
         releaseFirst.countDown();
 
         assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("written in call 1");
-        assertThat(b.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("failed: interrupted before it was sent");
+        assertThat(b.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isEqualTo("failed: interrupted before it was sent");
         assertThat(c.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("written in call 2");
         assertThat(calls).containsExactly(List.of("first"), List.of("c"));
     }
@@ -261,7 +265,8 @@ class BatcherTest {
                 held(releaseFirst);
             }
             Map<String, String> reached = new LinkedHashMap<>();
-            batch.stream().filter(r -> !r.startsWith("far")).forEach(r -> reached.put(r, "read in call " + calls.size()));
+            batch.stream().filter(r -> !r.startsWith("far"))
+                    .forEach(r -> reached.put(r, "read in call " + calls.size()));
             return batch.size() == 1 ? new Answer.Each<>(Map.of(batch.get(0), "read alone in call " + calls.size()))
                     : new Answer.Partly<>(reached);
         }, priority -> true, 10, r -> 1, r -> r, why -> "failed: " + why);
@@ -297,7 +302,8 @@ class BatcherTest {
             return new Answer.Partly<>(Map.of()); // a call that reached none of them
         }, priority -> true, 10, r -> 1, r -> r, why -> "failed: " + why);
 
-        assertThat(batcher.submit("zone", "a", Priority.SWITCH)).isEqualTo("failed: the call answered none of its requests");
+        assertThat(batcher.submit("zone", "a", Priority.SWITCH))
+                .isEqualTo("failed: the call answered none of its requests");
         assertThat(calls).as("sent once, not again and again").hasSize(1);
     }
 

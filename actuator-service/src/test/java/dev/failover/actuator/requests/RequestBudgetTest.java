@@ -85,7 +85,8 @@ class RequestBudgetTest {
         advance(Duration.ofMillis(900));
         assertThat(budget.rate()).as("less than a second: unchanged").isEqualTo(2);
         advance(Duration.ofMillis(1100));
-        assertThat(budget.rate()).as("two seconds: two tenths of 4 back").isCloseTo(2.8, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(budget.rate()).as("two seconds: two tenths of 4 back").isCloseTo(2.8,
+                org.assertj.core.data.Offset.offset(1e-9));
         advance(Duration.ofSeconds(60));
         assertThat(budget.rate()).as("never above the account's rate").isEqualTo(4);
     }
@@ -148,6 +149,7 @@ class RequestBudgetTest {
         assertThatThrownBy(() -> new RequestBudget("route53", 1, 2, nanos::get))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("floor 2.0 and ceiling 1.0");
     }
+
     /**
      * A settled group's resync already waiting when a region's switches begin gives its turn up (ADR 0022, "Resyncs
      * stand aside while switches wait"): a group has one pass at a time, and its own decision waited behind a resync

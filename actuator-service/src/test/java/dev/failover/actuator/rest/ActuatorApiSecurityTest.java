@@ -53,7 +53,8 @@ class ActuatorApiSecurityTest {
         }
         decided = true;
         try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
-            Decision decision = new Decision(1, UUID.randomUUID().toString(), TestTopology.GROUP, 7L, DecisionKind.FAILOVER,
+            Decision decision = new Decision(1, UUID.randomUUID().toString(), TestTopology.GROUP, 7L,
+                    DecisionKind.FAILOVER,
                     TestTopology.PRIMARY, TestTopology.SECONDARY, "test", List.of(), Instant.now(), DecisionMode.LIVE,
                     Decision.AUTOMATION);
             client.sendSigned(Topics.DECISIONS, TestTopology.GROUP, EventCodec.instance().encode(decision),
@@ -70,11 +71,13 @@ class ActuatorApiSecurityTest {
                 Arguments.of("no token", null, 401),
                 Arguments.of("a garbage token", "not.a.token", 401),
                 Arguments.of("a token for the decision-service's API (audience)",
-                        ApiTokens.claims("alice", "failover-operator").audience("failover-decision-service").sign(), 401),
+                        ApiTokens.claims("alice", "failover-operator").audience("failover-decision-service").sign(),
+                        401),
                 Arguments.of("a token from another issuer",
                         ApiTokens.claims("alice", "failover-operator").issuer("someone-else").sign(), 401),
                 Arguments.of("a token older than the maximum age, though not expired",
-                        ApiTokens.claims("alice", "failover-operator").issuedAt(now - 2 * 3600).expiresAt(now + 3600).sign(),
+                        ApiTokens.claims("alice", "failover-operator").issuedAt(now - 2 * 3600).expiresAt(now + 3600)
+                                .sign(),
                         401),
                 Arguments.of("a viewer's token", ApiTokens.viewer(), 403),
                 Arguments.of("the generic role name operator", ApiTokens.withRoles("alice", "operator"), 403));
@@ -136,7 +139,8 @@ class ActuatorApiSecurityTest {
                 .body("{\"step\": \"approve-database\", \"reason\": \"checked\"}").post(path).then().statusCode(403);
         given().auth().oauth2(ApiTokens.operator()).contentType("application/json").body("{\"reason\": \"checked\"}")
                 .post(path).then().statusCode(422).body("field", equalTo("step"));
-        given().auth().oauth2(ApiTokens.operator()).contentType("application/json").body("{\"step\": \"approve-database\"}")
+        given().auth().oauth2(ApiTokens.operator()).contentType("application/json")
+                .body("{\"step\": \"approve-database\"}")
                 .post(path).then().statusCode(422).body("field", equalTo("reason"));
         given().auth().oauth2(ApiTokens.operator()).contentType("application/json").body("not json").post(path).then()
                 .statusCode(422).body("field", equalTo("body"));
@@ -159,6 +163,7 @@ class ActuatorApiSecurityTest {
     void thePlaneInfoNamesThisService() {
         given().get("/q/metrics").then().statusCode(200)
                 .body(matchesPattern("(?s).*\nfailover_build_info\\{[^}]*service=\"actuator-service\"[^}]*} 1\\.0\n.*"))
-                .body(matchesPattern("(?s).*\nfailover_topology_info\\{[^}]*service=\"actuator-service\"[^}]*} 1\\.0\n.*"));
+                .body(matchesPattern(
+                        "(?s).*\nfailover_topology_info\\{[^}]*service=\"actuator-service\"[^}]*} 1\\.0\n.*"));
     }
 }

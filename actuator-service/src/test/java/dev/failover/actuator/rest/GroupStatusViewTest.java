@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.database.Database;
 import dev.failover.actuator.domain.data.DataTier;
+import dev.failover.actuator.domain.data.DataTiers;
 import dev.failover.actuator.domain.data.LossExposure;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.reconcile.GroupStatus;
 import dev.failover.actuator.rest.GroupsResource.GroupStatusView;
-import dev.failover.actuator.domain.data.DataTiers;
 
 /** The view of a group, for every state a status can be in. */
 class GroupStatusViewTest {
@@ -43,12 +43,16 @@ class GroupStatusViewTest {
     void theDataTierSaysEachNodeAsLastObservedAndTheHold() {
         Instant at = Instant.parse("2026-11-25T03:00:00Z");
         DataTier tier = DataTiers.seen(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable(
-                "connect timed out"), at), "secondary", new DataTier.Node(new Database.Observation.Observed(
-                        Database.Role.REPLICA, 4_096, 12.5, true), at)), at, Duration.ofMillis(1_500));
+                "connect timed out"), at), "secondary", new DataTier.Node(
+                        new Database.Observation.Observed(
+                                Database.Role.REPLICA, 4_096, 12.5, true),
+                        at)),
+                at, Duration.ofMillis(1_500));
         GroupStatusView view = GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null, null,
                 "primary", null, tier));
         assertThat(view.databases()).containsExactlyInAnyOrder(
-                new GroupsResource.DatabaseNodeView("primary", "UNAVAILABLE", null, null, null, "connect timed out", at, null,
+                new GroupsResource.DatabaseNodeView("primary", "UNAVAILABLE", null, null, null, "connect timed out", at,
+                        null,
                         null),
                 new GroupsResource.DatabaseNodeView("secondary", "REPLICA", 12.5, 4_096L, true, null, at, null, null));
         assertThat(view.heldForDataLossSince()).isEqualTo(at);
@@ -61,8 +65,10 @@ class GroupStatusViewTest {
     @Test
     void theLastPromotionSaysWhenAndWhatItMayHaveLost() {
         Instant at = Instant.parse("2026-11-26T03:00:00Z");
-        DataTier tier = DataTiers.of(Map.of(), null, null, new DataTier.Promotion("secondary", at, new LossExposure.Window(
-                Duration.ofMillis(1_200), "received everything")), Map.of());
+        DataTier tier = DataTiers.of(Map.of(), null, null,
+                new DataTier.Promotion("secondary", at, new LossExposure.Window(
+                        Duration.ofMillis(1_200), "received everything")),
+                Map.of());
         GroupStatusView view = GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null, null,
                 "primary", null, tier));
         assertThat(view.lastPromotionRequested()).isEqualTo(new GroupsResource.PromotionView("secondary", at,

@@ -48,7 +48,8 @@ class OpenApiDocumentTest {
         expected.put(new Operation("GET", "/groups/{id}"), expected(200, 404));
         expected.put(new Operation("GET", "/groups/{id}/providers"), expected(200, 404));
         expected.put(new Operation("POST", "/groups/{id}/retry"), expected(202, 400, 404, 409, 422));
-        expected.put(new Operation("POST", "/groups/{id}/region-switch/approve"), expected(200, 400, 404, 409, 422, 503));
+        expected.put(new Operation("POST", "/groups/{id}/region-switch/approve"),
+                expected(200, 400, 404, 409, 422, 503));
         expected.put(new Operation("GET", "/groups/{id}/targets/{target}/start-check"), expected(200, 404, 409, 503));
         expected.put(new Operation("GET", "/actuations"), expected(200, 422));
         expected.put(new Operation("GET", "/permissions"), expected(200));
@@ -56,7 +57,8 @@ class OpenApiDocumentTest {
     }
 
     static JsonNode document() throws Exception {
-        return new ObjectMapper().readTree(given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+        return new ObjectMapper()
+                .readTree(given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
     }
 
     @Test
@@ -64,7 +66,8 @@ class OpenApiDocumentTest {
         Set<Operation> resources = OpenApiCoverage.operations(GroupsResource.class, ActuationsResource.class,
                 PermissionsResource.class);
         assertThat(OpenApiCoverage.operations(document())).as("endpoints in /q/openapi").isEqualTo(resources);
-        assertThat(expectedOperations().keySet()).as("endpoints this test checks").containsExactlyInAnyOrderElementsOf(resources);
+        assertThat(expectedOperations().keySet()).as("endpoints this test checks")
+                .containsExactlyInAnyOrderElementsOf(resources);
     }
 
     /**
@@ -74,7 +77,8 @@ class OpenApiDocumentTest {
      */
     @Test
     void theServedDocumentIsTheCommittedOne() throws Exception {
-        GoldenFile.assertMatches(java.nio.file.Path.of("../docs/openapi/actuator-service.json"), document(), GoldenFile.rewriting(),
+        GoldenFile.assertMatches(java.nio.file.Path.of("../docs/openapi/actuator-service.json"), document(),
+                GoldenFile.rewriting(),
                 "the OpenAPI document the actuator-service serves at /q/openapi");
     }
 
@@ -87,7 +91,8 @@ class OpenApiDocumentTest {
     @Test
     void anErrorNamesTheFieldAtFault() {
         given().auth().oauth2(ApiTokens.viewer()).get("/groups/no-such-group").then().statusCode(404)
-                .body("field", org.hamcrest.Matchers.equalTo("group")).body("error", org.hamcrest.Matchers.equalTo("not-found"));
+                .body("field", org.hamcrest.Matchers.equalTo("group"))
+                .body("error", org.hamcrest.Matchers.equalTo("not-found"));
         given().auth().oauth2(ApiTokens.viewer()).get("/actuations?limit=0").then().statusCode(422)
                 .body("field", org.hamcrest.Matchers.equalTo("limit"));
     }

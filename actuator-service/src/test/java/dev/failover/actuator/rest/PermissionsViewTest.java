@@ -23,7 +23,8 @@ class PermissionsViewTest {
     static final ScalingRef.Place WEST = new ScalingRef.Place.Aws("us-west-2", "arn:aws:iam::222233334444:role/scaler");
     static final Needed CHANGE = new Needed(EAST, "route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z1",
             Map.of(), "the DNS switch of group api");
-    static final Needed UPDATE = new Needed(WEST, "ecs:UpdateService", "arn:aws:ecs:us-west-2:{account}:service/prod/api",
+    static final Needed UPDATE = new Needed(WEST, "ecs:UpdateService",
+            "arn:aws:ecs:us-west-2:{account}:service/prod/api",
             Map.of(), "scaling target us-west of group api");
 
     final PermissionReports reports = new PermissionReports();
@@ -31,8 +32,9 @@ class PermissionsViewTest {
     @Test
     void anActuatorThatChecksNothingSaysWhyAndWhatIsLeftUnchecked() {
         reports.notChecked("the topology needs nothing of AWS or Kubernetes", 0);
-        assertThat(PermissionsResource.PermissionsView.of(reports)).isEqualTo(new PermissionsResource.PermissionsView(false,
-                "the topology needs nothing of AWS or Kubernetes", null, 0, List.of(), List.of()));
+        assertThat(PermissionsResource.PermissionsView.of(reports))
+                .isEqualTo(new PermissionsResource.PermissionsView(false,
+                        "the topology needs nothing of AWS or Kubernetes", null, 0, List.of(), List.of()));
         reports.notChecked("failover.permissions.check-interval is 0", 7);
         assertThat(PermissionsResource.PermissionsView.of(reports).needed()).as("needed, not checked").isEqualTo(7);
     }
@@ -53,8 +55,10 @@ class PermissionsViewTest {
             if (place.equals(WEST)) {
                 throw new IllegalStateException("sts:AssumeRole timed out");
             }
-            return needed.stream().map(n -> new PermissionSimulator.Answer(n, n.resource(), PermissionSimulator.Decision.DENIED,
-                    "implicitDeny for arn:aws:iam::111122223333:role/actuator")).toList();
+            return needed.stream()
+                    .map(n -> new PermissionSimulator.Answer(n, n.resource(), PermissionSimulator.Decision.DENIED,
+                            "implicitDeny for arn:aws:iam::111122223333:role/actuator"))
+                    .toList();
         }, clock());
         reports.checking(check);
         check.run();

@@ -42,14 +42,18 @@ class KubernetesScalerTest {
     }
 
     void createDeployment(int replicas) {
-        client.apps().deployments().inNamespace("prod").resource(new DeploymentBuilder().withNewMetadata().withName("api")
-                .withNamespace("prod").addToLabels("app", "api").endMetadata().withNewSpec().withReplicas(replicas).endSpec().build()).create();
+        client.apps().deployments().inNamespace("prod")
+                .resource(new DeploymentBuilder().withNewMetadata().withName("api")
+                        .withNamespace("prod").addToLabels("app", "api").endMetadata().withNewSpec()
+                        .withReplicas(replicas).endSpec().build())
+                .create();
     }
 
     /** What the Deployment controller does once pods pass their readiness probes. */
     void makeReady(int ready) {
         Deployment d = client.apps().deployments().inNamespace("prod").withName("api").get();
-        d.setStatus(new DeploymentStatusBuilder().withReplicas(d.getSpec().getReplicas()).withReadyReplicas(ready).build());
+        d.setStatus(
+                new DeploymentStatusBuilder().withReplicas(d.getSpec().getReplicas()).withReadyReplicas(ready).build());
         client.apps().deployments().inNamespace("prod").resource(d).updateStatus();
     }
 
@@ -60,7 +64,8 @@ class KubernetesScalerTest {
     /** A client that, like the actuator's, leaves retrying to the reconciler. */
     KubernetesClient notRetrying(String masterUrl) {
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(masterUrl)
-                .withTrustCerts(true).withRequestRetryBackoffLimit(0).withConnectionTimeout(2_000).withRequestTimeout(5_000).build()).build();
+                .withTrustCerts(true).withRequestRetryBackoffLimit(0).withConnectionTimeout(2_000)
+                .withRequestTimeout(5_000).build()).build();
     }
 
     @Test
@@ -80,9 +85,11 @@ class KubernetesScalerTest {
         int before = server.getRequestCount();
 
         assertThat(new KubernetesScaler(client).scaleUp(ref())).as("the write is accepted")
-                .isInstanceOfSatisfying(ScaleOutcome.Requested.class, r -> assertThat(r.details()).contains("replicas 3"));
+                .isInstanceOfSatisfying(ScaleOutcome.Requested.class,
+                        r -> assertThat(r.details()).contains("replicas 3"));
 
-        assertThat(server.getRequestCount() - before).as("two requests: the autoscalers asked for, the patch; no polling")
+        assertThat(server.getRequestCount() - before)
+                .as("two requests: the autoscalers asked for, the patch; no polling")
                 .isEqualTo(2);
         RecordedRequest patch = server.getLastRequest();
         assertThat(patch.getMethod()).as("method").isEqualTo("PATCH");
@@ -92,15 +99,19 @@ class KubernetesScalerTest {
         assertThat(new KubernetesScaler(client).observe(ref())).as("asked for, not ready yet: the reconciler polls")
                 .isEqualTo(new CapacityOutcome.Observed(3, 1));
         assertThat(client.apps().deployments().inNamespace("prod").withName("api").get().getMetadata().getLabels())
-                .as("a merge patch of spec.replicas leaves the rest of the Deployment as it was").containsEntry("app", "api");
+                .as("a merge patch of spec.replicas leaves the rest of the Deployment as it was")
+                .containsEntry("app", "api");
     }
 
     /** A HorizontalPodAutoscaler of min..max replicas on the Deployment {@code target}. */
     void createAutoscaler(String name, String target, int min, int max) {
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("prod").resource(new HorizontalPodAutoscalerBuilder()
-                .withNewMetadata().withName(name).withNamespace("prod").endMetadata().withNewSpec()
-                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(target).endScaleTargetRef()
-                .withMinReplicas(min).withMaxReplicas(max).endSpec().build()).create();
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("prod")
+                .resource(new HorizontalPodAutoscalerBuilder()
+                        .withNewMetadata().withName(name).withNamespace("prod").endMetadata().withNewSpec()
+                        .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(target)
+                        .endScaleTargetRef()
+                        .withMinReplicas(min).withMaxReplicas(max).endSpec().build())
+                .create();
     }
 
     HorizontalPodAutoscaler autoscaler(String name) {
@@ -118,7 +129,8 @@ class KubernetesScalerTest {
         if (d.getSpec().getReplicas() == 0) {
             return;
         }
-        d.getSpec().setReplicas(Math.min(hpa.getSpec().getMaxReplicas(), Math.max(hpa.getSpec().getMinReplicas(), wantedByLoad)));
+        d.getSpec().setReplicas(
+                Math.min(hpa.getSpec().getMaxReplicas(), Math.max(hpa.getSpec().getMinReplicas(), wantedByLoad)));
         client.apps().deployments().inNamespace("prod").resource(d).update();
     }
 
@@ -136,16 +148,19 @@ class KubernetesScalerTest {
         ScaleOutcome up = new KubernetesScaler(client).scaleUp(ref());
         autoscalerSyncs("api", 1);
         assertThat(specReplicas()).as("after the HPA's sync, with no load").isEqualTo(3);
-        assertThat(up).as("the writes are accepted").isInstanceOfSatisfying(ScaleOutcome.Requested.class, r -> assertThat(r.details())
-                .contains("replicas 3").contains("HorizontalPodAutoscaler prod/api minReplicas 3"));
+        assertThat(up).as("the writes are accepted").isInstanceOfSatisfying(ScaleOutcome.Requested.class,
+                r -> assertThat(r.details())
+                        .contains("replicas 3").contains("HorizontalPodAutoscaler prod/api minReplicas 3"));
         assertThat(autoscaler("other").getSpec().getMinReplicas()).as("another Deployment's HPA").isEqualTo(2);
 
-        assertThat(new KubernetesScaler(client).scaleDown(ref())).as("the writes are accepted").isInstanceOf(ScaleOutcome.Requested.class);
+        assertThat(new KubernetesScaler(client).scaleDown(ref())).as("the writes are accepted")
+                .isInstanceOf(ScaleOutcome.Requested.class);
         autoscalerSyncs("api", 1);
         assertThat(autoscaler("api").getSpec().getMinReplicas()).as("back to the pilot-light size").isEqualTo(1);
         assertThat(specReplicas()).isEqualTo(1);
 
-        assertThat(new KubernetesScaler(client).scaleDown(new ScalingRef.KubernetesDeployment("prod", "api", 3, null, null)))
+        assertThat(new KubernetesScaler(client)
+                .scaleDown(new ScalingRef.KubernetesDeployment("prod", "api", 3, null, null)))
                 .as("the writes are accepted").isInstanceOf(ScaleOutcome.Requested.class);
         autoscalerSyncs("api", 1);
         assertThat(autoscaler("api").getSpec().getMinReplicas()).as("an HPA's minimum is at least 1").isEqualTo(1);
@@ -172,7 +187,8 @@ class KubernetesScalerTest {
 
         createAutoscaler("api-floor", "api", 4, 10);
         assertThat(new KubernetesScaler(client).scaleUp(ref())).isInstanceOf(ScaleOutcome.Requested.class);
-        assertThat(autoscaler("api-floor").getSpec().getMinReplicas()).as("a minimum set higher by the team").isEqualTo(4);
+        assertThat(autoscaler("api-floor").getSpec().getMinReplicas()).as("a minimum set higher by the team")
+                .isEqualTo(4);
     }
 
     /** Review finding: an older Role without HPA rights no longer blocks every scale: it scales as before, and says so. */
@@ -180,11 +196,14 @@ class KubernetesScalerTest {
     void autoscalersThatCannotBeReadLeaveTheScaleAsWithoutThem() {
         createDeployment(1);
         try (KubernetesClient direct = notRetrying(server.url("/"))) {
-            server.expect().get().withPath("/apis/autoscaling/v2/namespaces/prod/horizontalpodautoscalers").andReturn(403,
-                    new StatusBuilder().withStatus("Failure").withReason("Forbidden").withCode(403).withMessage(
-                            "horizontalpodautoscalers.autoscaling is forbidden").build()).always();
+            server.expect().get().withPath("/apis/autoscaling/v2/namespaces/prod/horizontalpodautoscalers")
+                    .andReturn(403,
+                            new StatusBuilder().withStatus("Failure").withReason("Forbidden").withCode(403).withMessage(
+                                    "horizontalpodautoscalers.autoscaling is forbidden").build())
+                    .always();
             assertThat(new KubernetesScaler(direct).scaleUp(ref())).isInstanceOfSatisfying(ScaleOutcome.Requested.class,
-                    r -> assertThat(r.details()).contains("replicas 3").contains("HorizontalPodAutoscalers not readable"));
+                    r -> assertThat(r.details()).contains("replicas 3")
+                            .contains("HorizontalPodAutoscalers not readable"));
             assertThat(new KubernetesScaler(direct).observe(ref())).isEqualTo(new CapacityOutcome.Observed(3, 0));
         }
         assertThat(specReplicas()).isEqualTo(3);
@@ -195,8 +214,10 @@ class KubernetesScalerTest {
     void autoscalersThatTheApiCannotListNowAreAskedAgain() {
         createDeployment(1);
         try (KubernetesClient direct = notRetrying(server.url("/"))) {
-            server.expect().get().withPath("/apis/autoscaling/v2/namespaces/prod/horizontalpodautoscalers").andReturn(503,
-                    new StatusBuilder().withStatus("Failure").withCode(503).withMessage("etcdserver: leader changed").build())
+            server.expect().get().withPath("/apis/autoscaling/v2/namespaces/prod/horizontalpodautoscalers")
+                    .andReturn(503,
+                            new StatusBuilder().withStatus("Failure").withCode(503)
+                                    .withMessage("etcdserver: leader changed").build())
                     .always();
             assertThat(new KubernetesScaler(direct).scaleUp(ref())).isInstanceOf(ScaleOutcome.Unavailable.class);
             assertThat(new KubernetesScaler(direct).observe(ref())).isInstanceOf(CapacityOutcome.Unavailable.class);
@@ -211,7 +232,8 @@ class KubernetesScalerTest {
 
         assertThat(new KubernetesScaler(client).scaleUp(ref())).as("the HPA could never hold 3")
                 .isInstanceOfSatisfying(ScaleOutcome.Rejected.class, r -> assertThat(r.reason())
-                        .contains("HorizontalPodAutoscaler prod/api").contains("maxReplicas 2").contains("below the 3 replicas asked for"));
+                        .contains("HorizontalPodAutoscaler prod/api").contains("maxReplicas 2")
+                        .contains("below the 3 replicas asked for"));
         assertThat(specReplicas()).as("nothing written").isEqualTo(1);
         assertThat(autoscaler("api").getSpec().getMinReplicas()).isEqualTo(1);
     }
@@ -219,10 +241,12 @@ class KubernetesScalerTest {
     @Test
     void scaleDownGoesToThePilotLightSizeOrZero() {
         createDeployment(3);
-        assertThat(new KubernetesScaler(client).scaleDown(ref())).as("the write is accepted").isInstanceOf(ScaleOutcome.Requested.class);
+        assertThat(new KubernetesScaler(client).scaleDown(ref())).as("the write is accepted")
+                .isInstanceOf(ScaleOutcome.Requested.class);
         assertThat(specReplicas()).as("pilot-light size").isEqualTo(1);
 
-        assertThat(new KubernetesScaler(client).scaleDown(new ScalingRef.KubernetesDeployment("prod", "api", 3, null, null)))
+        assertThat(new KubernetesScaler(client)
+                .scaleDown(new ScalingRef.KubernetesDeployment("prod", "api", 3, null, null)))
                 .as("the write is accepted").isInstanceOf(ScaleOutcome.Requested.class);
         assertThat(specReplicas()).as("no pilot-light size: zero").isZero();
     }
@@ -230,10 +254,12 @@ class KubernetesScalerTest {
     @Test
     void aMissingDeploymentIsRejectedAndNotCreated() {
         assertThat(new KubernetesScaler(client).observe(ref())).as("no such Deployment")
-                .isInstanceOfSatisfying(CapacityOutcome.Rejected.class, r -> assertThat(r.reason()).contains("does not exist"));
+                .isInstanceOfSatisfying(CapacityOutcome.Rejected.class,
+                        r -> assertThat(r.reason()).contains("does not exist"));
         assertThat(new KubernetesScaler(client).scaleUp(ref())).as("the API server answers 404 to the patch")
                 .isInstanceOf(ScaleOutcome.Rejected.class);
-        assertThat(client.apps().deployments().inNamespace("prod").withName("api").get()).as("not created by the patch").isNull();
+        assertThat(client.apps().deployments().inNamespace("prod").withName("api").get()).as("not created by the patch")
+                .isNull();
     }
 
     @Test
@@ -245,7 +271,8 @@ class KubernetesScalerTest {
                             + "\"system:serviceaccount:failover:failover-actuator\" cannot patch resource \"deployments\"")
                     .build()).once();
             assertThat(new KubernetesScaler(direct).scaleUp(ref())).as("RBAC refuses: refused for good")
-                    .isInstanceOfSatisfying(ScaleOutcome.Rejected.class, r -> assertThat(r.reason()).contains("forbidden"));
+                    .isInstanceOfSatisfying(ScaleOutcome.Rejected.class,
+                            r -> assertThat(r.reason()).contains("forbidden"));
 
             server.expect().get().withPath(DEPLOYMENT_PATH).andReturn(429, new StatusBuilder().withStatus("Failure")
                     .withReason("TooManyRequests").withCode(429).withMessage("too many requests").build()).once();

@@ -111,7 +111,8 @@ class CutResponsesTest {
     void aCapacityReadCutAfterItsHeadersIsUnavailableNotAMissingService() {
         ScalingRef.EcsService api = new ScalingRef.EcsService("prod", "api", 4, 1, null, "us-west-2", null);
 
-        Optional<CapacityOutcome> read = BackendClients.scalers(settings(Set.of(ScalingSettings.Placed.of(api)))).observe(api);
+        Optional<CapacityOutcome> read = BackendClients.scalers(settings(Set.of(ScalingSettings.Placed.of(api))))
+                .observe(api);
 
         assertThat(read).get().as("the capacity read through a cut answer").isInstanceOfSatisfying(
                 CapacityOutcome.Unavailable.class, unavailable -> assertThat(unavailable.reason()).contains("64"));

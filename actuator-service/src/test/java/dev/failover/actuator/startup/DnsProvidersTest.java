@@ -30,17 +30,22 @@ class DnsProvidersTest {
 
     static Route53Settings route53(String account) {
         return new Route53Settings(Route53Settings.Routing.WEIGHTED, 100, List.of(), Duration.ZERO, "aws-global",
-                Optional.of(URI.create("http://127.0.0.1:1")), Duration.ofSeconds(2), new Route53Settings.Account(account, 4, 2),
+                Optional.of(URI.create("http://127.0.0.1:1")), Duration.ofSeconds(2),
+                new Route53Settings.Account(account, 4, 2),
                 Route53Settings.TakeOver.REFUSE, Optional.empty());
     }
 
     static final Rfc2136Settings BIND = new Rfc2136Settings("127.0.0.1", 5353, "failover-key", "hmac-sha256",
             "c2VjcmV0", Duration.ofSeconds(2), List.of());
     static final ArcSettings ARC = new ArcSettings(List.of(new ArcSettings.Endpoint("us-west-2",
-            URI.create("http://127.0.0.1:1/v1"))), Duration.ofSeconds(1), Map.of(TestTopology.GROUP, new ArcSettings.Group(
-            Map.of(TestTopology.PRIMARY, "arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/a",
-                    TestTopology.SECONDARY, "arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/b"),
-            List.of())), Optional.empty(), Optional.empty(), Duration.ofMinutes(5), Optional.of(URI.create("http://127.0.0.1:1")));
+            URI.create("http://127.0.0.1:1/v1"))), Duration.ofSeconds(1),
+            Map.of(TestTopology.GROUP, new ArcSettings.Group(
+                    Map.of(TestTopology.PRIMARY,
+                            "arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/a",
+                            TestTopology.SECONDARY,
+                            "arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/b"),
+                    List.of())),
+            Optional.empty(), Optional.empty(), Duration.ofMinutes(5), Optional.of(URI.create("http://127.0.0.1:1")));
     static final DnsInstances INSTANCES = new DnsInstances(new DnsSettings.DryRun(), ARC, Map.of("bind", BIND,
             "r53", route53("dns-account"), "r53-again", route53("dns-account"), "r53-other", route53("r53-other")));
 
@@ -59,7 +64,8 @@ class DnsProvidersTest {
             assertThat(providers.provider("bind").name()).isEqualTo("rfc2136");
             assertThat(providers.provider("r53")).isNotSameAs(providers.provider("r53-again"));
             assertThatThrownBy(() -> providers.provider("knot")).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("no DNS provider instance 'knot'; there are [default, arc, bind, r53, r53-again, r53-other]");
+                    .hasMessage(
+                            "no DNS provider instance 'knot'; there are [default, arc, bind, r53, r53-again, r53-other]");
         }
     }
 

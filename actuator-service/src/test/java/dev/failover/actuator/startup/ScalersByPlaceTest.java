@@ -63,7 +63,8 @@ class ScalersByPlaceTest {
         west.close();
     }
 
-    static ScalingSettings settings(Set<Placed> scalers, Optional<URI> sts, Map<String, ScalingSettings.Cluster> clusters) {
+    static ScalingSettings settings(Set<Placed> scalers, Optional<URI> sts,
+            Map<String, ScalingSettings.Cluster> clusters) {
         return new ScalingSettings(scalers, new ScalingSettings.Aws(Map.of("us-east-1", east.endpoint(), "us-west-2",
                 west.endpoint()), Optional.empty(), sts), clusters, Duration.ofSeconds(5), 0, Optional.empty(),
                 Duration.ofSeconds(3));
@@ -77,7 +78,8 @@ class ScalersByPlaceTest {
     void eachTargetIsScaledInItsOwnRegion() {
         ScalingRef.EcsService api = ecs("api-west", "us-west-2", null);
         ScalingRef.EcsService other = ecs("api-east", "us-east-1", null);
-        Scalers scalers = BackendClients.scalers(settings(Set.of(Placed.of(api), Placed.of(other)), Optional.empty(), Map.of()));
+        Scalers scalers = BackendClients
+                .scalers(settings(Set.of(Placed.of(api), Placed.of(other)), Optional.empty(), Map.of()));
         int eastBefore = east.calls().size();
 
         assertThat(scalers.scaleUp(api)).containsInstanceOf(ScaleOutcome.Requested.class);
@@ -116,9 +118,11 @@ class ScalersByPlaceTest {
     void aTargetInAPlaceWithoutAScalerIsNotScaledElsewhere() {
         ScalingRef.EcsService known = ecs("api", "us-east-1", null);
         Scalers scalers = BackendClients.scalers(settings(Set.of(Placed.of(known)), Optional.empty(), Map.of()));
-        assertThat(scalers.scaleUp(ecs("api", "us-west-2", null))).as("no scaler of us-west-2: nothing, not us-east-1's")
+        assertThat(scalers.scaleUp(ecs("api", "us-west-2", null)))
+                .as("no scaler of us-west-2: nothing, not us-east-1's")
                 .isEmpty();
-        assertThat(scalers.scaleUp(ecs("api", "us-east-1", "arn:aws:iam::123456789012:role/other"))).as("another role").isEmpty();
+        assertThat(scalers.scaleUp(ecs("api", "us-east-1", "arn:aws:iam::123456789012:role/other"))).as("another role")
+                .isEmpty();
     }
 
     /** A target in another account: its role is assumed (STS, with the actuator's own credentials) and its key signs. */
@@ -127,8 +131,9 @@ class ScalersByPlaceTest {
         WireMockServer sts = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         sts.start();
         try {
-            sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole")).willReturn(assumed("ASIADRACCOUNT",
-                    java.time.Instant.parse("2099-01-01T00:00:00Z"))));
+            sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole"))
+                    .willReturn(assumed("ASIADRACCOUNT",
+                            java.time.Instant.parse("2099-01-01T00:00:00Z"))));
             String role = "arn:aws:iam::123456789012:role/dr";
             ScalingRef.EcsService api = ecs("api-dr", "us-west-2", role);
             Scalers scalers = BackendClients.scalers(settings(Set.of(Placed.of(api)),
@@ -136,7 +141,8 @@ class ScalersByPlaceTest {
 
             assertThat(scalers.scaleUp(api)).containsInstanceOf(ScaleOutcome.Requested.class);
 
-            assertThat(west.calls()).filteredOn(c -> c.service().equals("api-dr")).extracting(EcsRegion.Call::accessKeyId)
+            assertThat(west.calls()).filteredOn(c -> c.service().equals("api-dr"))
+                    .extracting(EcsRegion.Call::accessKeyId)
                     .as("signed with the assumed role's key").containsExactly("ASIADRACCOUNT");
             assertThat(sts.findAll(postRequestedFor(urlEqualTo("/")))).singleElement().satisfies(r -> {
                 assertThat(r.getBodyAsString()).contains("RoleArn=" + java.net.URLEncoder.encode(role, "UTF-8"))
@@ -158,8 +164,9 @@ class ScalersByPlaceTest {
         WireMockServer sts = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         sts.start();
         try {
-            sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole")).willReturn(assumed("ASIAATSTART",
-                    java.time.Instant.parse("2099-01-01T00:00:00Z"))));
+            sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole"))
+                    .willReturn(assumed("ASIAATSTART",
+                            java.time.Instant.parse("2099-01-01T00:00:00Z"))));
             ScalingRef.EcsService api = ecs("api-dr-start", "us-west-2", "arn:aws:iam::123456789012:role/dr");
             Scalers scalers = BackendClients.scalers(settings(Set.of(Placed.of(api)),
                     Optional.of(URI.create("http://127.0.0.1:" + sts.port())), Map.of()));
@@ -167,7 +174,8 @@ class ScalersByPlaceTest {
             await("the role assumed at start, before any call").atMost(Duration.ofSeconds(10))
                     .until(() -> sts.findAll(postRequestedFor(urlEqualTo("/"))).size() == 1);
             assertThat(scalers.scaleUp(api)).containsInstanceOf(ScaleOutcome.Requested.class);
-            assertThat(west.calls()).filteredOn(c -> c.service().equals("api-dr-start")).extracting(EcsRegion.Call::accessKeyId)
+            assertThat(west.calls()).filteredOn(c -> c.service().equals("api-dr-start"))
+                    .extracting(EcsRegion.Call::accessKeyId)
                     .as("signed with the assumed role's key").containsExactly("ASIAATSTART");
             assertThat(sts.findAll(postRequestedFor(urlEqualTo("/")))).as("no STS call on the request path").hasSize(1);
         } finally {
@@ -184,27 +192,31 @@ class ScalersByPlaceTest {
         WireMockServer sts = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         sts.start();
         try {
-            sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole")).willReturn(assumed("ASIASOON",
-                    java.time.Instant.now().plusSeconds(10))));
+            sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole"))
+                    .willReturn(assumed("ASIASOON",
+                            java.time.Instant.now().plusSeconds(10))));
             var credentials = BackendClients.assumedRole("arn:aws:iam::123456789012:role/dr", "us-west-2",
                     Optional.of(URI.create("http://127.0.0.1:" + sts.port())), Duration.ofSeconds(2),
                     software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build(),
                     new BackendClients.Renewal(Duration.ofSeconds(8), Duration.ofSeconds(2)));
             await("assumed at once").atMost(Duration.ofSeconds(10))
                     .until(() -> sts.findAll(postRequestedFor(urlEqualTo("/"))).size() == 1);
-            sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole")).willReturn(assumed("ASIALATER",
-                    java.time.Instant.parse("2099-01-01T00:00:00Z"))));
+            sts.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole"))
+                    .willReturn(assumed("ASIALATER",
+                            java.time.Instant.parse("2099-01-01T00:00:00Z"))));
 
             await("renewed with no call made").atMost(Duration.ofSeconds(15))
                     .until(() -> sts.findAll(postRequestedFor(urlEqualTo("/"))).size() == 2);
             assertThat(credentials.resolveCredentials().accessKeyId()).isEqualTo("ASIALATER");
-            assertThat(sts.findAll(postRequestedFor(urlEqualTo("/")))).as("the call used what the renewal fetched").hasSize(2);
+            assertThat(sts.findAll(postRequestedFor(urlEqualTo("/")))).as("the call used what the renewal fetched")
+                    .hasSize(2);
         } finally {
             sts.stop();
         }
     }
 
-    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder assumed(String keyId, java.time.Instant expiration) {
+    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder assumed(String keyId,
+            java.time.Instant expiration) {
         return aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody("""
                 <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
                 <Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>s3cret</SecretAccessKey>
@@ -230,12 +242,17 @@ class ScalersByPlaceTest {
             Path primaryToken = Files.writeString(dir.resolve("primary"), "primary-token\n");
             Path drToken = Files.writeString(dir.resolve("dr"), "dr-token\n");
             Map<String, ScalingSettings.Cluster> clusters = Map.of(
-                    "us-east-1", new ScalingSettings.Cluster.ApiServer(URI.create(primary.url("/")), primaryToken, Optional.empty()),
-                    "us-west-2", new ScalingSettings.Cluster.ApiServer(URI.create(dr.url("/")), drToken, Optional.empty()));
-            ScalingRef.KubernetesDeployment inDr = new ScalingRef.KubernetesDeployment("prod", "api", 3, 1, null, "us-west-2");
-            ScalingRef.KubernetesDeployment inPrimary = new ScalingRef.KubernetesDeployment("prod", "api", 3, 1, null, "us-east-1");
-            Scalers scalers = BackendClients.scalers(settings(Set.of(Placed.of(inDr), Placed.of(inPrimary)), Optional.empty(),
-                    clusters));
+                    "us-east-1",
+                    new ScalingSettings.Cluster.ApiServer(URI.create(primary.url("/")), primaryToken, Optional.empty()),
+                    "us-west-2",
+                    new ScalingSettings.Cluster.ApiServer(URI.create(dr.url("/")), drToken, Optional.empty()));
+            ScalingRef.KubernetesDeployment inDr = new ScalingRef.KubernetesDeployment("prod", "api", 3, 1, null,
+                    "us-west-2");
+            ScalingRef.KubernetesDeployment inPrimary = new ScalingRef.KubernetesDeployment("prod", "api", 3, 1, null,
+                    "us-east-1");
+            Scalers scalers = BackendClients
+                    .scalers(settings(Set.of(Placed.of(inDr), Placed.of(inPrimary)), Optional.empty(),
+                            clusters));
             int primaryBefore = primary.getRequestCount();
 
             assertThat(scalers.observe(inDr)).contains(new CapacityOutcome.Observed(3, 2));

@@ -38,8 +38,9 @@ class ActuatorRecordsTest {
     void everyEarlierReleasesRecordsAreReadWithoutLosingAValue() {
         records.assertEarlierReleasesRead(name -> name.startsWith("desired-state")
                 ? json -> StoredDesiredState.encode(StoredDesiredState.decode(json))
-                : name.startsWith("data-tier-evidence") ? json -> KafkaEvidenceStore.encode("api", KafkaEvidenceStore.decode(tree(json)))
-                : null);
+                : name.startsWith("data-tier-evidence")
+                        ? json -> KafkaEvidenceStore.encode("api", KafkaEvidenceStore.decode(tree(json)))
+                        : null);
     }
 
     static Map<String, String> written() {
@@ -51,14 +52,16 @@ class ActuatorRecordsTest {
         Map<String, String> out = new LinkedHashMap<>();
         out.put("desired-state", StoredDesiredState.encode(DesiredState.of(failover).atStep(0)));
         out.put("desired-state-promoted", StoredDesiredState.encode(new DesiredState(failover, 0,
-                Map.of(ProviderLane.ONLY, new DesiredState.LaneRecord("/change/C02689331NQ5VSIUI8HBU", "failover/api/7")),
+                Map.of(ProviderLane.ONLY,
+                        new DesiredState.LaneRecord("/change/C02689331NQ5VSIUI8HBU", "failover/api/7")),
                 promoted, null)));
         out.put("desired-state-taken-back", StoredDesiredState.encode(new DesiredState(failover, 0, Map.of(),
                 promoted.takingBack("the switch was refused").takenBack(2, 1, "primary takes writes again"), null)));
         out.put("desired-state-stepped-failback", StoredDesiredState.encode(DesiredState.of(failback).atStep(2)));
         out.put("data-tier-evidence", KafkaEvidenceStore.encode("api", new DataTierEvidence(
                 new DataTierEvidence.Point("primary", AT, 2, 0x3000060L, List.of("replica-a")),
-                Map.of("secondary", new DataTierEvidence.Point("primary", AT.minusSeconds(1), 2, 0x3000028L, List.of())),
+                Map.of("secondary",
+                        new DataTierEvidence.Point("primary", AT.minusSeconds(1), 2, 0x3000028L, List.of())),
                 new DataTierEvidence.History("primary", 2, 7_300_123_456_789_012_345L))));
         return out;
     }

@@ -26,7 +26,8 @@ import dev.failover.testkit.kafka.KafkaBrokerResource;
 class KafkaDesiredStoreTest {
 
     static Decision failback(String group, long epoch) {
-        return new Decision(1, "d-" + UUID.randomUUID(), group, epoch, DecisionKind.FAILBACK, "secondary", "primary", "test",
+        return new Decision(1, "d-" + UUID.randomUUID(), group, epoch, DecisionKind.FAILBACK, "secondary", "primary",
+                "test",
                 List.of(), Instant.parse("2026-11-22T03:00:00Z"), DecisionMode.LIVE, Decision.AUTOMATION);
     }
 
@@ -45,7 +46,8 @@ class KafkaDesiredStoreTest {
         try (KafkaDesiredStore restarted = TestDesiredStores.open(kafka)) {
             List<DesiredState> read = restarted.load(IntStream.range(0, partitions(kafka)).boxed().toList()).stream()
                     .filter(s -> s.group().equals(group)).toList();
-            assertThat(read).as("desired states of %s read back", group).containsExactly(DesiredState.of(decision).atStep(1));
+            assertThat(read).as("desired states of %s read back", group)
+                    .containsExactly(DesiredState.of(decision).atStep(1));
         }
     }
 
@@ -69,7 +71,8 @@ class KafkaDesiredStoreTest {
         try (KafkaDesiredStore restarted = TestDesiredStores.open(kafka)) {
             List<DesiredState> read = restarted.load(IntStream.range(0, partitions(kafka)).boxed().toList()).stream()
                     .filter(s -> s.group().equals(group)).toList();
-            assertThat(read).as("desired states of %s read back", group).containsExactly(DesiredState.of(newer).atStep(2));
+            assertThat(read).as("desired states of %s read back", group)
+                    .containsExactly(DesiredState.of(newer).atStep(2));
         }
     }
 
@@ -80,24 +83,33 @@ class KafkaDesiredStoreTest {
      */
     @Test
     void anUnfitDesiredStateTopicStopsTheStartNamingWhatToChange() throws Exception {
-        try (dev.failover.testkit.kafka.EmbeddedKafkaBroker broker = dev.failover.testkit.kafka.EmbeddedKafkaBroker.start();
+        try (dev.failover.testkit.kafka.EmbeddedKafkaBroker broker = dev.failover.testkit.kafka.EmbeddedKafkaBroker
+                .start();
                 var topics = new dev.failover.kafka.TopicEnsurer(new KafkaClientProperties(Map.of("bootstrap.servers",
                         broker.bootstrapServers())), java.time.Duration.ofSeconds(30))) {
-            KafkaClientProperties kafka = new KafkaClientProperties(Map.of("bootstrap.servers", broker.bootstrapServers()));
-            topics.ensure(List.of(dev.failover.kafka.TopicSpec.of(dev.failover.contract.event.Topics.DECISIONS, 3, (short) 1),
-                    dev.failover.kafka.TopicSpec.of(dev.failover.contract.event.Topics.ACTUATOR_DESIRED, 2, (short) 1).compacted()));
+            KafkaClientProperties kafka = new KafkaClientProperties(
+                    Map.of("bootstrap.servers", broker.bootstrapServers()));
+            topics.ensure(
+                    List.of(dev.failover.kafka.TopicSpec.of(dev.failover.contract.event.Topics.DECISIONS, 3, (short) 1),
+                            dev.failover.kafka.TopicSpec
+                                    .of(dev.failover.contract.event.Topics.ACTUATOR_DESIRED, 2, (short) 1)
+                                    .compacted()));
             try (KafkaDesiredStore store = TestDesiredStores.open(kafka)) {
                 assertThatThrownBy(() -> store.ensureTopic(Optional.empty(), "failover.topics.replication-factor"))
-                        .hasMessageContaining("failover.actuator-desired has 2 partitions, but failover.decisions has 3")
+                        .hasMessageContaining(
+                                "failover.actuator-desired has 2 partitions, but failover.decisions has 3")
                         .hasMessageContaining("recreate failover.actuator-desired with 3 partitions");
-                assertThatThrownBy(() -> store.ensureTopic(Optional.of((short) 3), "failover.topics.replication-factor"))
+                assertThatThrownBy(
+                        () -> store.ensureTopic(Optional.of((short) 3), "failover.topics.replication-factor"))
                         .hasMessageStartingWith("failover.topics.replication-factor is 3: ")
                         .hasMessageContaining("failover.actuator-desired");
             }
-            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(broker.adminProperties())) {
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin
+                    .create(broker.adminProperties())) {
                 admin.deleteTopics(List.of(dev.failover.contract.event.Topics.ACTUATOR_DESIRED)).all().get();
-                org.awaitility.Awaitility.await("deleted").atMost(java.time.Duration.ofSeconds(30)).until(() -> !admin.listTopics()
-                        .names().get().contains(dev.failover.contract.event.Topics.ACTUATOR_DESIRED));
+                org.awaitility.Awaitility.await("deleted").atMost(java.time.Duration.ofSeconds(30))
+                        .until(() -> !admin.listTopics()
+                                .names().get().contains(dev.failover.contract.event.Topics.ACTUATOR_DESIRED));
             }
             try (KafkaDesiredStore store = TestDesiredStores.open(kafka)) {
                 store.ensureTopic(Optional.empty(), "failover.topics.replication-factor");
@@ -113,20 +125,23 @@ class KafkaDesiredStoreTest {
      */
     @Test
     void beforeTheDecisionsTopicExistsTheStoreWaitsToBePartitionedLikeIt() throws Exception {
-        try (dev.failover.testkit.kafka.EmbeddedKafkaBroker broker = dev.failover.testkit.kafka.EmbeddedKafkaBroker.start();
+        try (dev.failover.testkit.kafka.EmbeddedKafkaBroker broker = dev.failover.testkit.kafka.EmbeddedKafkaBroker
+                .start();
                 var topics = new dev.failover.kafka.TopicEnsurer(new KafkaClientProperties(Map.of("bootstrap.servers",
                         broker.bootstrapServers())), java.time.Duration.ofSeconds(30));
                 KafkaDesiredStore store = new KafkaDesiredStore(new KafkaClientProperties(Map.of("bootstrap.servers",
                         broker.bootstrapServers())), TestDesiredStores.signing(false), outcome -> {
                         })) {
-            KafkaClientProperties kafka = new KafkaClientProperties(Map.of("bootstrap.servers", broker.bootstrapServers()));
+            KafkaClientProperties kafka = new KafkaClientProperties(
+                    Map.of("bootstrap.servers", broker.bootstrapServers()));
             store.ensureTopic(Optional.empty(), "failover.topics.replication-factor");
             assertThat(topics.partitionCount(dev.failover.contract.event.Topics.ACTUATOR_DESIRED))
                     .as("not created before failover.decisions").isEmpty();
             assertThatThrownBy(() -> store.save(DesiredState.of(failback("early", 3))))
                     .hasMessageContaining("failover.decisions does not exist");
 
-            topics.ensure(List.of(dev.failover.kafka.TopicSpec.of(dev.failover.contract.event.Topics.DECISIONS, 3, (short) 1)));
+            topics.ensure(List
+                    .of(dev.failover.kafka.TopicSpec.of(dev.failover.contract.event.Topics.DECISIONS, 3, (short) 1)));
             assertThat(store.load(List.of(0, 1, 2))).isEmpty();
             assertThat(partitions(kafka)).as("created at the first restore, like failover.decisions").isEqualTo(3);
             store.save(DesiredState.of(failback("later", 3)));

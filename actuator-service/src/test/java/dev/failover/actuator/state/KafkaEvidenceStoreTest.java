@@ -50,8 +50,10 @@ class KafkaEvidenceStoreTest {
         }
         try (KafkaProducer<String, String> forger = new KafkaProducer<>(kafka.with(Map.of()), new StringSerializer(),
                 new StringSerializer())) {
-            forger.send(new ProducerRecord<>(Topics.ACTUATOR_EVIDENCE, group + "/intruder", KafkaEvidenceStore.encode(group,
-                    evidence(9_000_000, T.plusSeconds(60))))).get();
+            forger.send(
+                    new ProducerRecord<>(Topics.ACTUATOR_EVIDENCE, group + "/intruder", KafkaEvidenceStore.encode(group,
+                            evidence(9_000_000, T.plusSeconds(60)))))
+                    .get();
         }
         List<Verification.Outcome> refused = new ArrayList<>();
         try (KafkaEvidenceStore restarted = new KafkaEvidenceStore(kafka, signing, "actuator-a", refused::add)) {
@@ -80,7 +82,8 @@ class KafkaEvidenceStoreTest {
                 "}},\"newest\":{\"writer\":\"secondary\",\"timeline\":3}}");
         assertThat(json.readTree(withoutSystem).at("/newest/writer").asText()).isEqualTo("secondary");
         DataTierEvidence unreadable = KafkaEvidenceStore.decode(json.readTree(withoutSystem));
-        assertThat(unreadable.newest()).as("a history without its cluster's identifier is not read as another cluster's")
+        assertThat(unreadable.newest())
+                .as("a history without its cluster's identifier is not read as another cluster's")
                 .isNull();
         assertThat(unreadable.primary()).as("the positions are evidence without it").isEqualTo(seen.primary());
     }

@@ -30,7 +30,8 @@ import dev.failover.testkit.signing.TestSigningKeys;
  */
 class SignedDesiredStateTest {
 
-    static final KafkaClientProperties KAFKA = KafkaClientProperties.bootstrap(KafkaBrokerResource.broker().bootstrapServers());
+    static final KafkaClientProperties KAFKA = KafkaClientProperties
+            .bootstrap(KafkaBrokerResource.broker().bootstrapServers());
 
     static Decision failover(String group, long epoch, String to) {
         return new Decision(1, "d-" + UUID.randomUUID(), group, epoch, DecisionKind.FAILOVER, "primary", to, "test",
@@ -43,7 +44,8 @@ class SignedDesiredStateTest {
 
     static List<DesiredState> restored(KafkaDesiredStore store, String group) {
         int partitions = KafkaDesiredStoreTest.partitions(KAFKA);
-        return store.load(IntStream.range(0, partitions).boxed().toList()).stream().filter(s -> s.group().equals(group)).toList();
+        return store.load(IntStream.range(0, partitions).boxed().toList()).stream().filter(s -> s.group().equals(group))
+                .toList();
     }
 
     static void write(String group, String value, Map<String, byte[]> headers) {
@@ -62,15 +64,18 @@ class SignedDesiredStateTest {
         }
         String forged = StoredDesiredState.encode(DesiredState.of(failover(group, Long.MAX_VALUE - 1, "primary")));
         write(group, forged, Map.of());
-        write(group, forged, TestSigningKeys.shared().untrustedSigner().headers(Topics.ACTUATOR_DESIRED, group, forged));
+        write(group, forged,
+                TestSigningKeys.shared().untrustedSigner().headers(Topics.ACTUATOR_DESIRED, group, forged));
         // a decision-service key signs decisions, not desired states
         write(group, forged, TestSigningKeys.shared().signer().headers(Topics.ACTUATOR_DESIRED, group, forged));
         List<Verification.Outcome> refused = new ArrayList<>();
-        try (KafkaDesiredStore restarted = new KafkaDesiredStore(KAFKA, TestDesiredStores.signing(false), refused::add)) {
+        try (KafkaDesiredStore restarted = new KafkaDesiredStore(KAFKA, TestDesiredStores.signing(false),
+                refused::add)) {
             assertThat(restored(restarted, group)).as("desired state of %s restored past the forged records", group)
                     .containsExactly(genuine);
         }
-        assertThat(refused).as("refusals counted (of this group's records, at least)").contains(Verification.Outcome.UNSIGNED,
+        assertThat(refused).as("refusals counted (of this group's records, at least)").contains(
+                Verification.Outcome.UNSIGNED,
                 Verification.Outcome.UNKNOWN_KEY);
     }
 
@@ -103,15 +108,18 @@ class SignedDesiredStateTest {
         String value = StoredDesiredState.encode(previousRelease);
         write(group, value, Map.of());
         String forged = StoredDesiredState.encode(DesiredState.of(failover(group, 13, "primary")));
-        write(group, forged, TestSigningKeys.shared().untrustedSigner().headers(Topics.ACTUATOR_DESIRED, group, forged));
+        write(group, forged,
+                TestSigningKeys.shared().untrustedSigner().headers(Topics.ACTUATOR_DESIRED, group, forged));
         try (KafkaDesiredStore strict = store()) {
             assertThat(restored(strict, group)).as("restored without accept-unsigned").isEmpty();
         }
         try (KafkaDesiredStore upgrading = TestDesiredStores.open(KAFKA, true)) {
-            assertThat(restored(upgrading, group)).as("restored under accept-unsigned").containsExactly(previousRelease);
+            assertThat(restored(upgrading, group)).as("restored under accept-unsigned")
+                    .containsExactly(previousRelease);
         }
         try (KafkaDesiredStore strict = store()) {
-            assertThat(restored(strict, group)).as("restored strictly after the upgrade's restore").containsExactly(previousRelease);
+            assertThat(restored(strict, group)).as("restored strictly after the upgrade's restore")
+                    .containsExactly(previousRelease);
         }
     }
 }

@@ -17,7 +17,8 @@ import dev.failover.contract.event.EventCodec;
 /** The record of failover.actuator-desired, and which of a group's records a restore keeps. */
 class StoredDesiredStateTest {
 
-    static final Decision FAILBACK = new Decision(1, "d-7", "api", 7L, DecisionKind.FAILBACK, "secondary", "primary", "test",
+    static final Decision FAILBACK = new Decision(1, "d-7", "api", 7L, DecisionKind.FAILBACK, "secondary", "primary",
+            "test",
             List.of(), Instant.parse("2026-11-22T03:00:00Z"), DecisionMode.LIVE, Decision.AUTOMATION);
 
     @Test
@@ -67,7 +68,8 @@ class StoredDesiredStateTest {
 
         assertThat(json).contains("\"mark\":\"" + mark + "\"");
         assertThat(StoredDesiredState.decode(json)).isEqualTo(marked);
-        assertThat(DesiredState.after(marked, FAILBACK).storedMark(ProviderLane.ONLY)).as("carried to the next decision").contains(mark);
+        assertThat(DesiredState.after(marked, FAILBACK).storedMark(ProviderLane.ONLY))
+                .as("carried to the next decision").contains(mark);
         assertThat(StoredDesiredState.encode(DesiredState.of(FAILBACK).atStep(1))).doesNotContain("mark");
     }
 
@@ -83,12 +85,15 @@ class StoredDesiredStateTest {
         DesiredState rewritten = offered.written(ProviderLane.ONLY, "C2");
         DesiredState nextStep = offered.atStep(1);
 
-        assertThat(KafkaDesiredStore.further(offered, written)).as("the change stored after the write").isEqualTo(written);
+        assertThat(KafkaDesiredStore.further(offered, written)).as("the change stored after the write")
+                .isEqualTo(written);
         assertThat(KafkaDesiredStore.further(written, offered)).as("a late duplicate without it").isEqualTo(written);
         assertThat(KafkaDesiredStore.further(written, rewritten)).as("the change written last").isEqualTo(rewritten);
         assertThat(KafkaDesiredStore.further(nextStep, written)).as("the further step").isEqualTo(nextStep);
-        DesiredState older = DesiredState.of(new Decision(1, "d-6", "api", 6L, DecisionKind.FAILOVER, "primary", "secondary",
-                "test", List.of(), FAILBACK.issuedAt(), DecisionMode.LIVE, Decision.AUTOMATION)).written(ProviderLane.ONLY, "C0");
+        DesiredState older = DesiredState
+                .of(new Decision(1, "d-6", "api", 6L, DecisionKind.FAILOVER, "primary", "secondary",
+                        "test", List.of(), FAILBACK.issuedAt(), DecisionMode.LIVE, Decision.AUTOMATION))
+                .written(ProviderLane.ONLY, "C0");
         assertThat(KafkaDesiredStore.further(offered, older)).as("the higher epoch").isEqualTo(offered);
     }
 

@@ -6,11 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.failover.contract.event.Topics;
-import dev.failover.kafka.TopicEnsurer;
-import dev.failover.kafka.TopicSpec;
-
 import dev.failover.contract.signing.StoredStateTrust;
 import dev.failover.kafka.KafkaClientProperties;
+import dev.failover.kafka.TopicEnsurer;
+import dev.failover.kafka.TopicSpec;
 import dev.failover.testkit.signing.TestSigningKeys;
 
 /** Desired stores as an actuator configured with the test JVM's actuator key has them. */
@@ -39,7 +38,8 @@ public final class TestDesiredStores {
 
     public static DesiredStateSigning signing(boolean acceptUnsigned) {
         TestSigningKeys keys = TestSigningKeys.shared();
-        return new DesiredStateSigning(keys.actuatorSigner(), new StoredStateTrust(keys.actuatorTrustedKeys(), acceptUnsigned),
+        return new DesiredStateSigning(keys.actuatorSigner(),
+                new StoredStateTrust(keys.actuatorTrustedKeys(), acceptUnsigned),
                 true);
     }
 }

@@ -59,7 +59,8 @@ public final class CommandMessages {
             case RESUME -> new Command.Resume(c.group(), c.reason(), c.principal());
             case FORCE -> new Command.Force(c.group(), c.target(), c.reason(), c.principal());
             case START_DRILL -> new Command.StartDrill(c.group(), c.target(),
-                    c.durationSeconds() == null ? null : Duration.ofSeconds(c.durationSeconds()), c.reason(), c.principal());
+                    c.durationSeconds() == null ? null : Duration.ofSeconds(c.durationSeconds()), c.reason(),
+                    c.principal());
             case END_DRILL -> new Command.EndDrill(c.group(), c.reason(), c.principal());
             case SWITCHOVER -> new Command.Switchover(c.group(), c.target(), c.until(), c.reason(), c.principal());
             case ABORT_SWITCHOVER -> new Command.AbortSwitchover(c.group(), c.reason(), c.principal());

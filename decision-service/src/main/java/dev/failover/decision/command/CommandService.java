@@ -65,7 +65,8 @@ public class CommandService {
             return reply(result.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException | io.smallrye.mutiny.TimeoutException e) {
             directory.forget(id);
-            return new CommandReply.Pending(id, "sent; the owning instance has not reported the outcome within " + timeout);
+            return new CommandReply.Pending(id,
+                    "sent; the owning instance has not reported the outcome within " + timeout);
         } catch (ExecutionException e) {
             return unavailable(id, e.getCause());
         } catch (InterruptedException e) {

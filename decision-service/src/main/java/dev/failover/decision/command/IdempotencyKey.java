@@ -44,6 +44,7 @@ public record IdempotencyKey(String value) {
      * callers or two groups that happen to pick the same key. The first part of the command id ({@link KeyedCommandId}).
      */
     public String commandId(String principal, String group) {
-        return UUID.nameUUIDFromBytes((principal + '\n' + group + '\n' + value).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes((principal + '\n' + group + '\n' + value).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 }

@@ -86,7 +86,8 @@ public record KeyedCommandId(String keyId, CommandType type, String digest) {
                         IdempotencyKey.HEADER + ": this key was first used for " + other.get().type + " on group "
                                 + issued.command().group() + ", issued at " + first.issuedAt() + " (command "
                                 + first.commandId() + ", " + describe(first) + "); this request is "
-                                + (other.get().type == id.type ? "a " + id.type + " with other arguments" : "a " + id.type)
+                                + (other.get().type == id.type ? "a " + id.type + " with other arguments"
+                                        : "a " + id.type)
                                 + " and was not applied: a key names one command, send a new key for a new command"));
             }
         }

@@ -15,8 +15,9 @@ public class InstanceIdConverter implements Converter<String> {
     @Override
     public String convert(String value) {
         if (value == null || !LEGAL.matcher(value).matches()) {
-            throw new IllegalArgumentException("failover.instance-id '" + value + "' must be 1 to 249 ASCII letters, digits, "
-                    + "'.', '_' and '-' (it is the Kafka group.instance.id of this instance)");
+            throw new IllegalArgumentException(
+                    "failover.instance-id '" + value + "' must be 1 to 249 ASCII letters, digits, "
+                            + "'.', '_' and '-' (it is the Kafka group.instance.id of this instance)");
         }
         return value;
     }

@@ -30,7 +30,8 @@ public class KafkaClientsProducer {
     KafkaClientProperties kafkaClientProperties(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
         KafkaSecurityCheck security = KafkaSecurityCheck.of(kafka);
         if (!security.problems().isEmpty()) {
-            throw new ConfigurationException("invalid Kafka settings of the decision-service:\n" + security.describeProblems(),
+            throw new ConfigurationException(
+                    "invalid Kafka settings of the decision-service:\n" + security.describeProblems(),
                     security.problems().stream().map(KafkaConfigProblem::key).collect(Collectors.toSet()));
         }
         security.warning().ifPresent(LOG::warn);

@@ -43,7 +43,8 @@ public class AlertWatch {
     }
 
     void start(@Observes StartupEvent event) {
-        List<String> guarded = topology.groups().stream().filter(g -> g.drill().guardedByAlerts()).map(FailoverGroup::id)
+        List<String> guarded = topology.groups().stream().filter(g -> g.drill().guardedByAlerts())
+                .map(FailoverGroup::id)
                 .toList();
         if (guarded.isEmpty()) {
             return;

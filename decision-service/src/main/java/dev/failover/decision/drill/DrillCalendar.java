@@ -18,7 +18,8 @@ import dev.failover.contract.topology.TopologyError;
 /** Quartz cron expressions of drills and their blocked windows: validation at start, and "is now blocked?". */
 public final class DrillCalendar {
 
-    private static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
+    private static final CronParser QUARTZ = new CronParser(
+            CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
 
     private DrillCalendar() {
     }
@@ -41,7 +42,8 @@ public final class DrillCalendar {
         try {
             QUARTZ.parse(expression).validate();
         } catch (IllegalArgumentException e) {
-            errors.add(new TopologyError(path, "'" + expression + "' is not a valid Quartz cron expression: " + e.getMessage()));
+            errors.add(new TopologyError(path,
+                    "'" + expression + "' is not a valid Quartz cron expression: " + e.getMessage()));
         }
     }
 

@@ -61,7 +61,8 @@ public class DrillScheduler {
                     .setConcurrentExecution(io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
                     .setTask(execution -> due(group, execution.getScheduledFireTime()))
                     .schedule();
-            LOG.infof("drill of %s scheduled: %s UTC, %d min", group.id(), group.drill().cron(), group.drill().durationMinutes());
+            LOG.infof("drill of %s scheduled: %s UTC, %d min", group.id(), group.drill().cron(),
+                    group.drill().durationMinutes());
         }
     }
 
@@ -74,8 +75,9 @@ public class DrillScheduler {
             LOG.infof("scheduled drill of %s skipped: %s", group.id(), blocked.get());
             return;
         }
-        CommandReply reply = commands.submit(new Command.StartDrill(group.id(), null, null, "scheduled monthly DR drill",
-                PRINCIPAL), Optional.of(new IdempotencyKey("scheduled-drill-" + scheduledAt)));
+        CommandReply reply = commands
+                .submit(new Command.StartDrill(group.id(), null, null, "scheduled monthly DR drill",
+                        PRINCIPAL), Optional.of(new IdempotencyKey("scheduled-drill-" + scheduledAt)));
         LOG.infof("scheduled drill of %s: %s", group.id(), reply);
     }
 }

@@ -10,13 +10,12 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.smallrye.health.api.HealthGroup;
-
 import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.ownership.GroupOwnership;
 import dev.failover.decision.ownership.PartitionOwnership;
 import dev.failover.decision.store.StateDirectory;
 import dev.failover.decision.view.GroupReader;
+import io.smallrye.health.api.HealthGroup;
 
 /**
  * Ready once this instance can answer for every group (it owns the group, or has read the owner's state record) and
@@ -55,8 +54,9 @@ public class GroupsReadable implements HealthCheck {
     public HealthCheckResponse call() {
         List<String> unknown = engine.groupIds().stream().filter(g -> reader.view(g).isEmpty()).toList();
         List<PartitionOwnership.Unrestored> unrestored = ownership.unrestored();
-        String restoring = unrestored.stream().map(u -> "partition " + u.partition() + (u.failedAttempts() == 0 ? ": restoring"
-                : ": restore failed " + u.failedAttempts() + " times, retrying; last error: " + u.lastError()))
+        String restoring = unrestored.stream()
+                .map(u -> "partition " + u.partition() + (u.failedAttempts() == 0 ? ": restoring"
+                        : ": restore failed " + u.failedAttempts() + " times, retrying; last error: " + u.lastError()))
                 .collect(Collectors.joining("; "));
         String stateTopic = directory.notReadToEnd().orElse("");
         return HealthCheckResponse.named("failover-groups-readable")

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.failover.decision.config.DecisionServiceConfig;
 import io.quarkus.runtime.Startup;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
@@ -17,8 +18,6 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
-
-import dev.failover.decision.config.DecisionServiceConfig;
 
 /**
  * The caller an Application Load Balancer signed in: {@link AlbOidcData} over the header, off the event loop (a key

@@ -37,7 +37,8 @@ public final class AlbOidcData {
     public static final String HEADER = "x-amzn-oidc-data";
 
     static final Pattern KID = Pattern.compile("[A-Za-z0-9-]{1,64}");
-    static final Pattern SIGNER = Pattern.compile("arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):\\d{12}:loadbalancer/app/.+");
+    static final Pattern SIGNER = Pattern
+            .compile("arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):\\d{12}:loadbalancer/app/.+");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> NAME_CLAIMS = List.of("preferred_username", "email", "sub");
 

@@ -59,7 +59,8 @@ public final class RegionalAlbKeys implements AlbOidcData.Keys {
         String url = urlTemplate.replace("{region}", region).replace("{kid}", kid);
         Instant refusedAt = refused.get(url);
         if (refusedAt != null && clock.instant().isBefore(refusedAt.plus(REFUSED_FOR))) {
-            throw new IOException(url + " could not be fetched lately; not asked again before " + refusedAt.plus(REFUSED_FOR));
+            throw new IOException(
+                    url + " could not be fetched lately; not asked again before " + refusedAt.plus(REFUSED_FOR));
         }
         CompletableFuture<PublicKey> mine = new CompletableFuture<>();
         CompletableFuture<PublicKey> shared = keys.putIfAbsent(url, mine);
@@ -89,7 +90,8 @@ public final class RegionalAlbKeys implements AlbOidcData.Keys {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted waiting for " + url);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+            throw e.getCause() instanceof IOException io ? io
+                    : new IOException(e.getCause().getMessage(), e.getCause());
         }
     }
 

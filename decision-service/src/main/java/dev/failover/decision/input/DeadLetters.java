@@ -41,7 +41,7 @@ public class DeadLetters {
         RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.DEAD_LETTER_REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-topic", topic.getBytes(StandardCharsets.UTF_8));
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(Topics.deadLetterOf(topic)).withKey(key).withHeaders(headers).build();
         return emitter.sendMessage(Message.of(value == null ? "" : value).addMetadata(metadata));
     }

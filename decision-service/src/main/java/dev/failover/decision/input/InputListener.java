@@ -124,7 +124,9 @@ public class InputListener {
         Executor executor = context == null ? Runnable::run : task -> context.runOnContext(v -> task.run());
         Map<TopicPartition, List<KafkaRecord<String, String>>> byPartition = new LinkedHashMap<>();
         for (KafkaRecord<String, String> record : batch.getRecords()) {
-            byPartition.computeIfAbsent(new TopicPartition(record.getTopic(), record.getPartition()), p -> new ArrayList<>())
+            byPartition
+                    .computeIfAbsent(new TopicPartition(record.getTopic(), record.getPartition()),
+                            p -> new ArrayList<>())
                     .add(record);
         }
         Map<TopicPartition, KafkaRecord<String, String>> latest = batch.getLatestOffsetRecords();
@@ -153,7 +155,8 @@ public class InputListener {
             if (failure != null) {
                 LOG.warnf("acknowledging %s up to offset %s failed: %s", partition,
                         last.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
-                                .orElse(-1L), failure.getMessage());
+                                .orElse(-1L),
+                        failure.getMessage());
             }
         });
     }
@@ -220,7 +223,8 @@ public class InputListener {
             Verification verification = keys.verify(topic, key, payload, headers);
             if (!verification.isValid()) {
                 metrics.rejected(topic, verification.outcome());
-                return deadLetter(topic, key, payload, "refused, not signed by a trusted key: " + verification.describe());
+                return deadLetter(topic, key, payload,
+                        "refused, not signed by a trusted key: " + verification.describe());
             }
         }
         if (Topics.ACTUATIONS.equals(topic)) { // what is served is taken from these (ADR 0009): only an actuator's say
@@ -242,8 +246,9 @@ public class InputListener {
         try {
             event = switch (topic) {
                 case Topics.COMMANDS -> EventCodec.instance().decode(payload, OperatorCommand.class);
-                case Topics.ACTUATIONS -> recordType != null ? EventCodec.instance().decode(payload, ProviderLaneResult.class)
-                        : EventCodec.instance().decode(payload, ActuationResult.class);
+                case Topics.ACTUATIONS ->
+                    recordType != null ? EventCodec.instance().decode(payload, ProviderLaneResult.class)
+                            : EventCodec.instance().decode(payload, ActuationResult.class);
                 default -> recordType != null ? EventCodec.instance().decode(payload, ResolverObservation.class)
                         : EventCodec.instance().decode(payload, ProbeResult.class);
             };
@@ -354,8 +359,10 @@ public class InputListener {
         if (outcome instanceof Outcome.Ignored ignored) {
             metrics.ignored(ignored, result.location());
             if (ignored.reason().causedByLocation()) {
-                ignoreWarnings.onIgnored(result.location(), ignored.reason(), result.group() + "/" + result.target() + " "
-                        + ignored.reason() + ": " + ignored.detail()).ifPresent(w -> LOG.warn(w.message()));
+                ignoreWarnings
+                        .onIgnored(result.location(), ignored.reason(), result.group() + "/" + result.target() + " "
+                                + ignored.reason() + ": " + ignored.detail())
+                        .ifPresent(w -> LOG.warn(w.message()));
             }
             return DONE;
         }
@@ -383,8 +390,10 @@ public class InputListener {
         StateRecord.CommandResult result = StateRecord.CommandResult.of(
                 GroupSnapshot.SeenCommand.of(c.commandId(), c.issuedAt(), outcome), Instant.now());
         LOG.infof("command %s %s on %s by %s, issued at %s: %s%s %s", c.commandId(), c.type(), c.group(), c.principal(),
-                c.issuedAt(), outcome instanceof CommandOutcome.Repeated ? "seen before, not acted on again; first " : "",
-                result.status() == CommandOutcome.Status.ACCEPTED ? result.status() : result.status() + " " + result.rejection(),
+                c.issuedAt(),
+                outcome instanceof CommandOutcome.Repeated ? "seen before, not acted on again; first " : "",
+                result.status() == CommandOutcome.Status.ACCEPTED ? result.status()
+                        : result.status() + " " + result.rejection(),
                 result.message());
         publisher.recordCommand(c.group(), result);
         return publisher.publish(c.group());
@@ -392,7 +401,8 @@ public class InputListener {
 
     private Uni<Void> onActuation(ActuationResult result) {
         engine.feedback().onActuationStep(result.group(), new GroupSnapshot.ActuationEntry(result.finishedAt(),
-                result.decisionId(), result.epoch(), result.step(), result.status(), result.provider(), result.details()));
+                result.decisionId(), result.epoch(), result.step(), result.status(), result.provider(),
+                result.details()));
         if (result.step() == ActuationStep.RECONCILE) {
             engine.feedback().onConvergence(result.group(), result.decisionId(), result.epoch(), result.status(),
                     result.details(), result.finishedAt());
@@ -407,7 +417,8 @@ public class InputListener {
                 return publisher.publish(result.group());
             }
         } else if (result.status() == ActuationStatus.FAILED) {
-            engine.feedback().onActuationFailed(result.group(), result.decisionId(), result.step().name(), result.details());
+            engine.feedback().onActuationFailed(result.group(), result.decisionId(), result.step().name(),
+                    result.details());
             metrics.actuationFailed(result.group(), result.step().name());
             return publisher.publish(result.group());
         }

@@ -1,9 +1,5 @@
 package dev.failover.decision.metrics;
 
-import dev.failover.contract.time.SwitchObjectives;
-import dev.failover.decision.domain.model.ObservedSwitch;
-import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -17,11 +13,14 @@ import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.Verification;
+import dev.failover.contract.time.SwitchObjectives;
 import dev.failover.contract.topology.Topology;
 import dev.failover.decision.domain.model.CommandOutcome;
+import dev.failover.decision.domain.model.ObservedSwitch;
 import dev.failover.decision.domain.model.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 
 /** The decision-service's counters and timers; one method per event. Gauges per group live in {@code view.GroupGauges}. */
@@ -145,7 +144,8 @@ public class DecisionMetrics {
     }
 
     public void decided(Decision decision) {
-        registry.counter(DECISIONS, "group", decision.group(), "kind", decision.kind().name(), "mode", decision.mode().name())
+        registry.counter(DECISIONS, "group", decision.group(), "kind", decision.kind().name(), "mode",
+                decision.mode().name())
                 .increment();
     }
 

@@ -45,8 +45,10 @@ public class LocationClockGauges {
         double tolerance = config.clockSkewTolerance().toMillis() / 1000.0;
         Gauge.builder(CLOCK_SKEW_TOLERANCE, () -> tolerance).baseUnit("seconds").register(registry);
         for (String location : topology.locations()) {
-            Gauge.builder(CLOCK_OFFSET, this, g -> g.engine.locationClock(location).map(GroupView.LocationClock::offsetMillis)
-                    .map(millis -> millis / 1000.0).orElse(Double.NaN)).tag("location", location).baseUnit("seconds")
+            Gauge.builder(CLOCK_OFFSET, this,
+                    g -> g.engine.locationClock(location).map(GroupView.LocationClock::offsetMillis)
+                            .map(millis -> millis / 1000.0).orElse(Double.NaN))
+                    .tag("location", location).baseUnit("seconds")
                     .register(registry);
         }
     }

@@ -75,8 +75,8 @@ public class AssignedPartitions implements GroupOwnership, KafkaConsumerRebalanc
     @Inject
     AssignedPartitions(DecisionEngine engine, StateLoader loader, TopicSetup topics,
             Event<PartitionsRevoked> revocations, KafkaClientService kafkaClients, DecisionServiceConfig config,
-            @ConfigProperty(name = "mp.messaging.incoming." + CHANNEL + ".session.timeout.ms")
-            Optional<Long> channelSessionTimeoutMs,
+            @ConfigProperty(name = "mp.messaging.incoming." + CHANNEL
+                    + ".session.timeout.ms") Optional<Long> channelSessionTimeoutMs,
             @ConfigProperty(name = "kafka.session.timeout.ms") Optional<Long> sessionTimeoutMs) {
         this.engine = engine;
         this.loader = loader;
@@ -152,7 +152,8 @@ public class AssignedPartitions implements GroupOwnership, KafkaConsumerRebalanc
         restoreUntilDone(consumer, numbers, continuing, term);
         catchUp(consumer, numbers);
         partitions.rebalanced();
-        LOG.infof("now deciding partitions %s under generation %d; groups %s", numbers, term.generation(), ownedGroups());
+        LOG.infof("now deciding partitions %s under generation %d; groups %s", numbers, term.generation(),
+                ownedGroups());
     }
 
     @Override
@@ -194,7 +195,8 @@ public class AssignedPartitions implements GroupOwnership, KafkaConsumerRebalanc
                 long position = consumer.position(tp);
                 if (position < end) {
                     partitions.behind(tp.partition(), end);
-                    LOG.infof("partition %d: catching up from offset %d to %d before deciding its groups", tp.partition(),
+                    LOG.infof("partition %d: catching up from offset %d to %d before deciding its groups",
+                            tp.partition(),
                             position, end);
                 }
             }
@@ -234,7 +236,8 @@ public class AssignedPartitions implements GroupOwnership, KafkaConsumerRebalanc
         try {
             return OwnershipTerm.ofGeneration(consumer.groupMetadata().generationId(), config.instanceId());
         } catch (RuntimeException e) {
-            LOG.warnf("the consumer group generation is not known (%s): epochs are minted one above the last", e.getMessage());
+            LOG.warnf("the consumer group generation is not known (%s): epochs are minted one above the last",
+                    e.getMessage());
             return OwnershipTerm.NONE;
         }
     }
@@ -262,7 +265,8 @@ public class AssignedPartitions implements GroupOwnership, KafkaConsumerRebalanc
                 return;
             } catch (RuntimeException e) {
                 numbers.forEach(p -> partitions.restoreFailed(p, e.getMessage()));
-                LOG.errorf("restoring partitions %s failed (attempt %d); their groups are not decided until it succeeds: %s",
+                LOG.errorf(
+                        "restoring partitions %s failed (attempt %d); their groups are not decided until it succeeds: %s",
                         numbers, attempt, e.getMessage());
                 pause(RESTORE_RETRY.after(attempt));
             }
@@ -275,16 +279,19 @@ public class AssignedPartitions implements GroupOwnership, KafkaConsumerRebalanc
      * not when it was not: then only this brings the lease back.
      */
     private void askForRebalance() {
-        LOG.warnf("this process stalled longer than the ownership lease; not deciding until the consumer group rebalanced");
-        kafkaClients.<String, String> getConsumer(CHANNEL)
-                .runOnPollingThread((java.util.function.Consumer<Consumer<String, String>>) c -> c.enforceRebalance("ownership lease lapsed"))
+        LOG.warnf(
+                "this process stalled longer than the ownership lease; not deciding until the consumer group rebalanced");
+        kafkaClients.<String, String>getConsumer(CHANNEL)
+                .runOnPollingThread((java.util.function.Consumer<Consumer<String, String>>) c -> c
+                        .enforceRebalance("ownership lease lapsed"))
                 .subscribe()
                 .with(ok -> {
                 }, e -> LOG.warnf("could not ask for a rebalance: %s", e.getMessage()));
     }
 
     private static List<Integer> probeResultPartitions(Collection<TopicPartition> partitions) {
-        return partitions.stream().filter(p -> p.topic().equals(Topics.PROBE_RESULTS)).map(TopicPartition::partition).toList();
+        return partitions.stream().filter(p -> p.topic().equals(Topics.PROBE_RESULTS)).map(TopicPartition::partition)
+                .toList();
     }
 
     private static void pause(Duration delay) {

@@ -27,7 +27,8 @@ final class HeldPartitions {
      * @param assignment the consumer's whole assignment now
      * @return the partitions held before whose revoke was missed: those held and not kept through this rebalance
      */
-    synchronized Set<TopicPartition> assigned(Collection<TopicPartition> assigned, Collection<TopicPartition> assignment) {
+    synchronized Set<TopicPartition> assigned(Collection<TopicPartition> assigned,
+            Collection<TopicPartition> assignment) {
         Set<TopicPartition> kept = new HashSet<>(assignment);
         kept.removeAll(assigned);
         Set<TopicPartition> missed = new HashSet<>(held);

@@ -67,15 +67,17 @@ public class ActuatorRetries {
         String value = EventCodec.instance().encode(retry);
         RecordHeaders headers = keys.headers(Topics.DECISIONS, group, value);
         headers.add(Topics.RECORD_HEADER, ActuatorRetry.RECORD.getBytes(StandardCharsets.UTF_8));
-        Message<String> message = Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+        Message<String> message = Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(group).withHeaders(headers).build());
         try {
             retries.sendMessage(message).await().atMost(within);
         } catch (RuntimeException e) {
-            LOG.warnf("retry %s of %s could not be sent to %s: %s", retry.retryId(), group, Topics.DECISIONS, e.toString());
+            LOG.warnf("retry %s of %s could not be sent to %s: %s", retry.retryId(), group, Topics.DECISIONS,
+                    e.toString());
             return new Sent.NotSent(retry.retryId());
         }
-        LOG.infof("retry %s of %s asked by %s sent to the actuator that drives it: %s", retry.retryId(), group, principal,
+        LOG.infof("retry %s of %s asked by %s sent to the actuator that drives it: %s", retry.retryId(), group,
+                principal,
                 reason);
         return new Sent.Published(retry);
     }

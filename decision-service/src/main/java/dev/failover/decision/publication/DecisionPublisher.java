@@ -1,7 +1,5 @@
 package dev.failover.decision.publication;
 
-import dev.failover.decision.domain.model.ObservedSwitch;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +17,9 @@ import java.util.concurrent.Executors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
 import dev.failover.contract.event.Decision;
@@ -30,6 +28,7 @@ import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.SignedBatches;
 import dev.failover.decision.config.DecisionServiceConfig;
 import dev.failover.decision.domain.engine.DecisionEngine;
+import dev.failover.decision.domain.model.ObservedSwitch;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.ownership.GroupOwnership;
 import dev.failover.decision.signing.ControlMessageKeys;
@@ -141,15 +140,16 @@ public class DecisionPublisher implements GroupPublisher {
         this.cadence = new StateCadence(heartbeat);
         this.stateBatches = new SignedBatches(signer(keys, Topics.DECISION_STATE, batchSignatures),
                 (group, json, headers) -> state.sendMessage(Message.of(Record.of(group, json)).addMetadata(
-                        OutgoingKafkaRecordMetadata.<String> builder().withHeaders(kafkaHeaders(headers)).build()))
+                        OutgoingKafkaRecordMetadata.<String>builder().withHeaders(kafkaHeaders(headers)).build()))
                         .subscribeAsCompletionStage(),
                 flusher, SignedBatches.LINGER);
         // decisions are on the switch's path: signed as they come, without waiting for others (no linger); those that
         // come while a batch is being signed share the next one's signature (ADR 0030)
         this.decisionBatches = new SignedBatches(signer(keys, Topics.DECISIONS, batchDecisions),
                 (group, json, headers) -> decisions.sendMessage(Message.of(json).addMetadata(
-                        OutgoingKafkaRecordMetadata.<String> builder().withKey(group).withHeaders(kafkaHeaders(headers))
-                                .build())).subscribeAsCompletionStage(),
+                        OutgoingKafkaRecordMetadata.<String>builder().withKey(group).withHeaders(kafkaHeaders(headers))
+                                .build()))
+                        .subscribeAsCompletionStage(),
                 decisionFlusher, Duration.ZERO);
     }
 
@@ -200,10 +200,11 @@ public class DecisionPublisher implements GroupPublisher {
         Publication publication = new Publication(new CompletableFuture<>(), new CompletableFuture<>());
         CompletableFuture<Void> done = publication.done();
         CompletionStage<Void> previous = lastPublication.put(group, done);
-        Runnable start = () -> sendOutbox(group, publication.decided()).subscribe().with(ok -> done.complete(null), e -> {
-            publication.decided().completeExceptionally(e); // unless its decisions were acknowledged before
-            done.completeExceptionally(e);
-        });
+        Runnable start = () -> sendOutbox(group, publication.decided()).subscribe().with(ok -> done.complete(null),
+                e -> {
+                    publication.decided().completeExceptionally(e); // unless its decisions were acknowledged before
+                    done.completeExceptionally(e);
+                });
         if (previous == null) {
             start.run();
         } else {
@@ -240,7 +241,8 @@ public class DecisionPublisher implements GroupPublisher {
                         engine.published(group, decision.decisionId());
                         explanationsToPublish.add(group);
                         metrics.decided(decision);
-                        engine.feedback().observedSwitch(group).filter(s -> s.decisionId().equals(decision.decisionId()))
+                        engine.feedback().observedSwitch(group)
+                                .filter(s -> s.decisionId().equals(decision.decisionId()))
                                 .flatMap(ObservedSwitch::failureToDecided)
                                 .ifPresent(took -> metrics.failureToDecided(group, took));
                         try (GroupLogContext logged = GroupLogContext.decision(group, decision.decisionId(),
@@ -275,7 +277,8 @@ public class DecisionPublisher implements GroupPublisher {
         cadence.forget(group);
         int discarded = engine.handover().release(group);
         if (discarded > 0) {
-            LOG.warnf("discarding %d unpublished decisions of %s: this instance no longer decides it", discarded, group);
+            LOG.warnf("discarding %d unpublished decisions of %s: this instance no longer decides it", discarded,
+                    group);
         }
     }
 
@@ -290,7 +293,8 @@ public class DecisionPublisher implements GroupPublisher {
         }
         var json = ExplanationRecord.encodeFitting(group, engine.explanations(group), Instant.now());
         if (json.isEmpty()) {
-            LOG.warnf("the explanation of the latest decision of %s is larger than %d bytes: kept in memory only", group,
+            LOG.warnf("the explanation of the latest decision of %s is larger than %d bytes: kept in memory only",
+                    group,
                     ExplanationRecord.MAX_BYTES);
             return Uni.createFrom().voidItem();
         }
@@ -300,7 +304,8 @@ public class DecisionPublisher implements GroupPublisher {
                 .onFailure().recoverWithUni(e -> {
                     explanationsToPublish.add(group);
                     metrics.explanationsPublishFailed(group);
-                    LOG.warnf("could not publish the explanations of %s, will retry with its next publication: %s", group,
+                    LOG.warnf("could not publish the explanations of %s, will retry with its next publication: %s",
+                            group,
                             e.getMessage() == null ? e.toString() : e.getMessage());
                     return Uni.createFrom().voidItem();
                 }).emitOn(continuations);
@@ -317,7 +322,8 @@ public class DecisionPublisher implements GroupPublisher {
             recent = List.copyOf(results);
         }
         Instant now = clock.instant();
-        StateRecord record = new StateRecord(StateRecord.SCHEMA_VERSION, publishable.get().snapshot(), publishable.get().view(),
+        StateRecord record = new StateRecord(StateRecord.SCHEMA_VERSION, publishable.get().snapshot(),
+                publishable.get().view(),
                 recent, now);
         StateCadence.Content content = StateCadence.Content.of(record);
         if (!cadence.due(group, content, now)) {

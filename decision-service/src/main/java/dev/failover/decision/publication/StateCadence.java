@@ -41,7 +41,8 @@ public final class StateCadence {
     /** Whether a record with this content is due now. */
     public boolean due(String group, Content content, Instant now) {
         Published published = last.get(group);
-        return published == null || !published.content().equals(content) || !now.isBefore(published.at().plus(heartbeat));
+        return published == null || !published.content().equals(content)
+                || !now.isBefore(published.at().plus(heartbeat));
     }
 
     /** Kafka acknowledged a record with this content, taken at {@code at}. */
@@ -64,7 +65,8 @@ public final class StateCadence {
 
     /** The view without its per-result counters and time stamps. */
     public record ViewContent(String mode, TargetHealth activeHealth, GroupView.Automation automation,
-            List<TargetContent> targets, CorrelatedFailureGuard.Suspicion correlatedFailure, Instant guardAcknowledgedAt,
+            List<TargetContent> targets, CorrelatedFailureGuard.Suspicion correlatedFailure,
+            Instant guardAcknowledgedAt,
             List<GroupView.ClockSkew> clocks) {
 
         static ViewContent of(GroupView view) {
@@ -82,13 +84,15 @@ public final class StateCadence {
     }
 
     /** A target's health, destination verdict, location verdicts and dependency health. */
-    public record TargetContent(String target, TargetHealth health, Destination destination, List<LocationVerdict> locations,
+    public record TargetContent(String target, TargetHealth health, Destination destination,
+            List<LocationVerdict> locations,
             List<TargetHealth> dependencies) {
 
         static TargetContent of(GroupView.TargetView target) {
             return new TargetContent(target.target(), target.health(),
                     target.destination() == null ? null : target.destination().verdict(),
-                    target.locations() == null ? List.of() : target.locations().stream().map(GroupView.LocationView::verdict).toList(),
+                    target.locations() == null ? List.of()
+                            : target.locations().stream().map(GroupView.LocationView::verdict).toList(),
                     target.dependencies() == null ? List.of()
                             : target.dependencies().stream().map(GroupView.DependencyView::health).toList());
         }

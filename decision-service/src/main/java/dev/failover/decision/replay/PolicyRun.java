@@ -46,7 +46,8 @@ public record PolicyRun(Map<String, String> startingActive, List<Switch> switche
      * @param rulePath the rules that took part, in chain order, as "Rule result" ({@code DwellRule passed})
      * @param reason   the decision's own reason
      */
-    public record Switch(String group, String decisionId, Instant at, DecisionKind kind, String from, String to, long epoch,
+    public record Switch(String group, String decisionId, Instant at, DecisionKind kind, String from, String to,
+            long epoch,
             List<String> rulePath, String reason) {
     }
 
@@ -91,7 +92,8 @@ public record PolicyRun(Map<String, String> startingActive, List<Switch> switche
                 recorder.record(outcome, clock.instant());
             }
         }
-        return new PolicyRun(startingActive, recorder.switches, recorder.closedHolds(clock.instant()), results.size(), ignored);
+        return new PolicyRun(startingActive, recorder.switches, recorder.closedHolds(clock.instant()), results.size(),
+                ignored);
     }
 
     /** When the service would have had the result: its start plus its duration. */
@@ -126,7 +128,8 @@ public record PolicyRun(Map<String, String> startingActive, List<Switch> switche
                 close(d.group(), now);
                 List<String> path = engine.explanation(d.group(), d.decisionId())
                         .map(e -> e.rules().stream().filter(r -> r.result() != Explanation.RuleResult.NOT_APPLICABLE)
-                                .map(r -> r.rule() + " " + r.result().name().toLowerCase(java.util.Locale.ROOT)).toList())
+                                .map(r -> r.rule() + " " + r.result().name().toLowerCase(java.util.Locale.ROOT))
+                                .toList())
                         .orElse(List.of());
                 switches.add(new Switch(d.group(), d.decisionId(), d.issuedAt(), d.kind(), d.fromTarget(), d.toTarget(),
                         d.epoch() == null ? 0 : d.epoch(), path, d.reason()));

@@ -32,7 +32,8 @@ public final class RecordedHealth {
     private record Key(String group, String target, String location) implements Comparable<Key> {
         @Override
         public int compareTo(Key o) {
-            return (group + "\u0000" + target + "\u0000" + location).compareTo(o.group + "\u0000" + o.target + "\u0000" + o.location);
+            return (group + "\u0000" + target + "\u0000" + location)
+                    .compareTo(o.group + "\u0000" + o.target + "\u0000" + o.location);
         }
     }
 
@@ -61,7 +62,8 @@ public final class RecordedHealth {
                 locations.remove(r.location());
             } else {
                 locations.put(r.location(), r.outcome());
-                extend(health.perLocation.computeIfAbsent(new Key(r.group(), r.target(), r.location()), k -> new ArrayList<>()), at,
+                extend(health.perLocation.computeIfAbsent(new Key(r.group(), r.target(), r.location()),
+                        k -> new ArrayList<>()), at,
                         r.outcome());
             }
             extend(health.majority.computeIfAbsent(target, k -> new ArrayList<>()), at, majorityOf(locations));

@@ -90,7 +90,8 @@ public final class RecordedResults {
                 if (results.size() >= maxResults) {
                     throw new TooMany(maxResults);
                 }
-                earliest[0] = earliest[0] == null || result.startedAt().isBefore(earliest[0]) ? result.startedAt() : earliest[0];
+                earliest[0] = earliest[0] == null || result.startedAt().isBefore(earliest[0]) ? result.startedAt()
+                        : earliest[0];
                 results.add(names.shared(result));
             });
         }
@@ -116,8 +117,10 @@ public final class RecordedResults {
         }
 
         ProbeResult shared(ProbeResult r) {
-            return ProbeResult.of(one(r.group()), one(r.target()), one(r.targetRegion()), one(r.location()), r.startedAt(),
-                    r.outcome()).schemaVersion(r.schemaVersion()).durationMillis(r.durationMillis())
+            return ProbeResult
+                    .of(one(r.group()), one(r.target()), one(r.targetRegion()), one(r.location()), r.startedAt(),
+                            r.outcome())
+                    .schemaVersion(r.schemaVersion()).durationMillis(r.durationMillis())
                     .failureReason(r.failureReason()).httpStatus(r.httpStatus()).timings(r.timings())
                     .locationImpaired(r.locationImpaired()).tlsDaysToExpiry(r.tlsDaysToExpiry()).detail(one(r.detail()))
                     .impairment(r.impairment()).dependency(one(r.dependency())).prober(one(r.prober()))

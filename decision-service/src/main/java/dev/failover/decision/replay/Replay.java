@@ -15,8 +15,8 @@ import java.util.Optional;
 
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.ProbeResult;
-import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Failback;
+import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Thresholds;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
@@ -52,7 +52,8 @@ public final class Replay {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                err.println("unexpected argument '" + args[i] + "'; every option takes a value, e.g. --failures-to-down 5");
+                err.println(
+                        "unexpected argument '" + args[i] + "'; every option takes a value, e.g. --failures-to-down 5");
                 return 2;
             }
             options.put(args[i].substring(2), args[++i]);
@@ -70,7 +71,8 @@ public final class Replay {
         try {
             current = TopologyLoader.load(Path.of(options.remove("topology")));
             String proposedFile = options.remove("proposed");
-            proposed = withOverrides(proposedFile == null ? current : TopologyLoader.load(Path.of(proposedFile)), options);
+            proposed = withOverrides(proposedFile == null ? current : TopologyLoader.load(Path.of(proposedFile)),
+                    options);
             Integer seconds = intOption(options, "recovered-within-seconds");
             recoveredWithin = seconds == null ? RECOVERED_WITHIN : Duration.ofSeconds(seconds);
             results = read(Path.of(options.remove("results")), err);
@@ -157,10 +159,12 @@ public final class Replay {
                     quorum != null ? quorum : t.quorum(), or(dwell, t.minDwellSeconds()), t.maxSwitchesPerHour(),
                     or(flapWindow, t.flapWindow()), or(flapTransitions, t.flapTransitions()));
             Failback failback = new Failback(g.failback().mode(), or(holdDown, g.failback().holdDownSeconds()));
-            groups.add(new FailoverGroup(g.id(), g.dns(), g.targets(), thresholds, failback, g.whenAllDown(), g.drill(), g.mode(),
+            groups.add(new FailoverGroup(g.id(), g.dns(), g.targets(), thresholds, failback, g.whenAllDown(), g.drill(),
+                    g.mode(),
                     g.safety(), g.arc(), g.regionSwitch()));
         }
-        Topology changed = new Topology(topology.version(), topology.locations(), groups, topology.safety(), topology.observers(),
+        Topology changed = new Topology(topology.version(), topology.locations(), groups, topology.safety(),
+                topology.observers(),
                 topology.dnsProviders());
         var errors = dev.failover.contract.topology.TopologyValidator.validate(changed);
         if (!errors.isEmpty()) {

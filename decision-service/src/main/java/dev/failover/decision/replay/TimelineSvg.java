@@ -27,7 +27,8 @@ final class TimelineSvg {
     private static final String UP = "#2e9d4a";
     private static final String DOWN = "#d43c3c";
     private static final String NONE = "#d9d9d9";
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     private TimelineSvg() {
     }
@@ -47,11 +48,13 @@ final class TimelineSvg {
         y += 10;
         for (GroupComparison group : report.groups()) {
             y += 18;
-            body.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%d\" font-weight=\"bold\">%s</text>%n", y, escape(group.group()
-                    + (group.changes().isEmpty() ? "" : "  (" + String.join("; ", group.changes()) + ")"))));
+            body.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%d\" font-weight=\"bold\">%s</text>%n", y,
+                    escape(group.group()
+                            + (group.changes().isEmpty() ? "" : "  (" + String.join("; ", group.changes()) + ")"))));
             y += 6;
             for (String target : health.targets().getOrDefault(group.group(), List.of())) {
-                for (Map.Entry<String, List<RecordedHealth.Span>> location : health.locations(group.group(), target).entrySet()) {
+                for (Map.Entry<String, List<RecordedHealth.Span>> location : health.locations(group.group(), target)
+                        .entrySet()) {
                     y = row(body, y, target + " @ " + location.getKey(), location.getValue(), from, spanMs);
                 }
             }
@@ -62,13 +65,16 @@ final class TimelineSvg {
         body.append(String.format(Locale.ROOT,
                 "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>%s<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>%s"
                         + "<path d=\"M%d %d l5 -10 l5 10 z\" fill=\"#333\"/>%s<path d=\"M%d %d l5 -10 l5 10 z\" fill=\"none\" stroke=\"%s\"/>%s%n",
-                LEFT, y - 10, UP, text(LEFT + 14, y, "up", "start"), LEFT + 50, y - 10, DOWN, text(LEFT + 64, y, "down", "start"),
+                LEFT, y - 10, UP, text(LEFT + 14, y, "up", "start"), LEFT + 50, y - 10, DOWN,
+                text(LEFT + 64, y, "down", "start"),
                 LEFT + 120, y, text(LEFT + 134, y, "switch", "start"), LEFT + 200, y, DOWN,
-                text(LEFT + 214, y, "false failover (old target serving within " + report.recoveredWithin() + " s)", "start")));
+                text(LEFT + 214, y, "false failover (old target serving within " + report.recoveredWithin() + " s)",
+                        "start")));
         return svg(body, y + 10);
     }
 
-    private static int row(StringBuilder body, int y, String label, List<RecordedHealth.Span> spans, Instant from, long spanMs) {
+    private static int row(StringBuilder body, int y, String label, List<RecordedHealth.Span> spans, Instant from,
+            long spanMs) {
         y += ROW;
         body.append(text(LEFT - 6, y + 10, label, "end"));
         String[] columns = new String[WIDTH];
@@ -84,22 +90,26 @@ final class TimelineSvg {
         int start = 0;
         for (int c = 1; c <= WIDTH; c++) {
             if (c == WIDTH || !String.valueOf(columns[c]).equals(String.valueOf(columns[start]))) {
-                body.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>%n",
-                        LEFT + start, y, c - start, ROW - 3, columns[start] == null ? NONE : columns[start]));
+                body.append(
+                        String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>%n",
+                                LEFT + start, y, c - start, ROW - 3, columns[start] == null ? NONE : columns[start]));
                 start = c;
             }
         }
         return y;
     }
 
-    private static int switches(StringBuilder body, int y, String label, List<SwitchEntry> switches, Instant from, long spanMs) {
+    private static int switches(StringBuilder body, int y, String label, List<SwitchEntry> switches, Instant from,
+            long spanMs) {
         y += ROW + 4;
         body.append(text(LEFT - 6, y + 10, label, "end"));
-        body.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>%n", LEFT, y + 12,
+        body.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>%n",
+                LEFT, y + 12,
                 LEFT + WIDTH, y + 12));
         for (SwitchEntry s : switches) {
             int x = LEFT + x(s.at(), from, spanMs);
-            body.append(String.format(Locale.ROOT, "<path d=\"M%d %d l5 -10 l5 10 z\" %s><title>%s</title></path>%n", x - 5, y + 12,
+            body.append(String.format(Locale.ROOT, "<path d=\"M%d %d l5 -10 l5 10 z\" %s><title>%s</title></path>%n",
+                    x - 5, y + 12,
                     s.falseFailover() ? "fill=\"none\" stroke=\"" + DOWN + "\" stroke-width=\"2\"" : "fill=\"#333\"",
                     escape(TIME.format(s.at()) + " " + s.kind() + " " + s.from() + " -> " + s.to()
                             + (s.falseFailover() ? " (false failover)" : ""))));
@@ -113,7 +123,8 @@ final class TimelineSvg {
     }
 
     private static String text(int x, int y, String text, String anchor) {
-        return String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\">%s</text>%n", x, y, anchor, escape(text));
+        return String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\">%s</text>%n", x, y, anchor,
+                escape(text));
     }
 
     private static String svg(StringBuilder body, int height) {

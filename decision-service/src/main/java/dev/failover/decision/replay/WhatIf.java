@@ -13,13 +13,13 @@ import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Thresholds;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.whatif.WhatIfReport;
-import dev.failover.decision.domain.model.Outcome;
 import dev.failover.contract.whatif.WhatIfReport.Difference;
 import dev.failover.contract.whatif.WhatIfReport.GroupComparison;
 import dev.failover.contract.whatif.WhatIfReport.Incident;
 import dev.failover.contract.whatif.WhatIfReport.Policy;
 import dev.failover.contract.whatif.WhatIfReport.PolicySummary;
 import dev.failover.contract.whatif.WhatIfReport.SwitchEntry;
+import dev.failover.decision.domain.model.Outcome;
 
 /**
  * Runs the real decision core over recorded probe results twice, with the current topology and with a proposed one, and
@@ -44,7 +44,8 @@ public final class WhatIf {
             "with one group named, only its results are replayed: the guards across groups (correlated failure, the global switch budget) see it alone");
 
     /** One total order of the results, whatever order they were read in: by arrival, then by every name, then outcome. */
-    static final Comparator<ProbeResult> ORDER = Comparator.comparing(PolicyRun::arrival).thenComparing(ProbeResult::group)
+    static final Comparator<ProbeResult> ORDER = Comparator.comparing(PolicyRun::arrival)
+            .thenComparing(ProbeResult::group)
             .thenComparing(ProbeResult::target).thenComparing(ProbeResult::location)
             .thenComparing(ProbeResult::dependency, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(ProbeResult::outcome).thenComparing(ProbeResult::startedAt)
@@ -58,7 +59,8 @@ public final class WhatIf {
      * @param group           only this group, or every group of either topology
      * @param recoveredWithin a failover whose old target a majority saw up within this is a false one
      */
-    public static WhatIfReport compare(Topology current, Topology proposed, List<ProbeResult> recorded, Optional<String> group,
+    public static WhatIfReport compare(Topology current, Topology proposed, List<ProbeResult> recorded,
+            Optional<String> group,
             Duration recoveredWithin) {
         List<ProbeResult> results = recorded.stream().filter(r -> group.map(g -> g.equals(r.group())).orElse(true))
                 .sorted(ORDER)
@@ -78,12 +80,14 @@ public final class WhatIf {
         }
         Instant from = results.isEmpty() ? null : results.get(0).startedAt();
         Instant to = results.isEmpty() ? null : PolicyRun.arrival(results.get(results.size() - 1));
-        WhatIfReport report = new WhatIfReport(from, to, results.size(), recoveredWithin.toSeconds(), groups, LIMITS, null);
+        WhatIfReport report = new WhatIfReport(from, to, results.size(), recoveredWithin.toSeconds(), groups, LIMITS,
+                null);
         return new WhatIfReport(from, to, results.size(), recoveredWithin.toSeconds(), groups, LIMITS,
                 TimelineSvg.render(report, health));
     }
 
-    private static GroupComparison compareGroup(String id, Optional<FailoverGroup> current, Optional<FailoverGroup> proposed,
+    private static GroupComparison compareGroup(String id, Optional<FailoverGroup> current,
+            Optional<FailoverGroup> proposed,
             PolicyRun now, PolicyRun next, RecordedHealth health, Duration recoveredWithin) {
         List<SwitchEntry> nowSwitches = entries(id, now, health, recoveredWithin);
         List<SwitchEntry> nextSwitches = entries(id, next, health, recoveredWithin);
@@ -98,21 +102,25 @@ public final class WhatIf {
                     blips++;
                     continue;
                 }
-                incidents.add(new Incident(target, span.start(), span.end(), target.equals(now.activeAt(id, span.start())),
-                        target.equals(next.activeAt(id, span.start())), a, b));
+                incidents.add(
+                        new Incident(target, span.start(), span.end(), target.equals(now.activeAt(id, span.start())),
+                                target.equals(next.activeAt(id, span.start())), a, b));
             }
         }
         incidents.sort(Comparator.comparing(Incident::start).thenComparing(Incident::target));
         List<Difference> differences = differences(nowSwitches, nextSwitches);
         differences.sort(Comparator.comparing((Difference d) -> d.decision().at()).thenComparing(Difference::onlyIn));
-        return new GroupComparison(id, changes(current, proposed), summary(id, now, nowSwitches, incidents, Policy.CURRENT),
+        return new GroupComparison(id, changes(current, proposed),
+                summary(id, now, nowSwitches, incidents, Policy.CURRENT),
                 summary(id, next, nextSwitches, incidents, Policy.PROPOSED), incidents, blips, differences);
     }
 
-    private static List<SwitchEntry> entries(String group, PolicyRun run, RecordedHealth health, Duration recoveredWithin) {
+    private static List<SwitchEntry> entries(String group, PolicyRun run, RecordedHealth health,
+            Duration recoveredWithin) {
         return run.switches().stream().filter(s -> s.group().equals(group))
                 .map(s -> new SwitchEntry(s.at(), s.kind(), s.from(), s.to(),
-                        failover(s.kind()) && health.servingBetween(group, s.from(), s.at(), s.at().plus(recoveredWithin)),
+                        failover(s.kind())
+                                && health.servingBetween(group, s.from(), s.at(), s.at().plus(recoveredWithin)),
                         s.rulePath(), s.reason()))
                 .toList();
     }
@@ -140,7 +148,8 @@ public final class WhatIf {
         List<Difference> differences = new ArrayList<>();
         for (SwitchEntry s : current) {
             Optional<SwitchEntry> pair = unpaired.stream().filter(o -> o.kind() == s.kind() && o.from().equals(s.from())
-                    && o.to().equals(s.to()) && Duration.between(o.at(), s.at()).abs().compareTo(SAME_SWITCH) <= 0).findFirst();
+                    && o.to().equals(s.to()) && Duration.between(o.at(), s.at()).abs().compareTo(SAME_SWITCH) <= 0)
+                    .findFirst();
             if (pair.isPresent()) {
                 unpaired.remove(pair.get());
             } else {
@@ -151,7 +160,8 @@ public final class WhatIf {
         return differences;
     }
 
-    private static PolicySummary summary(String group, PolicyRun run, List<SwitchEntry> switches, List<Incident> incidents,
+    private static PolicySummary summary(String group, PolicyRun run, List<SwitchEntry> switches,
+            List<Incident> incidents,
             Policy policy) {
         List<Long> detections = new ArrayList<>();
         int active = 0;
@@ -167,7 +177,8 @@ public final class WhatIf {
         List<PolicyRun.HoldSpan> holds = run.holds().stream().filter(h -> h.group().equals(group)).toList();
         return new PolicySummary(switches.size(), (int) switches.stream().filter(s -> failover(s.kind())).count(),
                 (int) switches.stream().filter(SwitchEntry::falseFailover).count(),
-                (int) holds.stream().filter(h -> h.reason() == Outcome.HoldReason.TARGET_FLAPPING).count(), holds.size(), active,
+                (int) holds.stream().filter(h -> h.reason() == Outcome.HoldReason.TARGET_FLAPPING).count(),
+                holds.size(), active,
                 detections.size(), detections.isEmpty() ? null : detections.get((detections.size() - 1) / 2),
                 detections.isEmpty() ? null : detections.get(detections.size() - 1), switches);
     }
@@ -175,7 +186,8 @@ public final class WhatIf {
     /** The settings of the group that differ between the policies, as "setting: current -> proposed". */
     static List<String> changes(Optional<FailoverGroup> current, Optional<FailoverGroup> proposed) {
         if (current.isEmpty() || proposed.isEmpty()) {
-            return List.of(current.isEmpty() ? "group: only in the proposed topology" : "group: only in the current topology");
+            return List.of(
+                    current.isEmpty() ? "group: only in the proposed topology" : "group: only in the current topology");
         }
         List<String> changes = new ArrayList<>();
         Thresholds a = current.get().thresholds();

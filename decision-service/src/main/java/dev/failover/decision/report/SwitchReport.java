@@ -35,7 +35,8 @@ import dev.failover.decision.domain.model.ObservedSwitch;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SwitchReport(int schemaVersion, String group, Decision decision, Stages stages, Explanation explanation,
-        List<GroupSnapshot.ActuationEntry> actuations, List<GroupSnapshot.ActuationEntry> database, ObservedSwitch observed,
+        List<GroupSnapshot.ActuationEntry> actuations, List<GroupSnapshot.ActuationEntry> database,
+        ObservedSwitch observed,
         GroupSnapshot.DrillReport drill, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Lane> lanes,
         Instant generatedAt, String generatedBy) {
 
@@ -82,10 +83,12 @@ public record SwitchReport(int schemaVersion, String group, Decision decision, S
             Instant decided = decision.issuedAt();
             Instant failed = observed == null ? null : observed.failedAt();
             Instant served = steps.stream().filter(s -> s.step() == ActuationStep.VERIFY
-                    && s.status() == dev.failover.contract.event.ActuationStatus.SUCCEEDED).map(GroupSnapshot.ActuationEntry::at)
+                    && s.status() == dev.failover.contract.event.ActuationStatus.SUCCEEDED)
+                    .map(GroupSnapshot.ActuationEntry::at)
                     .findFirst().orElse(observed == null ? null : observed.servedAt());
             Instant quorum = observed == null ? null : observed.quorumAt();
-            Instant complete = steps.stream().filter(s -> s.step() == ActuationStep.COMPLETE).map(GroupSnapshot.ActuationEntry::at)
+            Instant complete = steps.stream().filter(s -> s.step() == ActuationStep.COMPLETE)
+                    .map(GroupSnapshot.ActuationEntry::at)
                     .findFirst().orElse(null);
             return new Stages(millis(failed, decided), millis(decided, served), millis(served, quorum),
                     millis(failed, quorum), millis(decided, complete));

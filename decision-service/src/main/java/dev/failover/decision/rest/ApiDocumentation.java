@@ -26,13 +26,15 @@ public class ApiDocumentation implements OASFilter {
                     + "its caller name (upn, else sub) is empty or too long to record");
     private static final Map<String, String> GROUP_IN_PATH = Map.of(
             "404", "no such group",
-            "503", "the group's state is not loaded on this instance yet, or the instance that owns the group cannot be "
+            "503",
+            "the group's state is not loaded on this instance yet, or the instance that owns the group cannot be "
                     + "reached now; retry");
     private static final Map<String, String> EVERY_WRITE = Map.of(
             "400", "the body is not JSON or a field has the wrong type (field: its JSON path), or the Idempotency-Key "
                     + "header is malformed",
             "413", "the body is larger than quarkus.http.limits.max-body-size",
-            "422", "a field is missing or invalid (field names it), or the Idempotency-Key was used for another command");
+            "422",
+            "a field is missing or invalid (field names it), or the Idempotency-Key was used for another command");
     /**
      * What the owner of a group may answer to a command; not the actuator's retry, which no owner applies (ADR 0025),
      * nor a replay or a what-if, which change nothing.
@@ -62,7 +64,8 @@ public class ApiDocumentation implements OASFilter {
             }
             responses.getAPIResponses().forEach((status, response) -> {
                 if (status.startsWith("4") || status.startsWith("5")) {
-                    if (!status.equals("401") && !status.equals("403") && !status.equals("413") && response.getContent() == null) {
+                    if (!status.equals("401") && !status.equals("403") && !status.equals("413")
+                            && response.getContent() == null) {
                         response.setContent(OASFactory.createContent().addMediaType("application/json",
                                 OASFactory.createMediaType().schema(OASFactory.createSchema().ref(ERROR_SCHEMA))));
                     }

@@ -14,7 +14,8 @@ import jakarta.ws.rs.core.Response;
 public record ApiError(int status, String error, String field, String message) {
 
     public static Response response(int status, String error, String field, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ApiError(status, error, field, message)).build();
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError(status, error, field, message)).build();
     }
 
     public static Response invalid(String field, String message) {

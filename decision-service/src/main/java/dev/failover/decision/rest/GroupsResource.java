@@ -39,13 +39,13 @@ import dev.failover.decision.command.CommandReply;
 import dev.failover.decision.command.CommandService;
 import dev.failover.decision.command.IdempotencyKey;
 import dev.failover.decision.config.DecisionServiceConfig;
+import dev.failover.decision.domain.engine.ExplanationReplay;
 import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.domain.model.CommandOutcome.Rejection;
 import dev.failover.decision.domain.model.Explanation;
-import dev.failover.decision.domain.engine.ExplanationReplay;
-import dev.failover.decision.report.Reports;
 import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.publication.ActuatorRetries;
+import dev.failover.decision.report.Reports;
 import dev.failover.decision.view.GroupReader;
 
 /**
@@ -92,13 +92,15 @@ public class GroupsResource {
         this.retries = retries;
         this.sendWithin = config.commandTimeout();
     }
+
     @Context
     SecurityContext security;
 
     @GET
     @RolesAllowed({ VIEWER, OPERATOR })
     @Operation(summary = "Every group: active target, health per target and location, automation state")
-    @APIResponse(responseCode = "200", description = "every group, with an ETag", content = @Content(schema = @Schema(implementation = GroupView.class, type = SchemaType.ARRAY)))
+    @APIResponse(responseCode = "200", description = "every group, with an ETag",
+            content = @Content(schema = @Schema(implementation = GroupView.class, type = SchemaType.ARRAY)))
     @APIResponse(responseCode = "304", description = "unchanged since the ETag sent in If-None-Match")
     public Response list(@Context Request request) {
         return json.answer(request, reader.views());
@@ -108,8 +110,10 @@ public class GroupsResource {
     @Path("/{group}")
     @RolesAllowed({ VIEWER, OPERATOR })
     @Operation(summary = "One group")
-    @APIResponse(responseCode = "200", description = "the group", content = @Content(schema = @Schema(implementation = GroupView.class)))
-    @APIResponse(responseCode = "404", description = "no such group", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "200", description = "the group",
+            content = @Content(schema = @Schema(implementation = GroupView.class)))
+    @APIResponse(responseCode = "404", description = "no such group",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "304", description = "unchanged since the ETag sent in If-None-Match")
     public Response get(@PathParam("group") String group, @Context Request request) {
         return reader.view(group).map(v -> json.answer(request, v)).orElseGet(() -> missing(group));
@@ -119,7 +123,8 @@ public class GroupsResource {
     @Path("/{group}/history")
     @RolesAllowed({ VIEWER, OPERATOR })
     @Operation(summary = "Audit history: recent decisions and operator actions, newest first")
-    @APIResponse(responseCode = "200", description = "the history", content = @Content(schema = @Schema(implementation = History.class)))
+    @APIResponse(responseCode = "200", description = "the history",
+            content = @Content(schema = @Schema(implementation = History.class)))
     public Response history(@PathParam("group") String group) {
         return reader.view(group).map(v -> Response.ok(new History(v.recentDecisions(), v.audit())).build())
                 .orElseGet(() -> missing(group));
@@ -128,17 +133,22 @@ public class GroupsResource {
     @GET
     @Path("/{group}/explanation")
     @RolesAllowed({ VIEWER, OPERATOR })
-    @Operation(summary = "Why the group does what it does now (why it is not failing over): its last evaluation, with the "
-            + "rules checked in order, the evidence per location and the margins")
-    @APIResponse(responseCode = "200", description = "the explanation", content = @Content(schema = @Schema(implementation = Explanation.class)))
+    @Operation(
+            summary = "Why the group does what it does now (why it is not failing over): its last evaluation, with the "
+                    + "rules checked in order, the evidence per location and the margins")
+    @APIResponse(responseCode = "200", description = "the explanation",
+            content = @Content(schema = @Schema(implementation = Explanation.class)))
     @APIResponse(responseCode = "404", description = "no such group")
-    @APIResponse(responseCode = "503", description = "this instance does not evaluate the group (another one owns it), or "
-            + "has not evaluated it yet")
+    @APIResponse(responseCode = "503",
+            description = "this instance does not evaluate the group (another one owns it), or "
+                    + "has not evaluated it yet")
     public Response explanationNow(@PathParam("group") String group) {
         knownGroup(group);
         return reader.explanationNow(group).map(e -> Response.ok(e).build()).orElseGet(() -> ApiError.response(503,
-                "unavailable", null, reader.owns(group) ? "group " + group + " has not been evaluated yet; retry in a second"
-                        : "group " + group + " is evaluated by another decision-service instance; ask again (it may answer)"));
+                "unavailable", null,
+                reader.owns(group) ? "group " + group + " has not been evaluated yet; retry in a second"
+                        : "group " + group
+                                + " is evaluated by another decision-service instance; ask again (it may answer)"));
     }
 
     @GET
@@ -146,12 +156,15 @@ public class GroupsResource {
     @RolesAllowed({ VIEWER, OPERATOR })
     @Operation(summary = "Why a decision was made: the evidence per location (results with their Kafka positions), the "
             + "thresholds, the rules checked in order and which one fired, the margins, and the state it started from")
-    @APIResponse(responseCode = "200", description = "the explanation", content = @Content(schema = @Schema(implementation = Explanation.class)))
+    @APIResponse(responseCode = "200", description = "the explanation",
+            content = @Content(schema = @Schema(implementation = Explanation.class)))
     @APIResponse(responseCode = "422", description = "decisionId too long or with control characters")
-    @APIResponse(responseCode = "404", description = "no such group, or no explanation kept for that decision: the latest "
-            + "five decisions of a group are explained (ADR 0011)")
-    @APIResponse(responseCode = "503", description = "the explanations of a group another instance owns could not be read "
-            + "from Kafka now (not in time, another such read running, a record this instance cannot read)")
+    @APIResponse(responseCode = "404",
+            description = "no such group, or no explanation kept for that decision: the latest "
+                    + "five decisions of a group are explained (ADR 0011)")
+    @APIResponse(responseCode = "503",
+            description = "the explanations of a group another instance owns could not be read "
+                    + "from Kafka now (not in time, another such read running, a record this instance cannot read)")
     public Response explanation(@PathParam("group") String group, @PathParam("decisionId") String decisionId) {
         knownGroup(group);
         RequestChecks.bounded("decisionId", decisionId, InputLimits.MAX_SHORT_TEXT);
@@ -163,8 +176,10 @@ public class GroupsResource {
             return ApiError.response(503, "unavailable", null, "the explanations of group " + group
                     + " cannot be read now (" + unavailable.why() + "); ask again");
         }
-        return ApiError.response(404, "not-found", "decisionId", "no explanation of decision '" + decisionId + "' in group "
-                + group + ": the latest decisions of a group are explained, earlier ones are not kept (ids: failoverctl "
+        return ApiError.response(404, "not-found", "decisionId", "no explanation of decision '" + decisionId
+                + "' in group "
+                + group
+                + ": the latest decisions of a group are explained, earlier ones are not kept (ids: failoverctl "
                 + "history " + group + ")");
     }
 
@@ -190,19 +205,23 @@ public class GroupsResource {
             return ApiError.response(503, "unavailable", null, "the explanation of decision " + decisionId
                     + " cannot be read now (" + unavailable.why() + "); ask again");
         }
-        return ApiError.response(404, "not-found", "decisionId", "no decision '" + decisionId + "' among the latest of group "
-                + group + " (ids: failoverctl history " + group + ")");
+        return ApiError.response(404, "not-found", "decisionId",
+                "no decision '" + decisionId + "' among the latest of group "
+                        + group + " (ids: failoverctl history " + group + ")");
     }
 
     @POST
     @Path("/{group}/replay")
     @RolesAllowed({ VIEWER, OPERATOR })
-    @Operation(summary = "Replays an explanation's recorded evidence through a fresh decision core with this instance's "
-            + "topology and answers what it decides, with its rule path: the same decision by the same rules shows that the "
-            + "evidence is what decided (failoverctl report verify)")
-    @APIResponse(responseCode = "200", description = "the replay's own explanation", content = @Content(schema = @Schema(implementation = Explanation.class)))
-    @APIResponse(responseCode = "422", description = "not an explanation of this group, or one the topology cannot replay "
-            + "(a target or location it does not have)")
+    @Operation(
+            summary = "Replays an explanation's recorded evidence through a fresh decision core with this instance's "
+                    + "topology and answers what it decides, with its rule path: the same decision by the same rules shows that the "
+                    + "evidence is what decided (failoverctl report verify)")
+    @APIResponse(responseCode = "200", description = "the replay's own explanation",
+            content = @Content(schema = @Schema(implementation = Explanation.class)))
+    @APIResponse(responseCode = "422",
+            description = "not an explanation of this group, or one the topology cannot replay "
+                    + "(a target or location it does not have)")
     public Response replay(@PathParam("group") String group, Explanation explanation) {
         knownGroup(group);
         if (explanation == null || !group.equals(explanation.group())) {
@@ -212,8 +231,9 @@ public class GroupsResource {
             ExplanationReplay.Replayed replayed = ExplanationReplay.replayed(topology, explanation);
             return Response.ok(replayed.explanation()).build();
         } catch (RuntimeException e) {
-            return ApiError.response(422, "invalid", "targets", "the explanation cannot be replayed with this topology: "
-                    + e.getMessage());
+            return ApiError.response(422, "invalid", "targets",
+                    "the explanation cannot be replayed with this topology: "
+                            + e.getMessage());
         }
     }
 
@@ -229,8 +249,11 @@ public class GroupsResource {
     @APIResponse(responseCode = "404", description = "no such group")
     @APIResponse(responseCode = "409", description = "the target is not HEALTHY (use force) or a drill is running")
     @APIResponse(responseCode = "422", description = "unknown target, bad or past expiry, missing reason")
-    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
-    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group",
+            content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202",
+            description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}",
+            content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response pin(@PathParam("group") String group, Requests.Pin body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
@@ -245,8 +268,11 @@ public class GroupsResource {
     @Path("/{group}/release")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Release the pin; automation resumes at once")
-    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
-    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group",
+            content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202",
+            description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}",
+            content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response release(@PathParam("group") String group, Requests.Reason body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         return submit(new Command.Release(group, reason(group, body), caller()), idempotencyKey);
@@ -256,8 +282,11 @@ public class GroupsResource {
     @Path("/{group}/pause")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Pause automatic switching; health is still tracked")
-    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
-    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group",
+            content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202",
+            description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}",
+            content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response pause(@PathParam("group") String group, Requests.Reason body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         return submit(new Command.Pause(group, reason(group, body), caller()), idempotencyKey);
@@ -267,8 +296,11 @@ public class GroupsResource {
     @Path("/{group}/resume")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Resume automatic switching; also lifts a flap-guard freeze")
-    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
-    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group",
+            content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202",
+            description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}",
+            content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response resume(@PathParam("group") String group, Requests.Reason body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         return submit(new Command.Resume(group, reason(group, body), caller()), idempotencyKey);
@@ -278,8 +310,11 @@ public class GroupsResource {
     @Path("/{group}/force")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Break glass: switch to a target whatever its health, and pin it")
-    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
-    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group",
+            content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202",
+            description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}",
+            content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response force(@PathParam("group") String group, Requests.Force body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
@@ -293,8 +328,11 @@ public class GroupsResource {
     @Path("/{group}/drills")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "Start a DR drill now (only when every target is HEALTHY and automation runs)")
-    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
-    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group",
+            content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202",
+            description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}",
+            content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response startDrill(@PathParam("group") String group, Requests.Drill body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
@@ -315,8 +353,11 @@ public class GroupsResource {
     @Path("/{group}/drills/end")
     @RolesAllowed(OPERATOR)
     @Operation(summary = "End the running drill and restore traffic")
-    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
-    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group",
+            content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202",
+            description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}",
+            content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response endDrill(@PathParam("group") String group, Requests.Reason body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         return submit(new Command.EndDrill(group, reason(group, body), caller()), idempotencyKey);
@@ -325,14 +366,20 @@ public class GroupsResource {
     @POST
     @Path("/{group}/switchover")
     @RolesAllowed(OPERATOR)
-    @Operation(summary = "Planned switchover to a HEALTHY target: the actuator lowers the record's TTL to its floor, waits "
-            + "out the old TTL, scales the target up, switches, verifies and restores the TTL (each step an actuation "
-            + "result); the target stays pinned until released, the pin expires, or the switchover is aborted")
+    @Operation(
+            summary = "Planned switchover to a HEALTHY target: the actuator lowers the record's TTL to its floor, waits "
+                    + "out the old TTL, scales the target up, switches, verifies and restores the TTL (each step an actuation "
+                    + "result); the target stays pinned until released, the pin expires, or the switchover is aborted")
     @APIResponse(responseCode = "404", description = "no such group")
-    @APIResponse(responseCode = "409", description = "the target is not HEALTHY or not an eligible destination, or a drill runs")
-    @APIResponse(responseCode = "422", description = "unknown or already active target, bad or past expiry, missing reason")
-    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
-    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
+    @APIResponse(responseCode = "409",
+            description = "the target is not HEALTHY or not an eligible destination, or a drill runs")
+    @APIResponse(responseCode = "422",
+            description = "unknown or already active target, bad or past expiry, missing reason")
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group",
+            content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202",
+            description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}",
+            content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response switchover(@PathParam("group") String group, Requests.Switchover body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         FailoverGroup g = knownGroup(group);
@@ -346,10 +393,15 @@ public class GroupsResource {
     @POST
     @Path("/{group}/switchover/abort")
     @RolesAllowed(OPERATOR)
-    @Operation(summary = "Abort a switchover: traffic returns to the target it left (if HEALTHY) and the pin is dropped")
-    @APIResponse(responseCode = "409", description = "no switchover holds the group, or the target it left is not HEALTHY")
-    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group", content = @Content(schema = @Schema(implementation = CommandResponse.class)))
-    @APIResponse(responseCode = "202", description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}", content = @Content(schema = @Schema(implementation = CommandPending.class)))
+    @Operation(
+            summary = "Abort a switchover: traffic returns to the target it left (if HEALTHY) and the pin is dropped")
+    @APIResponse(responseCode = "409",
+            description = "no switchover holds the group, or the target it left is not HEALTHY")
+    @APIResponse(responseCode = "200", description = "applied by the instance that owns the group",
+            content = @Content(schema = @Schema(implementation = CommandResponse.class)))
+    @APIResponse(responseCode = "202",
+            description = "sent to the owner, whose answer did not come in time: ask GET /groups/{group}",
+            content = @Content(schema = @Schema(implementation = CommandPending.class)))
     public Response abortSwitchover(@PathParam("group") String group, Requests.Reason body,
             @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         return submit(new Command.AbortSwitchover(group, reason(group, body), caller()), idempotencyKey);
@@ -364,8 +416,10 @@ public class GroupsResource {
             + "actuation result, in GET /groups/{group}")
     @APIResponse(responseCode = "404", description = "no such group")
     @APIResponse(responseCode = "422", description = "missing or too long reason")
-    @APIResponse(responseCode = "503", description = "Kafka did not take it in time: most likely not sent; send it again")
-    @APIResponse(responseCode = "202", description = "sent to the actuator that drives the group", content = @Content(schema = @Schema(implementation = RetrySent.class)))
+    @APIResponse(responseCode = "503",
+            description = "Kafka did not take it in time: most likely not sent; send it again")
+    @APIResponse(responseCode = "202", description = "sent to the actuator that drives the group",
+            content = @Content(schema = @Schema(implementation = RetrySent.class)))
     public Response retry(@PathParam("group") String group, Requests.Reason body) {
         String reason = reason(group, body);
         ActuatorRetries.Sent sent = retries.send(group, reason, caller(), sendWithin);
@@ -375,7 +429,8 @@ public class GroupsResource {
                     + ": it tries the group's desired state again if the group is BLOCKED (a RECONCILE result says it"
                     + " did, or why not); follow it with GET /groups/" + group, retry.issuedAt())).build();
         }
-        return ApiError.response(503, "unavailable", null, "Kafka did not take the retry within " + sendWithin.toSeconds()
+        return ApiError.response(503, "unavailable", null, "Kafka did not take the retry within "
+                + sendWithin.toSeconds()
                 + " s, so it was most likely not sent (this channel gives up on it within 10 s); send it again: a second retry is"
                 + " answered as not needed (the log of this instance says why, under retry id "
                 + ((ActuatorRetries.Sent.NotSent) sent).retryId() + ")");
@@ -403,11 +458,14 @@ public class GroupsResource {
         }
         CommandReply reply = commands.submit(command, key);
         if (reply instanceof CommandReply.Applied applied) {
-            return Response.ok(new CommandResponse(applied.commandId(), "applied", applied.message(), applied.decisionIds(),
-                    reader.view(command.group()).orElse(null))).build();
+            return Response
+                    .ok(new CommandResponse(applied.commandId(), "applied", applied.message(), applied.decisionIds(),
+                            reader.view(command.group()).orElse(null)))
+                    .build();
         }
         if (reply instanceof CommandReply.Rejected rejected) {
-            return ApiError.response(status(rejected.rejection()), rejected.rejection().name().toLowerCase().replace('_', '-'),
+            return ApiError.response(status(rejected.rejection()),
+                    rejected.rejection().name().toLowerCase().replace('_', '-'),
                     rejected.field(), rejected.message());
         }
         if (reply instanceof CommandReply.Pending pending) {
@@ -455,7 +513,8 @@ public class GroupsResource {
     /** The caller's name, recorded with the write; a token whose name is too long to record is refused. */
     private String caller() {
         String name = security.getUserPrincipal().getName();
-        String problem = name == null || name.isBlank() ? "is empty" : InputLimits.problem(name, InputLimits.MAX_PRINCIPAL);
+        String problem = name == null || name.isBlank() ? "is empty"
+                : InputLimits.problem(name, InputLimits.MAX_PRINCIPAL);
         if (problem != null) {
             throw new WebApplicationException(ApiError.response(403, "forbidden", "token.upn",
                     "the token's caller name (upn, else sub) " + problem + "; it is recorded with every write"));

@@ -33,7 +33,8 @@ public final class InputLimits {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
-                return "must not contain control characters (found U+" + String.format("%04X", (int) c) + " at index " + i + ")";
+                return "must not contain control characters (found U+" + String.format("%04X", (int) c) + " at index "
+                        + i + ")";
             }
         }
         return null;

@@ -32,7 +32,8 @@ public class JsonBodyErrors {
         // wrapped in a JsonMappingException (see unmappable). Both are the same caller error and get the same answer.
         if (cause instanceof InputCoercionException coercion) {
             String field = currentField(coercion);
-            return ApiError.response(400, "invalid", field, field + ": number out of range" + at(coercion.getLocation()));
+            return ApiError.response(400, "invalid", field,
+                    field + ": number out of range" + at(coercion.getLocation()));
         }
         if (cause instanceof StreamReadException parse) {
             return ApiError.response(400, "invalid", "body", "body: not valid JSON" + at(parse.getLocation()));

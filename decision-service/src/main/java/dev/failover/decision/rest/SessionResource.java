@@ -45,6 +45,7 @@ public class SessionResource {
         this.config = config;
         this.kafka = kafka;
     }
+
     @Context
     SecurityContext security;
 
@@ -67,7 +68,8 @@ public class SessionResource {
     @GET
     @RolesAllowed({ GroupsResource.VIEWER, GroupsResource.OPERATOR })
     @Operation(summary = "The caller, the answering instance and its clock, and where each group's view comes from")
-    @APIResponse(responseCode = "200", description = "the session", content = @Content(schema = @Schema(implementation = Session.class)))
+    @APIResponse(responseCode = "200", description = "the session",
+            content = @Content(schema = @Schema(implementation = Session.class)))
     public Session session() {
         List<GroupSource> groups = reader.groupIds().stream().flatMap(g -> reader.source(g)
                 .map(s -> new GroupSource(g, s.owned(), s.asOf())).stream()).toList();

@@ -14,6 +14,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -54,12 +55,12 @@ public class WhatIfResource {
      * @param group                  only this group
      * @param recoveredWithinSeconds a failover whose old target a majority saw up within this was a false one; default 30
      */
-    public record Request(@Schema(required = true, description = "the proposed topology file's text (YAML or JSON)") String topology,
+    public record Request(
+            @Schema(required = true, description = "the proposed topology file's text (YAML or JSON)") String topology,
             @Schema(required = true, description = "ISO-8601 instant: the window's start") String from,
             @Schema(description = "ISO-8601 instant: the window's end; default now") String to,
             @Schema(description = "only this group") String group,
-            @Schema(description = "a failover whose old target was serving within this many seconds was false; default 30")
-            Integer recoveredWithinSeconds) {
+            @Schema(description = "a failover whose old target was serving within this many seconds was false; default 30") Integer recoveredWithinSeconds) {
     }
 
     private final Topology current;
@@ -69,20 +70,25 @@ public class WhatIfResource {
     @Inject
     WhatIfResource(Topology current, KafkaClientProperties kafka, DecisionServiceConfig config) {
         this.current = current;
-        this.recorded = new RecordedResults(kafka, config.whatif().readTimeout(), RecordedResults.cap(config.whatif().maxResults(),
-                Runtime.getRuntime().maxMemory()));
+        this.recorded = new RecordedResults(kafka, config.whatif().readTimeout(),
+                RecordedResults.cap(config.whatif().maxResults(),
+                        Runtime.getRuntime().maxMemory()));
     }
 
     @POST
     @RolesAllowed({ GroupsResource.VIEWER, GroupsResource.OPERATOR })
-    @Operation(summary = "Replays the recorded probe results of a window with a proposed topology and with this instance's, "
-            + "and answers what each would have done per group: switches with their rule paths, false failovers, flaps "
-            + "held, detection time per incident, the differences, and an SVG timeline (picture)")
-    @APIResponse(responseCode = "200", description = "the comparison", content = @Content(schema = @Schema(implementation = WhatIfReport.class)))
-    @APIResponse(responseCode = "422", description = "a field is missing or invalid (named), the proposed topology is invalid "
-            + "(every bad key named), or the window holds more results than failover.whatif.max-results")
+    @Operation(
+            summary = "Replays the recorded probe results of a window with a proposed topology and with this instance's, "
+                    + "and answers what each would have done per group: switches with their rule paths, false failovers, flaps "
+                    + "held, detection time per incident, the differences, and an SVG timeline (picture)")
+    @APIResponse(responseCode = "200", description = "the comparison",
+            content = @Content(schema = @Schema(implementation = WhatIfReport.class)))
+    @APIResponse(responseCode = "422",
+            description = "a field is missing or invalid (named), the proposed topology is invalid "
+                    + "(every bad key named), or the window holds more results than failover.whatif.max-results")
     @APIResponse(responseCode = "429", description = "a what-if is already running on this instance")
-    @APIResponse(responseCode = "503", description = "the probe-results topic could not be read within failover.whatif.read-timeout")
+    @APIResponse(responseCode = "503",
+            description = "the probe-results topic could not be read within failover.whatif.read-timeout")
     public Response whatIf(Request body) {
         RequestChecks.present(body, "a what-if: topology, from, and optionally to, group, recoveredWithinSeconds");
         if (body.topology() == null || body.topology().isBlank()) {
@@ -106,12 +112,14 @@ public class WhatIfResource {
         if (group.isPresent() && current.group(group.get()).isEmpty() && proposed.group(group.get()).isEmpty()) {
             throw RequestChecks.invalid("group", "no group '" + group.get() + "' in either topology");
         }
-        int seconds = body.recoveredWithinSeconds() == null ? (int) Replay.RECOVERED_WITHIN.toSeconds() : body.recoveredWithinSeconds();
+        int seconds = body.recoveredWithinSeconds() == null ? (int) Replay.RECOVERED_WITHIN.toSeconds()
+                : body.recoveredWithinSeconds();
         if (seconds < 1 || seconds > 3600) {
             throw RequestChecks.invalid("recoveredWithinSeconds", "must be between 1 and 3600, not " + seconds);
         }
         if (!oneAtATime.tryAcquire()) {
-            return ApiError.response(429, "busy", null, "a what-if is running on this instance; ask again when it ends");
+            return ApiError.response(429, "busy", null,
+                    "a what-if is running on this instance; ask again when it ends");
         }
         try {
             RecordedResults.Window window;
@@ -121,7 +129,8 @@ public class WhatIfResource {
                 return ApiError.response(503, "unavailable", null, "the recorded probe results could not be read: "
                         + e.getMessage());
             }
-            return Response.ok(WhatIf.compare(current, proposed, window.results(), group, Duration.ofSeconds(seconds))).build();
+            return Response.ok(WhatIf.compare(current, proposed, window.results(), group, Duration.ofSeconds(seconds)))
+                    .build();
         } catch (RecordedResults.TooMany e) {
             throw RequestChecks.invalid("from", e.getMessage());
         } finally {

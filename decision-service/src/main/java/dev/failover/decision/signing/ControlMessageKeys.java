@@ -45,7 +45,8 @@ public final class ControlMessageKeys {
      * @param results        the actuators' keys, by which actuation results are checked, and whether unsigned ones are
      *                       taken in (the upgrade only)
      */
-    public ControlMessageKeys(RecordSigner signer, TrustedKeys trusted, boolean acceptUnsigned, StoredStateTrust results) {
+    public ControlMessageKeys(RecordSigner signer, TrustedKeys trusted, boolean acceptUnsigned,
+            StoredStateTrust results) {
         this.signer = signer;
         this.trusted = trusted;
         this.stored = new StoredStateTrust(trusted, acceptUnsigned);
@@ -71,7 +72,7 @@ public final class ControlMessageKeys {
     /** The record {@code key}/{@code value} for {@code topic}, with the signature headers, for a channel of that topic. */
     public Message<String> signed(String topic, String key, String value) {
         RecordHeaders headers = headers(topic, key, value);
-        return Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withKey(key)
+        return Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key)
                 .withHeaders(headers).build());
     }
 

@@ -50,9 +50,11 @@ public class SigningProducer {
         LOG.infof("taking in actuation results signed by the actuator keys %s", actuators.keyIds());
         if (config.actuatorSigning().acceptUnsigned()) {
             LOG.warnf("%s.accept-unsigned is set: actuation results without a signature are taken in (for the upgrade"
-                    + " from an actuator release that did not sign them; remove it once every actuator signs)", ACTUATOR_PREFIX);
+                    + " from an actuator release that did not sign them; remove it once every actuator signs)",
+                    ACTUATOR_PREFIX);
         }
-        LOG.infof("signing decisions, commands and state with key %s; trusting keys %s", signer.keyId(), trusted.keyIds());
+        LOG.infof("signing decisions, commands and state with key %s; trusting keys %s", signer.keyId(),
+                trusted.keyIds());
         if (config.state().acceptUnsigned()) {
             LOG.warnf("%s is set: state records without a signature are restored (for the upgrade from a release that "
                     + "did not sign them; remove it once every group's state was published again)",

@@ -60,21 +60,25 @@ public class DecisionEngineProducer {
         checkPositive("failover.alertmanager.poll-interval", config.alertmanager().pollInterval());
         checkPositive("failover.whatif.read-timeout", config.whatif().readTimeout());
         if (config.whatif().maxResults() < 1) {
-            throw new ConfigurationException("failover.whatif.max-results must be at least 1, not " + config.whatif().maxResults(),
+            throw new ConfigurationException(
+                    "failover.whatif.max-results must be at least 1, not " + config.whatif().maxResults(),
                     Set.of("failover.whatif.max-results"));
         }
         checkPositive("failover.alertmanager.timeout", config.alertmanager().timeout());
-        if (config.alertmanager().pollInterval().plus(config.alertmanager().timeout()).compareTo(Alerts.STALE_AFTER) >= 0) {
-            throw new ConfigurationException("failover.alertmanager.poll-interval: with the timeout, must be shorter than "
-                    + Alerts.STALE_AFTER.toSeconds() + " s (a reading is trusted that long), was "
-                    + config.alertmanager().pollInterval() + " + " + config.alertmanager().timeout(),
+        if (config.alertmanager().pollInterval().plus(config.alertmanager().timeout())
+                .compareTo(Alerts.STALE_AFTER) >= 0) {
+            throw new ConfigurationException(
+                    "failover.alertmanager.poll-interval: with the timeout, must be shorter than "
+                            + Alerts.STALE_AFTER.toSeconds() + " s (a reading is trusted that long), was "
+                            + config.alertmanager().pollInterval() + " + " + config.alertmanager().timeout(),
                     Set.of("failover.alertmanager.poll-interval"));
         }
         List<String> guarded = topology.groups().stream().filter(g -> g.drill().guardedByAlerts())
                 .map(dev.failover.contract.topology.FailoverGroup::id).toList();
         if (!guarded.isEmpty() && config.alertmanager().url().isEmpty()) {
             throw new ConfigurationException("failover.alertmanager.url: is required: the drills of " + guarded
-                    + " name alerts (blockingAlerts, abortAlerts), read from Alertmanager", Set.of("failover.alertmanager.url"));
+                    + " name alerts (blockingAlerts, abortAlerts), read from Alertmanager",
+                    Set.of("failover.alertmanager.url"));
         }
         return new DecisionEngine(topology, Clock.systemUTC(), () -> UUID.randomUUID().toString(),
                 new EngineLimits(config.clockSkewTolerance(), config.commandMaxAge(), config.notServedAfter()));

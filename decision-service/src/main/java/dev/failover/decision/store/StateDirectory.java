@@ -96,7 +96,8 @@ public class StateDirectory {
     private void readToEndUntilDone() {
         for (int attempt = 1; notReadToEnd != null && !Thread.currentThread().isInterrupted(); attempt++) {
             try (TopicToEndReader reader = new TopicToEndReader(kafka, READ_TIMEOUT)) {
-                int records = reader.read(Topics.DECISION_STATE, IntStream.range(0, topics.partitions()).boxed().toList(),
+                int records = reader.read(Topics.DECISION_STATE,
+                        IntStream.range(0, topics.partitions()).boxed().toList(),
                         record -> accept(record, false));
                 notReadToEnd = null;
                 LOG.infof("read %s to its end: %d records, %d groups", Topics.DECISION_STATE, records, latest.size());
@@ -133,12 +134,14 @@ public class StateDirectory {
         if (payload == null) {
             return;
         }
-        StoredStateTrust.Check check = keys.checkStored(kafkaRecord.topic(), kafkaRecord.key(), payload, kafkaRecord.headers());
+        StoredStateTrust.Check check = keys.checkStored(kafkaRecord.topic(), kafkaRecord.key(), payload,
+                kafkaRecord.headers());
         if (!check.restorable()) {
             if (report) {
                 metrics.rejected(kafkaRecord.topic(), check.verification().outcome());
                 LOG.warnf("ignoring a state record of %s not signed by a trusted key at offset %d of partition %d: %s",
-                        kafkaRecord.key(), kafkaRecord.offset(), kafkaRecord.partition(), check.verification().describe());
+                        kafkaRecord.key(), kafkaRecord.offset(), kafkaRecord.partition(),
+                        check.verification().describe());
             }
             return;
         }

@@ -65,8 +65,10 @@ public class StateLoader {
         CompletableFuture<List<ExplanationRecord>> explanations = CompletableFuture
                 .supplyAsync(() -> readExplanations(explanationReader, partitions), StateLoader::startReaderThread)
                 .exceptionally(e -> {
-                    LOG.warnf("the explanations of partitions %s were not read (%s); the groups are taken over without the "
-                            + "explanations of their earlier decisions", partitions, e.getMessage());
+                    LOG.warnf(
+                            "the explanations of partitions %s were not read (%s); the groups are taken over without the "
+                                    + "explanations of their earlier decisions",
+                            partitions, e.getMessage());
                     return List.of();
                 });
         StateRead state;
@@ -82,8 +84,10 @@ public class StateLoader {
         // applied after the state, as they were when read after it
         List<ExplanationRecord> read = explanations.join();
         read.forEach(r -> engine.handover().restoreExplanations(r.group(), r.explanations()));
-        LOG.infof("restored partitions %s from %d state records, %d decisions and the explanations of %d groups in %d ms "
-                + "(state and decisions %d ms)", partitions, state.snapshots(), state.decisions(), read.size(),
+        LOG.infof(
+                "restored partitions %s from %d state records, %d decisions and the explanations of %d groups in %d ms "
+                        + "(state and decisions %d ms)",
+                partitions, state.snapshots(), state.decisions(), read.size(),
                 millis(started, System.nanoTime()), millis(started, stateRead));
     }
 
@@ -122,7 +126,8 @@ public class StateLoader {
             try {
                 candidates.add(record, StateCodec.decodeSnapshot(record.value()));
             } catch (IllegalArgumentException e) {
-                LOG.warnf("skipping unreadable state record of %s at offset %d: %s", record.key(), record.offset(), e.getMessage());
+                LOG.warnf("skipping unreadable state record of %s at offset %d: %s", record.key(), record.offset(),
+                        e.getMessage());
             }
         });
         candidates.bestTrusted(this::restorable).forEach(c -> engine.handover().restore(c.snapshot()));
@@ -172,7 +177,8 @@ public class StateLoader {
         }
         var epochProblem = StoredStateTrust.epochProblem(candidate.snapshot().epoch());
         if (epochProblem.isPresent()) {
-            LOG.errorf("skipping the state record of %s at offset %d of partition %d: %s", record.key(), record.offset(),
+            LOG.errorf("skipping the state record of %s at offset %d of partition %d: %s", record.key(),
+                    record.offset(),
                     record.partition(), epochProblem.get());
             return false;
         }
@@ -190,7 +196,8 @@ public class StateLoader {
      *
      * @return the latest explanation record of each group read; none when the topic could not be read
      */
-    private List<ExplanationRecord> readExplanations(TopicToEndReader explanationReader, Collection<Integer> partitions) {
+    private List<ExplanationRecord> readExplanations(TopicToEndReader explanationReader,
+            Collection<Integer> partitions) {
         // the latest record of each group only, what the compacted topic holds once compacted: one record a group in
         // memory until the state is restored, however many the topic still holds
         Map<String, ExplanationRecord> latest = new LinkedHashMap<>();
@@ -203,7 +210,8 @@ public class StateLoader {
                 try {
                     latest.put(record.key(), StateCodec.decodeExplanations(record.value()));
                 } catch (RuntimeException e) {
-                    LOG.warnf("skipping unreadable explanation record of %s at offset %d: %s", record.key(), record.offset(),
+                    LOG.warnf("skipping unreadable explanation record of %s at offset %d: %s", record.key(),
+                            record.offset(),
                             e.getMessage());
                 }
             });

@@ -56,7 +56,8 @@ public class TopicSetup {
             TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1",
             TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
     static final String REPLICATION_KEY = "failover.topics.replication-factor";
-    static final List<String> DEAD_LETTERS = List.of(Topics.PROBE_RESULTS_DLQ, Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ);
+    static final List<String> DEAD_LETTERS = List.of(Topics.PROBE_RESULTS_DLQ, Topics.COMMANDS_DLQ,
+            Topics.ACTUATIONS_DLQ);
 
     private final DecisionServiceConfig config;
     private final KafkaClientProperties kafka;
@@ -124,11 +125,14 @@ public class TopicSetup {
                 throw new IllegalStateException("failover.topics.partitions: every failover topic must have " + count
                         + " partitions like " + Topics.PROBE_RESULTS + ", but " + mismatched);
             }
-            List<String> differing = ensurer.differingConfigs(specs.stream().filter(s -> COMPACTED.contains(s.name())).toList());
+            List<String> differing = ensurer
+                    .differingConfigs(specs.stream().filter(s -> COMPACTED.contains(s.name())).toList());
             if (!differing.isEmpty()) {
-                LOG.warnf("compacted topics created earlier have other segment settings than this service creates them with,"
-                        + " so a takeover may read more than it needs to (ADR 0007): %s; change them with kafka-configs.sh"
-                        + " --alter --entity-type topics --entity-name <topic> --add-config <key>=<value>", differing);
+                LOG.warnf(
+                        "compacted topics created earlier have other segment settings than this service creates them with,"
+                                + " so a takeover may read more than it needs to (ADR 0007): %s; change them with kafka-configs.sh"
+                                + " --alter --entity-type topics --entity-name <topic> --add-config <key>=<value>",
+                        differing);
             }
             LOG.infof("topics %s ready with %d partitions", CO_PARTITIONED, count);
             return count;

@@ -107,9 +107,11 @@ public class GroupGauges {
             gauge(NOT_OBSERVED, id, v -> ownership.owns(id) && v.convergence() != null
                     && v.convergence().state() == GroupView.Observed.NOT_OBSERVED ? 1 : 0);
             Gauge.builder(OWNED, this, g -> g.ownership.owns(id) ? 1 : 0).tag("group", id).register(registry);
-            gauge(CORRELATED_FAILURE, id, v -> v.safety().correlatedFailureGuard() && v.safety().correlatedFailure() != null
+            gauge(CORRELATED_FAILURE, id, v -> v.safety().correlatedFailureGuard()
+                    && v.safety().correlatedFailure() != null
                     && (v.safety().guardAcknowledgedAt() == null
-                            || v.safety().guardAcknowledgedAt().isBefore(v.safety().correlatedFailure().since())) ? 1 : 0);
+                            || v.safety().guardAcknowledgedAt().isBefore(v.safety().correlatedFailure().since())) ? 1
+                                    : 0);
             gauge(BUDGET_SPENT, id, v -> v.safety().switchesLast24h() >= v.safety().maxSwitchesPerDay()
                     || v.safety().allSwitchesLast24h() >= v.safety().allMaxSwitchesPerDay() ? 1 : 0);
             for (Target target : group.targets()) {
@@ -128,7 +130,8 @@ public class GroupGauges {
     private void targetGauge(String name, String group, String target, ToDoubleFunction<GroupView.TargetView> value) {
         Gauge.builder(name, this, g -> g.view(group)
                 .flatMap(v -> v.targets().stream().filter(t -> t.target().equals(target)).findFirst())
-                .map(value::applyAsDouble).orElse(Double.NaN)).tags("group", group, "target", target).register(registry);
+                .map(value::applyAsDouble).orElse(Double.NaN)).tags("group", group, "target", target)
+                .register(registry);
     }
 
     private void gauge(String name, String group, ToDoubleFunction<GroupView> value) {

@@ -72,7 +72,8 @@ public class GroupReader {
         if (!exists(group)) {
             return List.of();
         }
-        Optional<dev.failover.decision.domain.model.GroupSnapshot> snapshot = ownership.owns(group) ? engine.snapshot(group)
+        Optional<dev.failover.decision.domain.model.GroupSnapshot> snapshot = ownership.owns(group)
+                ? engine.snapshot(group)
                 : directory.latest(group).map(StateRecord::snapshot);
         return snapshot.map(dev.failover.decision.domain.model.GroupSnapshot::observedSwitches).orElse(List.of());
     }
@@ -106,7 +107,8 @@ public class GroupReader {
         // one read at a time, and no queue: each makes a consumer of its own, and a request waiting on a slow broker
         // would hold a worker thread that an operator's write may need
         if (!persistedRead.tryLock()) {
-            return new ExplanationLookup.Unavailable("another explanation is being read from " + Topics.DECISION_EXPLANATIONS);
+            return new ExplanationLookup.Unavailable(
+                    "another explanation is being read from " + Topics.DECISION_EXPLANATIONS);
         }
         try (TopicToEndReader reader = new TopicToEndReader(kafka, EXPLANATION_READ_TIMEOUT)) {
             int partition = KeyPartitions.partitionOf(group, topics.partitions());
@@ -114,14 +116,16 @@ public class GroupReader {
             return latest == null ? new ExplanationLookup.NotKept()
                     : found(StateCodec.decodeExplanations(latest).explanation(decisionId));
         } catch (RuntimeException e) { // Kafka's errors, the read's time limit, a record this instance cannot read
-            return new ExplanationLookup.Unavailable("could not read " + Topics.DECISION_EXPLANATIONS + ": " + e.getMessage());
+            return new ExplanationLookup.Unavailable(
+                    "could not read " + Topics.DECISION_EXPLANATIONS + ": " + e.getMessage());
         } finally {
             persistedRead.unlock();
         }
     }
 
     private static ExplanationLookup found(Optional<Explanation> explanation) {
-        return explanation.<ExplanationLookup>map(ExplanationLookup.Found::new).orElseGet(ExplanationLookup.NotKept::new);
+        return explanation.<ExplanationLookup>map(ExplanationLookup.Found::new)
+                .orElseGet(ExplanationLookup.NotKept::new);
     }
 
     /** Why the group does what it does now; only the instance that evaluates it (its owner) can say. */

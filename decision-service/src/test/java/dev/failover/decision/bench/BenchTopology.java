@@ -6,9 +6,9 @@ import java.util.List;
 import dev.failover.contract.topology.DnsRecord;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.ProbeSpec;
-import dev.failover.contract.topology.TcpProbe;
 import dev.failover.contract.topology.Target;
 import dev.failover.contract.topology.TargetDns;
+import dev.failover.contract.topology.TcpProbe;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyValidator;
 
@@ -25,9 +25,11 @@ final class BenchTopology {
         }
         List<FailoverGroup> list = new ArrayList<>();
         for (int g = 0; g < groups; g++) {
-            List<Target> targets = List.of(target("primary", "192.0.2.1", intervalSeconds), target("secondary", "192.0.2.2",
-                    intervalSeconds));
-            DnsRecord record = new DnsRecord("bench.test.", "g" + g + ".bench.test.", null, 30, null, null, null, null, null);
+            List<Target> targets = List.of(target("primary", "192.0.2.1", intervalSeconds),
+                    target("secondary", "192.0.2.2",
+                            intervalSeconds));
+            DnsRecord record = new DnsRecord("bench.test.", "g" + g + ".bench.test.", null, 30, null, null, null, null,
+                    null);
             list.add(new FailoverGroup("g-" + g, record, targets,
                     null, null, null, null, null, null, null, null));
         }
@@ -49,8 +51,10 @@ final class BenchTopology {
             y.append("  - id: g-").append(g).append("\n    dns: {zone: bench.test., name: g").append(g)
                     .append(".bench.test., ttl: 30}\n    targets:\n");
             for (String t : new String[] { "primary", "secondary" }) {
-                y.append("      - {id: ").append(t).append(", region: r, probe: {type: tcp, host: 192.0.2.1, port: 443, ")
-                        .append("intervalSeconds: ").append(intervalSeconds).append(", timeoutMillis: 1000}, dns: {values: [192.0.2.1]}}\n");
+                y.append("      - {id: ").append(t)
+                        .append(", region: r, probe: {type: tcp, host: 192.0.2.1, port: 443, ")
+                        .append("intervalSeconds: ").append(intervalSeconds)
+                        .append(", timeoutMillis: 1000}, dns: {values: [192.0.2.1]}}\n");
             }
         }
         return y.toString();

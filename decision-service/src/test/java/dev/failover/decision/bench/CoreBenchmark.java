@@ -1,6 +1,5 @@
 package dev.failover.decision.bench;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Random;
@@ -8,9 +7,9 @@ import java.util.Random;
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.time.ManualClock;
 import dev.failover.decision.domain.engine.DecisionEngine;
 import dev.failover.decision.domain.engine.Engines;
-import dev.failover.contract.time.ManualClock;
 
 /**
  * Decision-core benchmark (a program, not a test): latency of one probe result through the engine, and the heap the
@@ -44,7 +43,8 @@ public final class CoreBenchmark {
             Instant at = start.plusMillis((long) i * 10_000L / pool.length);
             clock.set(at);
             boolean down = random.nextInt(100) < 2;
-            ProbeResult r = ProbeResult.of("g-" + g, target, "r", location, at, down ? ProbeOutcome.DOWN : ProbeOutcome.UP)
+            ProbeResult r = ProbeResult
+                    .of("g-" + g, target, "r", location, at, down ? ProbeOutcome.DOWN : ProbeOutcome.UP)
                     .durationMillis(5L).failureReason(down ? FailureReason.TIMEOUT : null).build();
             long t0 = System.nanoTime();
             var outcome = engine.onProbeResult(r);
@@ -56,10 +56,13 @@ public final class CoreBenchmark {
         long heapAfter = usedHeap(rt);
         long[] measured = Arrays.copyOfRange(latencies, results / 2, results); // second half: after JIT warm-up
         Arrays.sort(measured);
-        System.out.printf("core: %d groups x 2 targets x %d locations = %d trackers, %d results (%d switches)%n", groups,
+        System.out.printf("core: %d groups x 2 targets x %d locations = %d trackers, %d results (%d switches)%n",
+                groups,
                 locations, pool.length, results, switches);
-        System.out.printf("latency per result (second half, %d samples): p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us%n",
-                measured.length, us(measured, 0.50), us(measured, 0.99), us(measured, 0.999), measured[measured.length - 1] / 1000.0);
+        System.out.printf(
+                "latency per result (second half, %d samples): p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us%n",
+                measured.length, us(measured, 0.50), us(measured, 0.99), us(measured, 0.999),
+                measured[measured.length - 1] / 1000.0);
         System.out.printf("heap held by the engine: %.1f MiB (%.0f bytes per target x location)%n",
                 (heapAfter - heapBefore) / 1048576.0, (heapAfter - heapBefore) / (double) pool.length);
         if (engine.view("g-0").isEmpty()) {

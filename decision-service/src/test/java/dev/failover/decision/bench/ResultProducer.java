@@ -39,7 +39,8 @@ public final class ResultProducer {
                 int g = (i / (2 * locations)) % groups;
                 ProbeResult r = ProbeResult.of("g-" + g, targets[(i / locations) % 2], "r", "loc-" + i % locations,
                         now.plusMillis(i / 1000), ProbeOutcome.UP).durationMillis(5L).httpStatus(200).build();
-                producer.send(new ProducerRecord<>("failover.probe-results", r.group(), EventCodec.instance().encode(r)));
+                producer.send(
+                        new ProducerRecord<>("failover.probe-results", r.group(), EventCodec.instance().encode(r)));
             }
             producer.flush();
         }

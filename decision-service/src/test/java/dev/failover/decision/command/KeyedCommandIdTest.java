@@ -21,7 +21,8 @@ class KeyedCommandIdTest {
     static final Instant UNTIL = Instant.parse("2026-11-24T02:00:00Z");
 
     static GroupSnapshot.SeenCommand applied(String id) {
-        return new GroupSnapshot.SeenCommand(id, T0, CommandOutcome.Status.ACCEPTED, null, null, "automation paused", List.of());
+        return new GroupSnapshot.SeenCommand(id, T0, CommandOutcome.Status.ACCEPTED, null, null, "automation paused",
+                List.of());
     }
 
     static Command.Issued issued(Command command) {
@@ -35,7 +36,8 @@ class KeyedCommandIdTest {
         assertThat(KeyedCommandId.of(K1, new Command.Pause("api", "another why", "alice")).value()).isEqualTo(pause);
         assertThat(KeyedCommandId.parse(pause)).map(KeyedCommandId::type).contains(CommandType.PAUSE);
         assertThat(KeyedCommandId.of(K1, new Command.Pin("api", "a", UNTIL, "r", "alice")).value())
-                .isNotEqualTo(KeyedCommandId.of(K1, new Command.Pin("api", "a", UNTIL.plusSeconds(1), "r", "alice")).value())
+                .isNotEqualTo(
+                        KeyedCommandId.of(K1, new Command.Pin("api", "a", UNTIL.plusSeconds(1), "r", "alice")).value())
                 .isNotEqualTo(KeyedCommandId.of(K1, new Command.Pin("api", "b", UNTIL, "r", "alice")).value());
         assertThat(KeyedCommandId.parse("3b241101-e2bb-4255-8caf-4136c566a962")).isEmpty();
     }
@@ -48,9 +50,11 @@ class KeyedCommandIdTest {
         for (Case c : List.of(
                 new Case("pin after pause", new Command.Pin("api", "b", null, "r", "alice"), Optional.of("a PIN")),
                 new Case("force after pause", new Command.Force("api", "b", "r", "alice"), Optional.of("a FORCE")),
-                new Case("the same pause, another reason", new Command.Pause("api", "edited", "alice"), Optional.empty()),
+                new Case("the same pause, another reason", new Command.Pause("api", "edited", "alice"),
+                        Optional.empty()),
                 new Case("the key of another caller", new Command.Pin("api", "b", null, "r", "bob"), Optional.empty()),
-                new Case("the key on another group", new Command.Pin("web", "b", null, "r", "alice"), Optional.empty()))) {
+                new Case("the key on another group", new Command.Pin("web", "b", null, "r", "alice"),
+                        Optional.empty()))) {
             Optional<CommandOutcome> outcome = KeyedCommandId.conflict(issued(c.second()), List.of(applied(firstId)));
             if (c.refusal().isEmpty()) {
                 assertThat(outcome).as(c.name()).isEmpty();
@@ -67,9 +71,11 @@ class KeyedCommandIdTest {
 
     @Test
     void theSameTypeWithOtherArgumentsIsAnotherCommand() {
-        String firstId = KeyedCommandId.of(K1, new Command.StartDrill("api", "b", Duration.ofMinutes(10), "r", "alice")).value();
+        String firstId = KeyedCommandId.of(K1, new Command.StartDrill("api", "b", Duration.ofMinutes(10), "r", "alice"))
+                .value();
         Optional<CommandOutcome> outcome = KeyedCommandId.conflict(
-                issued(new Command.StartDrill("api", "b", Duration.ofMinutes(20), "r", "alice")), List.of(applied(firstId)));
+                issued(new Command.StartDrill("api", "b", Duration.ofMinutes(20), "r", "alice")),
+                List.of(applied(firstId)));
         assertThat(outcome).get().isInstanceOfSatisfying(CommandOutcome.Rejected.class,
                 r -> assertThat(r.message()).contains("a START_DRILL with other arguments"));
     }
@@ -80,7 +86,8 @@ class KeyedCommandIdTest {
         Command.Issued pin = issued(new Command.Pin("api", "b", null, "r", "alice"));
         Optional<CommandOutcome> outcome = KeyedCommandId.conflict(pin, List.of(applied(K1.commandId("alice", "api"))));
         assertThat(outcome).get().isInstanceOfSatisfying(CommandOutcome.Repeated.class, r -> {
-            assertThat(r.first().commandId()).as("reported under the id the sender waits for").isEqualTo(pin.commandId());
+            assertThat(r.first().commandId()).as("reported under the id the sender waits for")
+                    .isEqualTo(pin.commandId());
             assertThat(r.first().message()).isEqualTo("automation paused");
         });
     }

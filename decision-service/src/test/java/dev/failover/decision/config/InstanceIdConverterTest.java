@@ -24,7 +24,8 @@ class InstanceIdConverterTest {
 
     @org.junit.jupiter.api.Test
     void refusesAnIdLongerThanKafkaAllows() {
-        assertThatThrownBy(() -> new InstanceIdConverter().convert("x".repeat(250))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new InstanceIdConverter().convert("x".repeat(250)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(new InstanceIdConverter().convert("x".repeat(249))).hasSize(249);
     }
 }

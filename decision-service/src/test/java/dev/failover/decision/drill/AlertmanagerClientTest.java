@@ -127,14 +127,17 @@ class AlertmanagerClientTest {
 
     @Test
     void aScheduledDrillDoesNotStartWhileABlockingAlertFires() {
-        FailoverGroup guarded = group("{enabled: true, blockingAlerts: [FailoverRegionDown, FailoverDecidedNotServed]}");
+        FailoverGroup guarded = group(
+                "{enabled: true, blockingAlerts: [FailoverRegionDown, FailoverDecidedNotServed]}");
         body = "[" + alert("FailoverWatchdog", "active") + "]";
         assertThat(whyNot(guarded)).isEmpty();
         body = "[" + alert("FailoverWatchdog", "active") + "," + alert("FailoverRegionDown", "active") + "]";
         assertThat(whyNot(guarded)).contains("alert FailoverRegionDown firing in Alertmanager (read at " + NOW + ")");
         status = 500;
-        assertThat(whyNot(guarded)).hasValueSatisfying(why -> assertThat(why).startsWith("Alertmanager not readable since "
-                + NOW + ": GET ").contains("HTTP 500", "the alerts [FailoverRegionDown, FailoverDecidedNotServed] are unknown"));
+        assertThat(whyNot(guarded)).hasValueSatisfying(why -> assertThat(why)
+                .startsWith("Alertmanager not readable since "
+                        + NOW + ": GET ")
+                .contains("HTTP 500", "the alerts [FailoverRegionDown, FailoverDecidedNotServed] are unknown"));
     }
 
     @Test

@@ -21,12 +21,14 @@ class DrillCalendarTest {
     @Test
     void theDefaultScheduleAndGoodWindowsAreValid() {
         assertThat(DrillCalendar.validate(topology(""))).isEmpty();
-        assertThat(DrillCalendar.validate(topology("    drill: {blockedWindows: [\"* * 9-17 ? * MON-FRI\"]}\n"))).isEmpty();
+        assertThat(DrillCalendar.validate(topology("    drill: {blockedWindows: [\"* * 9-17 ? * MON-FRI\"]}\n")))
+                .isEmpty();
     }
 
     @Test
     void anInvalidCronOrWindowIsReportedWithItsKey() {
-        assertThat(DrillCalendar.validate(topology("    drill: {cron: \"0 5 0 ? * FUNDAY#1\", blockedWindows: [\"* * 25 * * ?\"]}\n")))
+        assertThat(DrillCalendar
+                .validate(topology("    drill: {cron: \"0 5 0 ? * FUNDAY#1\", blockedWindows: [\"* * 25 * * ?\"]}\n")))
                 .extracting(TopologyError::path)
                 .containsExactly("groups[0].drill.cron", "groups[0].drill.blockedWindows[0]");
     }

@@ -19,15 +19,15 @@ import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.event.DnsAnswer;
 import dev.failover.contract.event.EventCodec;
+import dev.failover.contract.event.ResolverObservation;
 import dev.failover.contract.event.Topics;
 import dev.failover.decision.rest.ApiTokens;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.signing.SigningKeysResource;
 import dev.failover.testkit.signing.TestSigningKeys;
-import dev.failover.contract.event.DnsAnswer;
-import dev.failover.contract.event.ResolverObservation;
 import dev.failover.testkit.topology.TestProbeResults;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -80,20 +80,26 @@ class ScheduledDrillTest {
                 }
             }, 0, 300, TimeUnit.MILLISECONDS);
             try {
-                Decision start = codec.decode(decisions.await(r -> TopicClient.isDecision(r) && codec.decode(r.value(), Decision.class).kind()
-                        == DecisionKind.DRILL_START, Duration.ofSeconds(60)).value(), Decision.class);
+                Decision start = codec.decode(decisions.await(
+                        r -> TopicClient.isDecision(r)
+                                && codec.decode(r.value(), Decision.class).kind() == DecisionKind.DRILL_START,
+                        Duration.ofSeconds(60)).value(), Decision.class);
                 assertThat(start.principal()).as("principal of the DRILL_START").isEqualTo(DrillScheduler.PRINCIPAL);
                 assertThat(start.toTarget()).as("target of the DRILL_START").isEqualTo(TestTopology.SECONDARY);
 
-                client.sendSigned(Topics.ACTUATIONS, TestTopology.GROUP, codec.encode(new ActuationResult(1, TestTopology.GROUP,
-                        start.decisionId(), start.epoch(), ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, "dry-run", "done",
-                        start.issuedAt(), start.issuedAt().plusMillis(1234), 1234L, start.kind())),
+                client.sendSigned(Topics.ACTUATIONS, TestTopology.GROUP,
+                        codec.encode(new ActuationResult(1, TestTopology.GROUP,
+                                start.decisionId(), start.epoch(), ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED,
+                                "dry-run", "done",
+                                start.issuedAt(), start.issuedAt().plusMillis(1234), 1234L, start.kind())),
                         dev.failover.testkit.signing.TestSigningKeys.shared().actuatorSigner()); // as an actuator signs it
                 await("the drill's recovery time in GET /groups/api").atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                            Integer recovery = given().auth().oauth2(token).get("/groups/api").then().statusCode(200).extract()
+                            Integer recovery = given().auth().oauth2(token).get("/groups/api").then().statusCode(200)
+                                    .extract()
                                     .path("lastDrill.recoveryMillis");
-                            assertThat(recovery).as("lastDrill.recoveryMillis, from the actuator's COMPLETE").isEqualTo(1234);
+                            assertThat(recovery).as("lastDrill.recoveryMillis, from the actuator's COMPLETE")
+                                    .isEqualTo(1234);
                         });
                 given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
                         "failover_decision_drill_recovery_seconds_count{group=\"api\"} 1.0"));
@@ -103,16 +109,22 @@ class ScheduledDrillTest {
                 Instant seen = Instant.now();
                 for (String location : List.of("loc-a", "loc-b")) {
                     client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, codec.encode(new ResolverObservation(1,
-                            TestTopology.GROUP, location, "vpc", new DnsAnswer("NOERROR", List.of(TestTopology.SECONDARY_IP),
-                                    5L, "10.0.0.2:53"), TestTopology.SECONDARY, null, seen, "probe-" + location)),
-                            Map.of(Topics.RECORD_HEADER, ResolverObservation.RECORD.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                            TestTopology.GROUP, location, "vpc",
+                            new DnsAnswer("NOERROR", List.of(TestTopology.SECONDARY_IP),
+                                    5L, "10.0.0.2:53"),
+                            TestTopology.SECONDARY, null, seen, "probe-" + location)),
+                            Map.of(Topics.RECORD_HEADER,
+                                    ResolverObservation.RECORD.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                 }
                 await("the drill's switch observed by 2 of 3 locations").atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                            io.restassured.path.json.JsonPath view = given().auth().oauth2(token).get("/groups/api").then()
+                            io.restassured.path.json.JsonPath view = given().auth().oauth2(token).get("/groups/api")
+                                    .then()
                                     .statusCode(200).extract().jsonPath();
-                            assertThat(view.getString("convergence.lastSwitch.decisionId")).isEqualTo(start.decisionId());
-                            assertThat(Instant.parse(view.getString("convergence.lastSwitch.quorumAt"))).isEqualTo(seen);
+                            assertThat(view.getString("convergence.lastSwitch.decisionId"))
+                                    .isEqualTo(start.decisionId());
+                            assertThat(Instant.parse(view.getString("convergence.lastSwitch.quorumAt")))
+                                    .isEqualTo(seen);
                             assertThat(view.getString("convergence.summary")).contains("observed by 2 of 3 locations",
                                     "loc-c: resolver vpc has not answered yet");
                         });
@@ -125,8 +137,10 @@ class ScheduledDrillTest {
                         .body("{\"reason\":\"seen enough\"}").post("/groups/api/drills/end").then().statusCode(200)
                         .extract().jsonPath().getList("decisionIds", String.class);
                 assertThat(ended).as("decisions of the drill's end").hasSize(1);
-                Decision end = codec.decode(decisions.await(r -> TopicClient.isDecision(r) && codec.decode(r.value(), Decision.class).decisionId()
-                        .equals(ended.get(0)), Duration.ofSeconds(30)).value(), Decision.class);
+                Decision end = codec.decode(decisions
+                        .await(r -> TopicClient.isDecision(r) && codec.decode(r.value(), Decision.class).decisionId()
+                                .equals(ended.get(0)), Duration.ofSeconds(30))
+                        .value(), Decision.class);
                 assertThat(end.kind()).as("kind of the drill's end").isEqualTo(DecisionKind.DRILL_END);
                 assertThat(end.toTarget()).as("where the drill's end moves traffic").isEqualTo(TestTopology.PRIMARY);
             } finally {

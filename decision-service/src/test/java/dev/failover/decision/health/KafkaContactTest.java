@@ -7,7 +7,6 @@ import java.util.concurrent.CompletionException;
 
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
-
 import org.junit.jupiter.api.Test;
 
 import dev.failover.decision.health.KafkaContact.Contact;

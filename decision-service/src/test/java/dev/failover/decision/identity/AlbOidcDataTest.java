@@ -61,7 +61,8 @@ class AlbOidcDataTest {
     @Test
     void aHeaderTheLoadBalancerSignedNamesTheCallerAndRoles() {
         String token = token(h -> h, p -> with(p, AlbTokens.ROLES_CLAIM, "failover-operator, failover-viewer"), ALB);
-        assertThat(token.split("\\.")[2]).as("the signature part is padded, as the load balancer writes it").endsWith("=");
+        assertThat(token.split("\\.")[2]).as("the signature part is padded, as the load balancer writes it")
+                .endsWith("=");
         assertThat(verifier(SETTINGS).verify(token)).isEqualTo(new AlbOidcData.Verified(
                 new AlbOidcData.Caller("alice@example.com", Set.of("failover-operator", "failover-viewer"))));
         assertThat(asked).containsExactly("eu-west-1/" + AlbTokens.KID);
@@ -80,29 +81,47 @@ class AlbOidcDataTest {
     static Stream<Arguments> refused() {
         String good = token(h -> h, p -> p, ALB);
         String[] parts = good.split("\\.");
-        String otherPayload = AlbTokens.part(AlbTokens.json(AlbTokens.payload("mallory@example.com", "failover-operator", NOW)));
+        String otherPayload = AlbTokens
+                .part(AlbTokens.json(AlbTokens.payload("mallory@example.com", "failover-operator", NOW)));
         return Stream.of(
-                Arguments.of("signed with another key", token(h -> h, p -> p, FORGER), "signature does not verify", true),
+                Arguments.of("signed with another key", token(h -> h, p -> p, FORGER), "signature does not verify",
+                        true),
                 Arguments.of("its payload swapped after signing", parts[0] + "." + otherPayload + "." + parts[2],
                         "signature does not verify", true),
-                Arguments.of("from a load balancer not ours", token(h -> with(h, "signer", AlbTokens.OTHER_SIGNER), p -> p,
-                        ALB), "not trusted (signer)", false),
+                Arguments.of("from a load balancer not ours",
+                        token(h -> with(h, "signer", AlbTokens.OTHER_SIGNER), p -> p,
+                                ALB),
+                        "not trusted (signer)", false),
                 Arguments.of("for another app client", token(h -> with(h, "client", "another-client"), p -> p, ALB),
                         "another app client", true),
-                Arguments.of("from another identity provider", token(h -> with(h, "iss", "https://evil.example"), p -> p,
-                        ALB), "another identity provider", true),
+                Arguments.of("from another identity provider",
+                        token(h -> with(h, "iss", "https://evil.example"), p -> p,
+                                ALB),
+                        "another identity provider", true),
                 Arguments.of("expired", token(h -> with(h, "exp", NOW.getEpochSecond()), p -> p, ALB), "expired", true),
-                Arguments.of("without an expiry", token(h -> { h.remove("exp"); return h; }, p -> p, ALB), "expired", true),
-                Arguments.of("with algorithm none", token(h -> with(h, "alg", "none"), p -> p, ALB), "not ES256", false),
+                Arguments.of("without an expiry", token(h -> {
+                    h.remove("exp");
+                    return h;
+                }, p -> p, ALB), "expired", true),
+                Arguments.of("with algorithm none", token(h -> with(h, "alg", "none"), p -> p, ALB), "not ES256",
+                        false),
                 Arguments.of("with a key id that is a path", token(h -> with(h, "kid", "../../evil"), p -> p, ALB),
                         "key id", false),
-                Arguments.of("with a key id the region does not publish", token(h -> with(h, "kid", "00000000-0000-0000-0000-000000000000"),
-                        p -> p, ALB), "cannot be had", true),
-                Arguments.of("naming no caller", token(h -> h, p -> { p.remove("email"); p.remove("sub"); return p; }, ALB),
+                Arguments.of("with a key id the region does not publish",
+                        token(h -> with(h, "kid", "00000000-0000-0000-0000-000000000000"),
+                                p -> p, ALB),
+                        "cannot be had", true),
+                Arguments.of("naming no caller", token(h -> h, p -> {
+                    p.remove("email");
+                    p.remove("sub");
+                    return p;
+                }, ALB),
                         "names no caller", true),
                 Arguments.of("with two parts", parts[0] + "." + parts[1], "three", false),
-                Arguments.of("of bytes, not JSON", Base64.getUrlEncoder().encodeToString("x".getBytes(StandardCharsets.UTF_8))
-                        + "." + parts[1] + "." + parts[2], "JSON", false));
+                Arguments.of("of bytes, not JSON",
+                        Base64.getUrlEncoder().encodeToString("x".getBytes(StandardCharsets.UTF_8))
+                                + "." + parts[1] + "." + parts[2],
+                        "JSON", false));
     }
 
     @ParameterizedTest(name = "a header {0} is refused")

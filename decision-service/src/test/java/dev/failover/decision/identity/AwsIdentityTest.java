@@ -11,7 +11,6 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-
 import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.signing.SigningKeysResource;
@@ -67,8 +66,9 @@ class AwsIdentityTest {
         given().auth().oauth2(cognitoAccessToken("alice", "another-app-client", OPERATOR).sign())
                 .get("/groups").then().statusCode(401);
         long now = Instant.now().getEpochSecond();
-        given().auth().oauth2(Jwt.claims().issuer(AlbTokens.ISSUER).audience(AlbTokens.CLIENT).claim("username", "alice")
-                .claim("cognito:groups", List.of(OPERATOR)).issuedAt(now).expiresAt(now + 600).sign())
+        given().auth()
+                .oauth2(Jwt.claims().issuer(AlbTokens.ISSUER).audience(AlbTokens.CLIENT).claim("username", "alice")
+                        .claim("cognito:groups", List.of(OPERATOR)).issuedAt(now).expiresAt(now + 600).sign())
                 .get("/groups").then().statusCode(401); // an aud is not a client_id
         given().auth().oauth2(cognitoAccessToken("", AlbTokens.CLIENT, OPERATOR).sign())
                 .get("/groups").then().statusCode(401); // names no user
@@ -77,12 +77,14 @@ class AwsIdentityTest {
     @Test
     void theLoadBalancersHeaderSignsInWithTheRolesOfItsCustomAttribute() {
         given().header(AlbOidcData.HEADER, albHeader("victor@example.com", "failover-viewer")).get("/ui/api/session")
-                .then().statusCode(200).body("principal", equalTo("victor@example.com")).body("operator", equalTo(false));
+                .then().statusCode(200).body("principal", equalTo("victor@example.com"))
+                .body("operator", equalTo(false));
         given().header(AlbOidcData.HEADER, albHeader("alice@example.com", "failover-viewer,failover-operator"))
                 .get("/ui/api/session").then().statusCode(200).body("principal", equalTo("alice@example.com"))
                 .body("operator", equalTo(true));
         // a viewer's write is refused by role, before Kafka
-        given().header(AlbOidcData.HEADER, albHeader("victor@example.com", "failover-viewer")).contentType(ContentType.JSON)
+        given().header(AlbOidcData.HEADER, albHeader("victor@example.com", "failover-viewer"))
+                .contentType(ContentType.JSON)
                 .body("{\"reason\":\"r\"}").post("/groups/api/pause").then().statusCode(403);
         assertThat(AwsIdentityResource.FETCHED).as("keys fetched from the signer's region, by key id, once")
                 .containsExactly("/" + AlbTokens.REGION + "/" + AlbTokens.KID);
@@ -91,8 +93,10 @@ class AwsIdentityTest {
     @Test
     void aForgedHeaderIsRefusedEvenWithAValidBearerToken() {
         Instant now = Instant.now();
-        String forged = AlbTokens.sign(AlbTokens.header(now), AlbTokens.payload("mallory@example.com", "failover-operator",
-                now), AlbTokens.keyPair());
+        String forged = AlbTokens.sign(AlbTokens.header(now),
+                AlbTokens.payload("mallory@example.com", "failover-operator",
+                        now),
+                AlbTokens.keyPair());
         given().header(AlbOidcData.HEADER, forged).get("/groups").then().statusCode(401);
         Map<String, Object> otherAlb = AlbTokens.header(now);
         otherAlb.put("signer", AlbTokens.OTHER_SIGNER);

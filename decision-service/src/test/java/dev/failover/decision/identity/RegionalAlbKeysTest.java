@@ -35,7 +35,8 @@ class RegionalAlbKeysTest {
     final AtomicInteger fetches = new AtomicInteger();
     final HttpServer server = start();
     final ManualClock clock = new ManualClock(java.time.Instant.parse("2026-11-28T03:00:00Z"));
-    final RegionalAlbKeys keys = new RegionalAlbKeys("http://127.0.0.1:" + server.getAddress().getPort() + "/{region}/{kid}",
+    final RegionalAlbKeys keys = new RegionalAlbKeys(
+            "http://127.0.0.1:" + server.getAddress().getPort() + "/{region}/{kid}",
             clock);
 
     HttpServer start() {
@@ -101,6 +102,7 @@ class RegionalAlbKeysTest {
         clock.advance(Duration.ofSeconds(61));
         assertThat(keys.key("eu-west-1", AlbTokens.KID)).as("a real key, once the minute allows: not held as refused")
                 .isEqualTo(ALB.getPublic());
-        assertThatThrownBy(() -> keys.key("eu-west-1", missing)).as("asked again after the pause").hasMessageContaining("404");
+        assertThatThrownBy(() -> keys.key("eu-west-1", missing)).as("asked again after the pause")
+                .hasMessageContaining("404");
     }
 }

@@ -20,15 +20,19 @@ class AdmissionTest {
                 Arguments.of("a", 1, "a", 1, Standing.NOT_ASSIGNED, new Admission.Ignore(Standing.NOT_ASSIGNED)),
                 Arguments.of("a", 1, "a", 1, Standing.NOT_RESTORED, new Admission.Ignore(Standing.NOT_RESTORED)),
                 Arguments.of("a", 1, "a", 1, Standing.LEASE_LAPSED, new Admission.Ignore(Standing.LEASE_LAPSED)),
-                Arguments.of("a", 1, "b", 1, Standing.DECIDING, new Admission.DeadLetter("record key 'a' differs from the "
-                        + "payload's group 'b': the record would be decided by the owner of the key's partition, not the group's")),
+                Arguments.of("a", 1, "b", 1, Standing.DECIDING,
+                        new Admission.DeadLetter("record key 'a' differs from the "
+                                + "payload's group 'b': the record would be decided by the owner of the key's partition, not the group's")),
                 // an inconsistent record is dead-lettered whoever reads it, owner or not
-                Arguments.of("a", 1, "b", 1, Standing.NOT_ASSIGNED, new Admission.DeadLetter("record key 'a' differs from the "
-                        + "payload's group 'b': the record would be decided by the owner of the key's partition, not the group's")),
-                Arguments.of(null, 1, "b", 1, Standing.DECIDING, new Admission.DeadLetter("record key (none) differs from the "
-                        + "payload's group 'b': the record would be decided by the owner of the key's partition, not the group's")),
+                Arguments.of("a", 1, "b", 1, Standing.NOT_ASSIGNED,
+                        new Admission.DeadLetter("record key 'a' differs from the "
+                                + "payload's group 'b': the record would be decided by the owner of the key's partition, not the group's")),
+                Arguments.of(null, 1, "b", 1, Standing.DECIDING,
+                        new Admission.DeadLetter("record key (none) differs from the "
+                                + "payload's group 'b': the record would be decided by the owner of the key's partition, not the group's")),
                 Arguments.of("a", 2, "a", 1, Standing.DECIDING,
-                        new Admission.DeadLetter("record of group 'a' is in partition 2, its key belongs in partition 1")));
+                        new Admission.DeadLetter(
+                                "record of group 'a' is in partition 2, its key belongs in partition 1")));
     }
 
     @ParameterizedTest(name = "key {0} in partition {1}, payload group {2} of partition {3}, {4}")

@@ -69,7 +69,8 @@ class InputLanesTest {
         assertThat(handled).as("a window of three waiting: p:1, p:3 and p:4; p:2 handled at once").containsExactly(
                 "p:1:wait", "p:2", "p:3:wait", "p:4:wait");
         waiting.get("p:3:wait").complete(null);
-        assertThat(handled).as("p:3 published: room in the window for p:5").containsExactly("p:1:wait", "p:2", "p:3:wait",
+        assertThat(handled).as("p:3 published: room in the window for p:5").containsExactly("p:1:wait", "p:2",
+                "p:3:wait",
                 "p:4:wait", "p:5");
         assertThat(acknowledged).as("nothing acknowledged past p:1").isEmpty();
 
@@ -119,7 +120,8 @@ class InputLanesTest {
 
         waiting.get("p:1:wait").complete(null);
         assertThat(handled).as("handled once p:1 is published").containsExactly("p:1:wait", "q:1", "q:2", "p:2", "p:3");
-        assertThat(acknowledged).as("segments acknowledged, in order per partition").containsExactly("q:2", "p:2", "p:3");
+        assertThat(acknowledged).as("segments acknowledged, in order per partition").containsExactly("q:2", "p:2",
+                "p:3");
         assertThat(lanes.queued("p")).isZero();
     }
 

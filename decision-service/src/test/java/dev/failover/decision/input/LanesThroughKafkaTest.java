@@ -85,7 +85,8 @@ class LanesThroughKafkaTest {
     void aDecisionThatCannotBePublishedHoldsBackOnlyTheRecordsOfItsOwnPartition() throws Exception {
         String stuck = GROUPS.get(0);
         String other = GROUPS.stream().filter(g -> partition(g) != partition(stuck)).findFirst().orElseThrow();
-        await("this instance decides both groups").atMost(WAIT).until(() -> ownership.owns(stuck) && ownership.owns(other));
+        await("this instance decides both groups").atMost(WAIT)
+                .until(() -> ownership.owns(stuck) && ownership.owns(other));
         StuckDecisionPublisher.release = new CompletableFuture<>();
         StuckDecisionPublisher.stuckGroup = stuck;
         try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
@@ -101,7 +102,8 @@ class LanesThroughKafkaTest {
             String otherLast = failover(client, other);
             long otherOffset = inputs.await(r -> r.value().equals(otherLast), WAIT).offset();
             long started = System.nanoTime();
-            ConsumerRecord<String, String> published = decisions.await(r -> r.key().equals(other), Duration.ofSeconds(20));
+            ConsumerRecord<String, String> published = decisions.await(r -> r.key().equals(other),
+                    Duration.ofSeconds(20));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             assertThat(CODEC.decode(published.value(), Decision.class).kind()).as("decision of " + other)
                     .isEqualTo(DecisionKind.FAILOVER);

@@ -57,7 +57,8 @@ class ProviderLaneResultsTest {
         String decisionId = decision == null ? "initial" : decision;
         String run = UUID.randomUUID().toString();
         Instant now = Instant.now();
-        ProviderLaneResult r53 = new ProviderLaneResult(1, TestTopology.GROUP, decisionId, epoch, "r53-" + run, "route53",
+        ProviderLaneResult r53 = new ProviderLaneResult(1, TestTopology.GROUP, decisionId, epoch, "r53-" + run,
+                "route53",
                 LaneState.SERVED, null, now, now);
         String good = codec.encode(r53);
         String futureState = good.replace("\"SERVED\"", "\"PAUSED\"");
@@ -86,7 +87,8 @@ class ProviderLaneResultsTest {
 
     private static String reconcile(String decisionId, long epoch, Instant now) {
         return EventCodec.instance().encode(new ActuationResult(1, TestTopology.GROUP, decisionId, epoch,
-                ActuationStep.RECONCILE, ActuationStatus.CONVERGING, "dry-run", "knot not served yet", now, now, 0L, null));
+                ActuationStep.RECONCILE, ActuationStatus.CONVERGING, "dry-run", "knot not served yet", now, now, 0L,
+                null));
     }
 
     /** The actuator's signature, as ActuationPublisher sends it, and the record's kind when it has one. */

@@ -42,7 +42,8 @@ class SignedCommandsTest {
     void aForgedCommandIsRefusedAndASignedOneAfterItIsHandled() {
         // 503 until the instance has loaded the group's state (GroupsResource), which may be just after the start
         String before = await("GET /groups/api answered").atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(
-                () -> given().auth().oauth2(VIEWER).get("/groups/api"), r -> r.statusCode() == 200).path("activeTarget");
+                () -> given().auth().oauth2(VIEWER).get("/groups/api"), r -> r.statusCode() == 200)
+                .path("activeTarget");
         String forceTo = TestTopology.PRIMARY.equals(before) ? TestTopology.SECONDARY : TestTopology.PRIMARY;
         String run = UUID.randomUUID().toString();
         double unsignedBefore = rejected("UNSIGNED");
@@ -66,12 +67,15 @@ class SignedCommandsTest {
                     .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(actions(run))
                             .as("audit actions of this test's commands").containsExactly("rejected EXPIRED: Force"));
             assertThat(Rejections.reason(dlq.await(r -> r.value().equals(unsigned), WAIT)))
-                    .isEqualTo("refused, not signed by a trusted key: UNSIGNED: no " + Topics.SIGNATURE_HEADER + " header");
+                    .isEqualTo("refused, not signed by a trusted key: UNSIGNED: no " + Topics.SIGNATURE_HEADER
+                            + " header");
             assertThat(Rejections.reason(dlq.await(r -> r.value().equals(strangers), WAIT)))
                     .contains("UNKNOWN_KEY: key id '" + TestSigningKeys.UNTRUSTED_KEY_ID + "' is not trusted");
-            assertThat(Rejections.reason(dlq.await(r -> r.value().equals(genuineForOtherGroup), WAIT))).contains("BAD_SIGNATURE");
+            assertThat(Rejections.reason(dlq.await(r -> r.value().equals(genuineForOtherGroup), WAIT)))
+                    .contains("BAD_SIGNATURE");
         }
-        assertThat(given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract().<String>path("activeTarget"))
+        assertThat(given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract()
+                .<String>path("activeTarget"))
                 .as("active target after the forged FORCEs").isEqualTo(before);
         assertThat(rejected("UNSIGNED") - unsignedBefore).as("UNSIGNED commands counted").isEqualTo(1.0);
         assertThat(rejected("UNKNOWN_KEY") - unknownBefore).as("UNKNOWN_KEY commands counted").isEqualTo(1.0);

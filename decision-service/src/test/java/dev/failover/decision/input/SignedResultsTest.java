@@ -64,13 +64,15 @@ class SignedResultsTest {
 
             await("the genuine result taken in, after the forged ones in partition order").atMost(WAIT)
                     .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(details(run))
-                            .as("this test's results in GET /groups/api recentActuations").containsExactly("genuine " + run));
+                            .as("this test's results in GET /groups/api recentActuations")
+                            .containsExactly("genuine " + run));
             assertThat(Rejections.reason(dlq.await(r -> r.value().equals(unsigned), WAIT)))
                     .isEqualTo("refused, not signed by an actuator's key: UNSIGNED: no " + Topics.SIGNATURE_HEADER
                             + " header");
             assertThat(Rejections.reason(dlq.await(r -> r.value().equals(byTheDecisionKey), WAIT)))
                     .contains("UNKNOWN_KEY: key id '" + TestSigningKeys.SIGNER_KEY_ID + "' is not trusted");
-            assertThat(Rejections.reason(dlq.await(r -> r.value().equals(otherGroups), WAIT))).contains("BAD_SIGNATURE");
+            assertThat(Rejections.reason(dlq.await(r -> r.value().equals(otherGroups), WAIT)))
+                    .contains("BAD_SIGNATURE");
         }
         assertThat(rejected("UNSIGNED") - unsignedBefore).as("UNSIGNED results counted").isEqualTo(1.0);
         assertThat(rejected("UNKNOWN_KEY") - unknownBefore).as("UNKNOWN_KEY results counted").isEqualTo(1.0);
@@ -79,8 +81,9 @@ class SignedResultsTest {
 
     private static String result(String details) {
         Instant now = Instant.now();
-        return EventCodec.instance().encode(new ActuationResult(1, TestTopology.GROUP, "initial", 0L, ActuationStep.RECONCILE,
-                ActuationStatus.CONVERGED, "dry-run", details, now, now, 0L, null));
+        return EventCodec.instance()
+                .encode(new ActuationResult(1, TestTopology.GROUP, "initial", 0L, ActuationStep.RECONCILE,
+                        ActuationStatus.CONVERGED, "dry-run", details, now, now, 0L, null));
     }
 
     private static List<String> details(String run) {

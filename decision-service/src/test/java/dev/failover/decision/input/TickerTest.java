@@ -82,7 +82,8 @@ class TickerTest {
     void aGroupWhoseStatePublicationHangsHoldsBackNoOtherGroup() {
         CompletableFuture.runAsync(ticker::publishStates); // the scheduler's thread
         await("every other group published while the stuck one hangs").atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(GROUPS).allSatisfy(g -> assertThat(publisher.started(g)).as(g).isEqualTo(1)));
+                .untilAsserted(
+                        () -> assertThat(GROUPS).allSatisfy(g -> assertThat(publisher.started(g)).as(g).isEqualTo(1)));
     }
 
     @Test

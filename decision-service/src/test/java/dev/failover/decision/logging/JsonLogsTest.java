@@ -48,9 +48,10 @@ class JsonLogsTest {
         Formatter console = consoleFormatter();
         String line;
         try (GroupLogContext logged = GroupLogContext.decision("api", "d-42", 7L)) {
-            ExtLogRecord record = new ExtLogRecord(org.jboss.logmanager.Level.WARN, "decision %s of %s not acknowledged",
+            ExtLogRecord record = new ExtLogRecord(org.jboss.logmanager.Level.WARN,
+                    "decision %s of %s not acknowledged",
                     ExtLogRecord.FormatStyle.PRINTF, JsonLogsTest.class.getName());
-            record.setParameters(new Object[] {"d-42", "api"});
+            record.setParameters(new Object[] { "d-42", "api" });
             record.setLoggerName("dev.failover.decision.publication.DecisionPublisher");
             line = console.format(record);
         }
@@ -59,7 +60,8 @@ class JsonLogsTest {
         assertThat(json.path("level").asText()).isEqualTo("WARN");
         assertThat(json.path("loggerName").asText()).isEqualTo("dev.failover.decision.publication.DecisionPublisher");
         assertThat(json.path("message").asText()).isEqualTo("decision d-42 of api not acknowledged");
-        assertThat(json.path("timestamp").asText()).as("a full date, not a time of day").matches("\\d{4}-\\d{2}-\\d{2}T.*");
+        assertThat(json.path("timestamp").asText()).as("a full date, not a time of day")
+                .matches("\\d{4}-\\d{2}-\\d{2}T.*");
         assertThat(json.path("mdc").path(GroupLogContext.GROUP).asText()).isEqualTo("api");
         assertThat(json.path("mdc").path(GroupLogContext.DECISION_ID).asText()).isEqualTo("d-42");
         assertThat(json.path("mdc").path(GroupLogContext.EPOCH).asText()).isEqualTo("7");

@@ -24,7 +24,8 @@ class DecisionMetricsTest {
 
         for (String location : List.of("loc-a", "loc-b")) {
             for (String reason : List.of("STALE", "FROM_THE_FUTURE", "OTHER_SOURCE")) {
-                assertThat(registry.find(DecisionMetrics.RESULTS_IGNORED).tags("reason", reason, "location", location).counter())
+                assertThat(registry.find(DecisionMetrics.RESULTS_IGNORED).tags("reason", reason, "location", location)
+                        .counter())
                         .as(reason + " at " + location).isNotNull().satisfies(c -> assertThat(c.count()).isZero());
             }
         }
@@ -32,7 +33,8 @@ class DecisionMetricsTest {
                 .as("reasons that name no location: not made up front").isEmpty();
 
         metrics.ignored(new Outcome.Ignored(Outcome.IgnoreReason.OTHER_SOURCE, "two instances"), "loc-b");
-        assertThat(registry.find(DecisionMetrics.RESULTS_IGNORED).tags("reason", "OTHER_SOURCE", "location", "loc-b").counter()
+        assertThat(registry.find(DecisionMetrics.RESULTS_IGNORED).tags("reason", "OTHER_SOURCE", "location", "loc-b")
+                .counter()
                 .count()).isEqualTo(1.0);
     }
 }

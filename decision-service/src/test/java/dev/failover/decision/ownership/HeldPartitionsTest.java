@@ -42,7 +42,8 @@ class HeldPartitionsTest {
                         List.of(R1), List.of(R1), Set.of(R0, C0)),
                 row("eager: revoke missed, nothing assigned now", h -> h.assigned(List.of(R0), List.of(R0)),
                         List.of(), List.of(), Set.of(R0)),
-                row("cooperative: kept partitions are no missed revoke", h -> h.assigned(List.of(R0, C0), List.of(R0, C0)),
+                row("cooperative: kept partitions are no missed revoke",
+                        h -> h.assigned(List.of(R0, C0), List.of(R0, C0)),
                         List.of(R1), List.of(R0, C0, R1), Set.of()),
                 row("cooperative: one revoked and told, one kept", h -> {
                     h.assigned(List.of(R0, C0), List.of(R0, C0));

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -123,8 +121,10 @@ class OwnershipThroughKafkaTest {
     @Test
     void aRecordKeyedByOneGroupWithAnotherGroupsPayloadIsDeadLetteredAndTouchesNeither() {
         String keyGroup = GROUPS.get(0);
-        String payloadGroup = GROUPS.stream().filter(g -> partition(g) != partition(keyGroup)).findFirst().orElseThrow();
-        String payload = CODEC.encode(result(payloadGroup, TestTopology.PRIMARY, "loc-a", ProbeOutcome.DOWN, Instant.now()));
+        String payloadGroup = GROUPS.stream().filter(g -> partition(g) != partition(keyGroup)).findFirst()
+                .orElseThrow();
+        String payload = CODEC
+                .encode(result(payloadGroup, TestTopology.PRIMARY, "loc-a", ProbeOutcome.DOWN, Instant.now()));
         try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader dlq = client.reader(Topics.PROBE_RESULTS_DLQ)) {
             client.send(Topics.PROBE_RESULTS, keyGroup, payload);
@@ -149,16 +149,19 @@ class OwnershipThroughKafkaTest {
                     .until(() -> {
                         rival.poll(Duration.ofMillis(100));
                         return GROUPS.stream().filter(g -> ownership.standing(g) == Standing.NOT_ASSIGNED
-                                && rival.assignment().stream().anyMatch(tp -> tp.partition() == partition(g))).findFirst();
+                                && rival.assignment().stream().anyMatch(tp -> tp.partition() == partition(g)))
+                                .findFirst();
                     }, java.util.Optional::isPresent).orElseThrow();
             // and this instance decides again what it kept, once restored after that rebalance
-            String here = await("a group of its own this instance decides").atMost(WAIT).pollInSameThread().until(() -> {
-                rival.poll(Duration.ofMillis(100));
-                // the rival may still be rebalancing: the two groups must sit on different partitions, one on each side
-                return FED_GROUPS.stream().filter(g -> ownership.standing(g) == Standing.DECIDING
-                        && partition(g) != partition(elsewhere) && ownership.standing(elsewhere) == Standing.NOT_ASSIGNED)
-                        .findFirst();
-            }, java.util.Optional::isPresent).orElseThrow();
+            String here = await("a group of its own this instance decides").atMost(WAIT).pollInSameThread()
+                    .until(() -> {
+                        rival.poll(Duration.ofMillis(100));
+                        // the rival may still be rebalancing: the two groups must sit on different partitions, one on each side
+                        return FED_GROUPS.stream().filter(g -> ownership.standing(g) == Standing.DECIDING
+                                && partition(g) != partition(elsewhere)
+                                && ownership.standing(elsewhere) == Standing.NOT_ASSIGNED)
+                                .findFirst();
+                    }, java.util.Optional::isPresent).orElseThrow();
             double before = ignored(Standing.NOT_ASSIGNED);
 
             // as SmallRye can still deliver records fetched before their partition was revoked, in one poll with others
@@ -166,7 +169,8 @@ class OwnershipThroughKafkaTest {
             TopicPartition hereTp = new TopicPartition(Topics.PROBE_RESULTS, partition(here));
             Instant now = Instant.now();
             ConsumerRecords<String, String> polled = new ConsumerRecords<>(Map.of(
-                    elsewhereTp, List.of(new ConsumerRecord<>(elsewhereTp.topic(), elsewhereTp.partition(), 0L, elsewhere,
+                    elsewhereTp,
+                    List.of(new ConsumerRecord<>(elsewhereTp.topic(), elsewhereTp.partition(), 0L, elsewhere,
                             CODEC.encode(result(elsewhere, TestTopology.PRIMARY, "loc-a", ProbeOutcome.DOWN, now)))),
                     hereTp, List.of(new ConsumerRecord<>(hereTp.topic(), hereTp.partition(), 0L, here,
                             CODEC.encode(result(here, TestTopology.PRIMARY, "loc-a", ProbeOutcome.UP, now))))));
@@ -186,7 +190,8 @@ class OwnershipThroughKafkaTest {
                     && listener.queued(elsewhereTp) == 0 && ignored(Standing.NOT_ASSIGNED) >= before + 1
                     && acknowledged.contains(hereTp));
             assertThat(ignored(Standing.NOT_ASSIGNED)).as("records ignored as NOT_ASSIGNED").isEqualTo(before + 1);
-            assertThat(acknowledged).as("partitions acknowledged: not the one left for its owner").containsExactly(hereTp);
+            assertThat(acknowledged).as("partitions acknowledged: not the one left for its owner")
+                    .containsExactly(hereTp);
             assertThat(locations(elsewhere)).as("evidence of " + elsewhere)
                     .allSatisfy(l -> assertThat(l.lastResultAt()).as(l.location() + " last result").isNull());
             assertThat(locations(here)).as("evidence of " + here + ": the last results of its targets at each location")
@@ -206,12 +211,15 @@ class OwnershipThroughKafkaTest {
         Instant last;
         try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             try (KafkaConsumer<String, String> rival = rival()) {
-                group = await("a backlog group whose partition went to the other member").atMost(WAIT).pollInSameThread()
+                group = await("a backlog group whose partition went to the other member").atMost(WAIT)
+                        .pollInSameThread()
                         .until(() -> {
                             rival.poll(Duration.ofMillis(100));
                             return BACKLOG_GROUPS.stream().filter(g -> ownership.standing(g) == Standing.NOT_ASSIGNED
-                                    && rival.assignment().stream().anyMatch(tp -> tp.topic().equals(Topics.PROBE_RESULTS)
-                                            && tp.partition() == partition(g))).findFirst();
+                                    && rival.assignment().stream()
+                                            .anyMatch(tp -> tp.topic().equals(Topics.PROBE_RESULTS)
+                                                    && tp.partition() == partition(g)))
+                                    .findFirst();
                         }, java.util.Optional::isPresent).orElseThrow();
                 // while the other member holds it: the secondary is up, the primary fails everywhere, then recovers
                 Instant at = Instant.now();
@@ -220,7 +228,8 @@ class OwnershipThroughKafkaTest {
                     for (String location : TestTopology.LOCATIONS) {
                         String target = round < 2 ? TestTopology.SECONDARY : TestTopology.PRIMARY;
                         ProbeOutcome outcome = round < 2 || round >= 4 ? ProbeOutcome.UP : ProbeOutcome.DOWN;
-                        client.send(Topics.PROBE_RESULTS, group, CODEC.encode(result(group, target, location, outcome, at)));
+                        client.send(Topics.PROBE_RESULTS, group,
+                                CODEC.encode(result(group, target, location, outcome, at)));
                     }
                 }
                 last = at;
@@ -229,10 +238,12 @@ class OwnershipThroughKafkaTest {
             await("the primary's last results read by the new owner").atMost(WAIT).until(() -> engine.view(taken)
                     .orElseThrow().targets().stream().filter(t -> t.target().equals(TestTopology.PRIMARY))
                     .flatMap(t -> t.locations().stream()).allMatch(l -> last.equals(l.lastResultAt())));
-            await("deciding " + taken + " again").atMost(WAIT).until(() -> ownership.standing(taken) == Standing.DECIDING);
+            await("deciding " + taken + " again").atMost(WAIT)
+                    .until(() -> ownership.standing(taken) == Standing.DECIDING);
         }
         GroupView view = engine.view(group).orElseThrow();
-        assertThat(view.activeTarget()).as("active target of " + group + " after the take-over").isEqualTo(TestTopology.PRIMARY);
+        assertThat(view.activeTarget()).as("active target of " + group + " after the take-over")
+                .isEqualTo(TestTopology.PRIMARY);
         assertThat(view.epoch()).as("epoch of " + group + ": no decision on half the evidence").isZero();
     }
 
@@ -256,12 +267,14 @@ class OwnershipThroughKafkaTest {
 
             try (KafkaConsumer<String, String> rival = rival()) {
                 // a second member joins: every partition is revoked here, some are handed straight back
-                String kept = await("a group whose partition came straight back").atMost(WAIT).pollInSameThread().until(() -> {
-                    rival.poll(Duration.ofMillis(100));
-                    return KEPT_GROUPS.stream().filter(g -> ownership.standing(g) == Standing.DECIDING
-                            && !rival.assignment().isEmpty()
-                            && rival.assignment().stream().noneMatch(tp -> tp.partition() == partition(g))).findFirst();
-                }, java.util.Optional::isPresent).orElseThrow();
+                String kept = await("a group whose partition came straight back").atMost(WAIT).pollInSameThread()
+                        .until(() -> {
+                            rival.poll(Duration.ofMillis(100));
+                            return KEPT_GROUPS.stream().filter(g -> ownership.standing(g) == Standing.DECIDING
+                                    && !rival.assignment().isEmpty()
+                                    && rival.assignment().stream().noneMatch(tp -> tp.partition() == partition(g)))
+                                    .findFirst();
+                        }, java.util.Optional::isPresent).orElseThrow();
                 Instant second = Instant.now();
                 reportPrimaryDown(client, kept, second);
                 List<GroupView.LocationView> after = await("the second failures read").atMost(WAIT).pollInSameThread()
@@ -283,10 +296,11 @@ class OwnershipThroughKafkaTest {
                 TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
             // the rebalance the second member causes makes this instance restore what it is assigned: that fails
-            PartitionOwnership.Unrestored failed = await("a failed restore").atMost(WAIT).pollInSameThread().until(() -> {
-                rival.poll(Duration.ofMillis(100));
-                return ownership.unrestored().stream().filter(u -> u.failedAttempts() > 0).findFirst();
-            }, java.util.Optional::isPresent).orElseThrow();
+            PartitionOwnership.Unrestored failed = await("a failed restore").atMost(WAIT).pollInSameThread()
+                    .until(() -> {
+                        rival.poll(Duration.ofMillis(100));
+                        return ownership.unrestored().stream().filter(u -> u.failedAttempts() > 0).findFirst();
+                    }, java.util.Optional::isPresent).orElseThrow();
             String group = GROUPS.stream().filter(g -> partition(g) == failed.partition()).findFirst().orElseThrow();
             long epochBefore = engine.view(group).orElseThrow().epoch();
             given().get("/q/health/ready").then().statusCode(503);
@@ -296,7 +310,9 @@ class OwnershipThroughKafkaTest {
             // meanwhile another instance decided the group (a failback at epoch + 4), and its primary fails
             client.sendSigned(Topics.DECISIONS, group, CODEC.encode(decision(group, epochBefore + 4)),
                     TestSigningKeys.shared().signer());
-            decisions.await(r -> r.key().equals(group) && TopicClient.isDecision(r) && CODEC.decode(r.value(), Decision.class).epoch() == epochBefore + 4,
+            decisions.await(
+                    r -> r.key().equals(group) && TopicClient.isDecision(r)
+                            && CODEC.decode(r.value(), Decision.class).epoch() == epochBefore + 4,
                     WAIT); // the reader has caught up with the seeded decision before absence is asserted below
             reportPrimaryDown(client, group);
             int attempts = failedAttempts(failed.partition());
@@ -305,7 +321,8 @@ class OwnershipThroughKafkaTest {
                 return failedAttempts(failed.partition()) >= attempts + 2;
             });
             assertThat(decisions.poll()).as("decisions of " + group + " while its partition is not restored")
-                    .filteredOn(r -> r.key().equals(group) && TopicClient.isDecision(r)).extracting(r -> CODEC.decode(r.value(), Decision.class).epoch())
+                    .filteredOn(r -> r.key().equals(group) && TopicClient.isDecision(r))
+                    .extracting(r -> CODEC.decode(r.value(), Decision.class).epoch())
                     .containsExactly(epochBefore + 4);
             assertThat(locations(group)).as("evidence of " + group + " while not restored")
                     .allSatisfy(l -> assertThat(l.lastResultAt()).as(l.location() + " last result").isNull());
@@ -324,14 +341,16 @@ class OwnershipThroughKafkaTest {
                 reportPrimaryDown(client, group);
                 assertThat(decisions.poll()).filteredOn(r -> r.key().equals(group))
                         .extracting(r -> CODEC.decode(r.value(), Decision.class))
-                        .as("decisions of " + group).anySatisfy(d -> assertThat(d.kind()).isEqualTo(DecisionKind.FAILOVER));
+                        .as("decisions of " + group)
+                        .anySatisfy(d -> assertThat(d.kind()).isEqualTo(DecisionKind.FAILOVER));
             });
             List<Long> epochs = decisions.poll().stream().filter(r -> r.key().equals(group))
                     .map(r -> CODEC.decode(r.value(), Decision.class).epoch()).toList();
             assertThat(epochs).as("epochs of " + group + ": the seeded one, then one above it").hasSize(2)
                     .startsWith(epochBefore + 4);
             assertThat(epochs.get(1)).as("the failover's epoch: above the restored one, in this generation's range")
-                    .isGreaterThan(epochBefore + 4).isGreaterThanOrEqualTo(1L << (OwnershipTerm.SEQUENCE_BITS + OwnershipTerm.INSTANCE_BITS));
+                    .isGreaterThan(epochBefore + 4)
+                    .isGreaterThanOrEqualTo(1L << (OwnershipTerm.SEQUENCE_BITS + OwnershipTerm.INSTANCE_BITS));
         }
     }
 
@@ -345,7 +364,8 @@ class OwnershipThroughKafkaTest {
     }
 
     private double ignored(Standing reason) {
-        var counter = registry.find(DecisionMetrics.INPUTS_IGNORED).tags("topic", Topics.PROBE_RESULTS, "reason", reason.name())
+        var counter = registry.find(DecisionMetrics.INPUTS_IGNORED)
+                .tags("topic", Topics.PROBE_RESULTS, "reason", reason.name())
                 .counter();
         return counter == null ? 0 : counter.count();
     }
@@ -367,8 +387,10 @@ class OwnershipThroughKafkaTest {
 
     private static void reportPrimaryDown(TopicClient client, String group, Instant now) {
         for (String location : TestTopology.LOCATIONS) {
-            client.send(Topics.PROBE_RESULTS, group, CODEC.encode(result(group, TestTopology.SECONDARY, location, ProbeOutcome.UP, now)));
-            client.send(Topics.PROBE_RESULTS, group, CODEC.encode(result(group, TestTopology.PRIMARY, location, ProbeOutcome.DOWN, now)));
+            client.send(Topics.PROBE_RESULTS, group,
+                    CODEC.encode(result(group, TestTopology.SECONDARY, location, ProbeOutcome.UP, now)));
+            client.send(Topics.PROBE_RESULTS, group,
+                    CODEC.encode(result(group, TestTopology.PRIMARY, location, ProbeOutcome.DOWN, now)));
         }
     }
 
@@ -390,7 +412,8 @@ class OwnershipThroughKafkaTest {
     }
 
     private static Decision decision(String group, long epoch) {
-        return new Decision(1, "seeded-" + group + "-" + epoch, group, epoch, DecisionKind.FAILBACK, TestTopology.SECONDARY,
+        return new Decision(1, "seeded-" + group + "-" + epoch, group, epoch, DecisionKind.FAILBACK,
+                TestTopology.SECONDARY,
                 TestTopology.PRIMARY, "decided by another instance", List.of(), Instant.now(), DecisionMode.LIVE,
                 Decision.AUTOMATION);
     }

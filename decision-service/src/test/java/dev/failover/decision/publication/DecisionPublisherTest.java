@@ -30,11 +30,12 @@ import dev.failover.decision.domain.engine.Engines;
 import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.domain.model.Outcome;
 import dev.failover.decision.metrics.DecisionMetrics;
-import dev.failover.kafka.logging.GroupLogContext;
 import dev.failover.decision.ownership.FixedOwnership;
 import dev.failover.decision.signing.ControlMessageKeys;
+import dev.failover.decision.signing.TestControlKeys;
 import dev.failover.decision.store.OwnStateRecords;
 import dev.failover.decision.store.StateCodec;
+import dev.failover.kafka.logging.GroupLogContext;
 import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -42,7 +43,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import dev.failover.decision.signing.TestControlKeys;
 
 /**
  * Decisions leave the engine's outbox once Kafka acknowledged them, each exactly once even when several threads publish
@@ -69,26 +69,33 @@ class DecisionPublisherTest {
         <T> MutinyEmitter<T> emitter() {
             return (MutinyEmitter<T>) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] { MutinyEmitter.class }, (proxy, method, args) -> {
-                        if (method.getName().equals("send") && args.length == 1 && args[0] instanceof Record<?, ?> record) {
+                        if (method.getName().equals("send") && args.length == 1
+                                && args[0] instanceof Record<?, ?> record) {
                             return gated((String) record.value());
                         }
-                        if (method.getName().equals("sendMessage") && args.length == 1 && args[0] instanceof Message<?> message
+                        if (method.getName().equals("sendMessage") && args.length == 1
+                                && args[0] instanceof Message<?> message
                                 && message.getPayload() instanceof Record<?, ?> record) {
                             // a state record: keyed by its payload, signed for failover.decision-state (ADR 0009)
-                            OutgoingKafkaRecordMetadata<?> metadata = message.getMetadata(OutgoingKafkaRecordMetadata.class)
+                            OutgoingKafkaRecordMetadata<?> metadata = message
+                                    .getMetadata(OutgoingKafkaRecordMetadata.class)
                                     .orElseThrow();
-                            signatures.add(KEYS.verify(Topics.DECISION_STATE, (String) record.key(), (String) record.value(),
-                                    metadata.getHeaders()).outcome());
+                            signatures.add(
+                                    KEYS.verify(Topics.DECISION_STATE, (String) record.key(), (String) record.value(),
+                                            metadata.getHeaders()).outcome());
                             return gated((String) record.value());
                         }
-                        if (method.getName().equals("sendMessage") && args.length == 1 && args[0] instanceof Message<?> message) {
+                        if (method.getName().equals("sendMessage") && args.length == 1
+                                && args[0] instanceof Message<?> message) {
                             String value = (String) message.getPayload();
-                            OutgoingKafkaRecordMetadata<?> metadata = message.getMetadata(OutgoingKafkaRecordMetadata.class)
+                            OutgoingKafkaRecordMetadata<?> metadata = message
+                                    .getMetadata(OutgoingKafkaRecordMetadata.class)
                                     .orElseThrow();
                             signatures.add(KEYS.verify(Topics.DECISIONS, (String) metadata.getKey(), value,
                                     metadata.getHeaders()).outcome());
                             var batch = metadata.getHeaders().lastHeader(Topics.BATCH_SIGNATURE_HEADER);
-                            batchSignatures.add(batch == null ? "none" : java.util.HexFormat.of().formatHex(batch.value()));
+                            batchSignatures
+                                    .add(batch == null ? "none" : java.util.HexFormat.of().formatHex(batch.value()));
                             return gated(value);
                         }
                         throw new UnsupportedOperationException(method.getName());
@@ -151,7 +158,8 @@ class DecisionPublisherTest {
         GatedEmitter sent = new GatedEmitter();
         DecisionPublisher batching = new DecisionPublisher(sent.emitter(), state.emitter(), explanations.emitter(),
                 several, new DecisionMetrics(registry), FixedOwnership.deciding(groups.toArray(String[]::new)), KEYS,
-                new OwnStateRecords(), DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true, (delay, flush) -> flush.run(), true,
+                new OwnStateRecords(), DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true,
+                (delay, flush) -> flush.run(), true,
                 (delay, flush) -> held.add(flush), Runnable::run);
         for (int round = 0; round < 2; round++) {
             clock.advance(Duration.ofSeconds(1));
@@ -187,9 +195,11 @@ class DecisionPublisherTest {
         GatedEmitter sent = new GatedEmitter();
         GatedEmitter explained = new GatedEmitter();
         GatedEmitter stored = new GatedEmitter();
-        DecisionPublisher elsewhere = new DecisionPublisher(sent.emitter(), stored.emitter(), explained.emitter(), engine,
+        DecisionPublisher elsewhere = new DecisionPublisher(sent.emitter(), stored.emitter(), explained.emitter(),
+                engine,
                 new DecisionMetrics(registry), FixedOwnership.deciding(GROUP), KEYS,
-                new OwnStateRecords(), DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true, (delay, flush) -> flush.run(), true,
+                new OwnStateRecords(), DecisionServiceConfig.State.DEFAULT_HEARTBEAT, true,
+                (delay, flush) -> flush.run(), true,
                 (delay, flush) -> flush.run(), continued::add);
         Decision failover = failover();
         var publication = elsewhere.publish(GROUP).subscribeAsCompletionStage();
@@ -233,7 +243,8 @@ class DecisionPublisherTest {
         var next = publisher.publish(GROUP).subscribeAsCompletionStage();
 
         explanations.ackAll();
-        await("the state sent after the failover").atMost(Duration.ofSeconds(30)).until(() -> state.pending.size() == 1);
+        await("the state sent after the failover").atMost(Duration.ofSeconds(30))
+                .until(() -> state.pending.size() == 1);
         assertThat(next).as("the next publication done before this one's state").isNotDone();
         state.ackAll();
         await("the next publication done").atMost(Duration.ofSeconds(30)).until(next::isDone);
@@ -324,7 +335,8 @@ class DecisionPublisherTest {
             clock.advance(Duration.ofSeconds(1));
             for (String location : TestTopology.LOCATIONS) {
                 engine.onProbeResult(result(TestTopology.SECONDARY, location, ProbeOutcome.UP));
-                if (engine.onProbeResult(result(TestTopology.PRIMARY, location, ProbeOutcome.DOWN)) instanceof Outcome.Switched s) {
+                if (engine.onProbeResult(
+                        result(TestTopology.PRIMARY, location, ProbeOutcome.DOWN)) instanceof Outcome.Switched s) {
                     switched.add(s.decision());
                 }
             }
@@ -362,19 +374,22 @@ class DecisionPublisherTest {
             assertThat(third).isDone();
         });
         assertThat(forced).isInstanceOf(dev.failover.decision.domain.model.CommandOutcome.Accepted.class);
-        assertThat(decisions.decisionIds()).as("each decision sent once, in order").containsExactly(failover.decisionId(), "d-2");
+        assertThat(decisions.decisionIds()).as("each decision sent once, in order")
+                .containsExactly(failover.decisionId(), "d-2");
         assertThat(publisher.hasUnpublished(GROUP)).isFalse();
     }
 
     @Test
     void theStateIsPublishedOnlyOnceEveryDecisionBeforeItIsAcknowledged() {
         Decision failover = failover();
-        assertThat(engine.publishableState(GROUP)).as("publishable state while the failover is in the outbox").isEmpty();
+        assertThat(engine.publishableState(GROUP)).as("publishable state while the failover is in the outbox")
+                .isEmpty();
 
         var publication = publisher.publish(GROUP).subscribeAsCompletionStage();
         await("the failover sent").atMost(Duration.ofSeconds(30)).until(() -> decisions.pending.size() == 1);
         // a state publication racing in (the ticker's) while the failover is not yet acknowledged persists nothing
-        assertThat(engine.publishableState(GROUP)).as("publishable state while the failover is unacknowledged").isEmpty();
+        assertThat(engine.publishableState(GROUP)).as("publishable state while the failover is unacknowledged")
+                .isEmpty();
         assertThat(state.pending).as("state sends before the failover is acknowledged").isEmpty();
 
         decisions.ackAll();
@@ -382,7 +397,8 @@ class DecisionPublisherTest {
                 .until(() -> explanations.pending.size() == 1);
         assertThat(state.pending).as("state sends before the explanations are acknowledged").isEmpty();
         explanations.ackAll();
-        await("the state sent after the failover").atMost(Duration.ofSeconds(30)).until(() -> state.pending.size() == 1);
+        await("the state sent after the failover").atMost(Duration.ofSeconds(30))
+                .until(() -> state.pending.size() == 1);
         state.ackAll();
         await("publication done").atMost(Duration.ofSeconds(30)).until(publication::isDone);
         assertThat(explanations.explainedDecisionIds()).as("explanation records sent").containsExactly(
@@ -418,7 +434,8 @@ class DecisionPublisherTest {
         assertThat(explanations.sent).as("explanations acknowledged so far").isEmpty();
 
         var next = publisher.publish(GROUP).subscribeAsCompletionStage(); // the ticker's, with nothing new decided
-        await("the explanations sent again").atMost(Duration.ofSeconds(30)).until(() -> explanations.pending.size() == 2);
+        await("the explanations sent again").atMost(Duration.ofSeconds(30))
+                .until(() -> explanations.pending.size() == 2);
         explanations.ackAll();
         await("the next publication done").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             state.ackAll();
@@ -525,9 +542,10 @@ class DecisionPublisherTest {
                 state.ackAll();
                 assertThat(publication).isDone();
             });
-            assertThat(mdcOfPublishedLines).as("MDC of the line that logs the published decision").containsExactly(Map.of(
-                    GroupLogContext.GROUP, GROUP, GroupLogContext.DECISION_ID, failover.decisionId(),
-                    GroupLogContext.EPOCH, failover.epoch()));
+            assertThat(mdcOfPublishedLines).as("MDC of the line that logs the published decision")
+                    .containsExactly(Map.of(
+                            GroupLogContext.GROUP, GROUP, GroupLogContext.DECISION_ID, failover.decisionId(),
+                            GroupLogContext.EPOCH, failover.epoch()));
             // the system tests (ZombieDeciderIT, RecreatedConsumerGroupIT) and the region benchmark read the line so
             assertThat(publishedLines).singleElement().asString()
                     .containsPattern("^published decision \\S+ epoch \\d+: FAILOVER ")

@@ -28,7 +28,6 @@ import dev.failover.testkit.demo.DemoBackendsResource;
 import dev.failover.testkit.kafka.KafkaBrokerResource;
 import dev.failover.testkit.kafka.TopicClient;
 import dev.failover.testkit.signing.SigningKeysResource;
-import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,11 +50,15 @@ class DecisionsThroughKafkaTest {
             String valid = codec.encode(result(TestTopology.PRIMARY, "loc-a", ProbeOutcome.DOWN, Instant.now()));
             client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, "{not json");
             client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, valid.replace("\"location\":\"loc-a\",", ""));
-            client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, valid.replace("\"schemaVersion\":1", "\"schemaVersion\":9"));
+            client.send(Topics.PROBE_RESULTS, TestTopology.GROUP,
+                    valid.replace("\"schemaVersion\":1", "\"schemaVersion\":9"));
 
             assertThat(reason(dlq.await(r -> r.value().equals("{not json"), WAIT))).contains("not valid JSON");
-            assertThat(reason(dlq.await(r -> r.value().startsWith("{\"schemaVersion\":1") && !r.value().contains("\"location\""), WAIT))).contains("missing required field 'location'");
-            assertThat(reason(dlq.await(r -> r.value().contains("\"schemaVersion\":9"), WAIT))).contains("schemaVersion 9 is not supported");
+            assertThat(reason(dlq.await(
+                    r -> r.value().startsWith("{\"schemaVersion\":1") && !r.value().contains("\"location\""), WAIT)))
+                    .contains("missing required field 'location'");
+            assertThat(reason(dlq.await(r -> r.value().contains("\"schemaVersion\":9"), WAIT)))
+                    .contains("schemaVersion 9 is not supported");
 
             // the consumer kept going: two rounds of failures from two locations (quorum 2, threshold 2) fail over
             for (int round = 0; round < 2; round++) {
@@ -74,10 +77,13 @@ class DecisionsThroughKafkaTest {
             assertThat(decision.fromTarget()).isEqualTo(TestTopology.PRIMARY);
             assertThat(decision.toTarget()).isEqualTo(TestTopology.SECONDARY);
             long termStart = 1L << (OwnershipTerm.SEQUENCE_BITS + OwnershipTerm.INSTANCE_BITS);
-            assertThat(decision.epoch()).as("the decision's epoch: in the range of this instance's term, its consumer group "
-                    + "generation").isGreaterThanOrEqualTo(termStart);
+            assertThat(decision.epoch())
+                    .as("the decision's epoch: in the range of this instance's term, its consumer group "
+                            + "generation")
+                    .isGreaterThanOrEqualTo(termStart);
             assertThat(decision.mode()).isEqualTo(DecisionMode.LIVE);
-            assertThat(decision.evidence()).extracting(e -> e.target()).contains(TestTopology.PRIMARY, TestTopology.SECONDARY);
+            assertThat(decision.evidence()).extracting(e -> e.target()).contains(TestTopology.PRIMARY,
+                    TestTopology.SECONDARY);
         }
     }
 
@@ -93,8 +99,10 @@ class DecisionsThroughKafkaTest {
                         TopicConfig.CLEANUP_POLICY_CONFIG, config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value(),
                         TopicConfig.SEGMENT_BYTES_CONFIG, config.get(TopicConfig.SEGMENT_BYTES_CONFIG).value(),
                         TopicConfig.SEGMENT_MS_CONFIG, config.get(TopicConfig.SEGMENT_MS_CONFIG).value(),
-                        TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, config.get(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG).value(),
-                        TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, config.get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG).value()))
+                        TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG,
+                        config.get(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG).value(),
+                        TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,
+                        config.get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG).value()))
                         .as("configs of " + topic).containsExactlyInAnyOrderEntriesOf(Map.of(
                                 TopicConfig.CLEANUP_POLICY_CONFIG, "compact",
                                 TopicConfig.SEGMENT_BYTES_CONFIG, "16777216",

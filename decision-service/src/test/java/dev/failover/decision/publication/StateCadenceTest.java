@@ -45,16 +45,22 @@ class StateCadenceTest {
     }
 
     static GroupView withLocation(GroupView view, UnaryOperator<GroupView.LocationView> change) {
-        List<GroupView.TargetView> targets = view.targets().stream().map(t -> new GroupView.TargetView(t.target(), t.health(),
-                t.locations().stream().map(change).toList(), t.region(), t.destination(), t.dependencies(), t.database())).toList();
+        List<GroupView.TargetView> targets = view.targets().stream()
+                .map(t -> new GroupView.TargetView(t.target(), t.health(),
+                        t.locations().stream().map(change).toList(), t.region(), t.destination(), t.dependencies(),
+                        t.database()))
+                .toList();
         return new GroupView(view.group(), view.mode(), view.activeTarget(), view.activeHealth(), view.epoch(),
-                view.lastSwitchAt(), view.automation(), view.pin(), view.pause(), view.freeze(), view.drill(), view.lastDrill(),
-                view.serving(), view.decidedVsServed(), targets, view.safety(), view.locationClocks(), view.recentDecisions(),
+                view.lastSwitchAt(), view.automation(), view.pin(), view.pause(), view.freeze(), view.drill(),
+                view.lastDrill(),
+                view.serving(), view.decidedVsServed(), targets, view.safety(), view.locationClocks(),
+                view.recentDecisions(),
                 view.audit(), view.recentActuations(), view.convergence());
     }
 
     static StateRecord withView(StateRecord record, GroupView view) {
-        return new StateRecord(record.schemaVersion(), record.snapshot(), view, record.recentCommands(), record.publishedAt());
+        return new StateRecord(record.schemaVersion(), record.snapshot(), view, record.recentCommands(),
+                record.publishedAt());
     }
 
     static Stream<Arguments> cases() {
@@ -66,16 +72,24 @@ class StateCadenceTest {
                 Arguments.of("the same record at the heartbeat", base, HEARTBEAT, true),
                 Arguments.of("newer results at every location, same verdicts", withView(base, withLocation(view,
                         l -> new GroupView.LocationView(l.location(), l.verdict(), l.consecutiveFailures() + 1,
-                                l.consecutiveSuccesses() + 1, T0.plusSeconds(5), l.lastIgnored()))), Duration.ofSeconds(5), false),
+                                l.consecutiveSuccesses() + 1, T0.plusSeconds(5), l.lastIgnored()))),
+                        Duration.ofSeconds(5), false),
                 Arguments.of("a location's verdict changed", withView(base, withLocation(view,
                         l -> new GroupView.LocationView(l.location(), LocationVerdict.DOWN, 3, 0, T0.plusSeconds(5),
-                                l.lastIgnored(), FailureReason.TIMEOUT))), Duration.ofSeconds(5), true),
+                                l.lastIgnored(), FailureReason.TIMEOUT))),
+                        Duration.ofSeconds(5), true),
                 Arguments.of("a command outcome", new StateRecord(base.schemaVersion(), base.snapshot(), view, List.of(
-                        new StateRecord.CommandResult("c-1", dev.failover.decision.domain.model.CommandOutcome.Status.ACCEPTED,
-                                null, null, "paused", List.of(), T0)), base.publishedAt()), Duration.ofSeconds(5), true),
-                Arguments.of("a new epoch in the snapshot", new StateRecord(base.schemaVersion(), new dev.failover.decision.domain.model.GroupSnapshot(
-                        GROUP, TestTopology.SECONDARY, base.snapshot().epoch() + 1, T0, List.of(), null, null, null, null, List.of(),
-                        List.of(), null, null, List.of(), List.of(), List.of(), null, null, 0, 0), view, List.of(), base.publishedAt()), Duration.ofSeconds(5), true));
+                        new StateRecord.CommandResult("c-1",
+                                dev.failover.decision.domain.model.CommandOutcome.Status.ACCEPTED,
+                                null, null, "paused", List.of(), T0)),
+                        base.publishedAt()), Duration.ofSeconds(5), true),
+                Arguments.of("a new epoch in the snapshot",
+                        new StateRecord(base.schemaVersion(), new dev.failover.decision.domain.model.GroupSnapshot(
+                                GROUP, TestTopology.SECONDARY, base.snapshot().epoch() + 1, T0, List.of(), null, null,
+                                null, null, List.of(),
+                                List.of(), null, null, List.of(), List.of(), List.of(), null, null, 0, 0), view,
+                                List.of(), base.publishedAt()),
+                        Duration.ofSeconds(5), true));
     }
 
     @ParameterizedTest(name = "{0}: due {3}")

@@ -38,20 +38,24 @@ class ReplayTest {
         }
         lines.add("{ this line is not a result }");
         // a resolver's observation, on the same topic (ADR 0026): passed over without a word
-        lines.add(EventCodec.instance().encode(new dev.failover.contract.event.ResolverObservation(1, "demo-api", "loc-a",
-                "vpc", null, null, "TIMEOUT", T0, "probe-loc-a")));
+        lines.add(
+                EventCodec.instance().encode(new dev.failover.contract.event.ResolverObservation(1, "demo-api", "loc-a",
+                        "vpc", null, null, "TIMEOUT", T0, "probe-loc-a")));
         Path file = dir.resolve("results.jsonl");
         Files.write(file, lines);
         return file;
     }
 
     static String line(String target, String location, int at, ProbeOutcome outcome) {
-        return EventCodec.instance().encode(ProbeResult.of("demo-api", target, "r", location, T0.plusSeconds(at), outcome)
-                .durationMillis(20L).failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null).build());
+        return EventCodec.instance()
+                .encode(ProbeResult.of("demo-api", target, "r", location, T0.plusSeconds(at), outcome)
+                        .durationMillis(20L).failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null)
+                        .build());
     }
 
     String replay(String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--topology", "../config/failover.yaml", "--results", recording().toString()));
+        List<String> args = new ArrayList<>(
+                List.of("--topology", "../config/failover.yaml", "--results", recording().toString()));
         args.addAll(List.of(extra));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -81,8 +85,10 @@ class ReplayTest {
     @Test
     void badOptionsAreRefusedNamingThem() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Replay.run(new String[] { "--topology", "../config/failover.yaml", "--results", "x", "--failures-to-down",
-                "many" }, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit = Replay.run(
+                new String[] { "--topology", "../config/failover.yaml", "--results", "x", "--failures-to-down",
+                        "many" },
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--failures-to-down: 'many' is not a whole number");
     }

@@ -46,7 +46,8 @@ class WhatIfTest {
         for (int at = 0; at < 1400; at++) {
             for (String location : LOCATIONS) {
                 results.add(result("secondary", location, at, ProbeOutcome.UP));
-                results.add(result("primary", location, at, primaryAt(location, at) ? ProbeOutcome.UP : ProbeOutcome.DOWN));
+                results.add(
+                        result("primary", location, at, primaryAt(location, at) ? ProbeOutcome.UP : ProbeOutcome.DOWN));
             }
         }
         return results;
@@ -137,7 +138,8 @@ class WhatIfTest {
         }
         Topology proposed = Replay.withOverrides(CURRENT, new java.util.HashMap<>(Map.of("failures-to-down", "2",
                 "flap-transitions", "0")));
-        GroupComparison g = WhatIf.compare(CURRENT, proposed, results, Optional.empty(), Duration.ofSeconds(30)).groups().get(0);
+        GroupComparison g = WhatIf.compare(CURRENT, proposed, results, Optional.empty(), Duration.ofSeconds(30))
+                .groups().get(0);
         assertThat(g.current().flapHolds()).as("the current policy holds the flapping primary").isPositive();
         assertThat(g.current().failovers()).isZero();
         assertThat(g.proposed().flapHolds()).isZero();
@@ -151,8 +153,10 @@ class WhatIfTest {
         Topology proposed = Replay.withOverrides(CURRENT, new java.util.HashMap<>(Map.of("failures-to-down", "2")));
         List<ProbeResult> shuffled = new ArrayList<>(history());
         java.util.Collections.shuffle(shuffled, new java.util.Random(57));
-        String a = EventCodec.instance().encode(WhatIf.compare(CURRENT, proposed, history(), Optional.empty(), Duration.ofSeconds(120)));
-        String b = EventCodec.instance().encode(WhatIf.compare(CURRENT, proposed, shuffled, Optional.empty(), Duration.ofSeconds(120)));
+        String a = EventCodec.instance()
+                .encode(WhatIf.compare(CURRENT, proposed, history(), Optional.empty(), Duration.ofSeconds(120)));
+        String b = EventCodec.instance()
+                .encode(WhatIf.compare(CURRENT, proposed, shuffled, Optional.empty(), Duration.ofSeconds(120)));
         assertThat(b).isEqualTo(a);
     }
 
@@ -169,7 +173,8 @@ class WhatIfTest {
 
     @Test
     void aGroupFilterLeavesTheOthersOut() {
-        WhatIfReport report = WhatIf.compare(CURRENT, CURRENT, history(), Optional.of("other"), Duration.ofSeconds(120));
+        WhatIfReport report = WhatIf.compare(CURRENT, CURRENT, history(), Optional.of("other"),
+                Duration.ofSeconds(120));
         assertThat(report.groups()).isEmpty();
         assertThat(report.results()).isZero();
     }
@@ -187,7 +192,8 @@ class WhatIfTest {
                 .containsExactly(new WhatIfReport.Difference(WhatIfReport.Policy.PROPOSED, blip));
         assertThat(WhatIf.differences(List.of(failover, blip), List.of(failover)))
                 .containsExactly(new WhatIfReport.Difference(WhatIfReport.Policy.CURRENT, blip));
-        assertThat(WhatIf.differences(List.of(failover), List.of(entry(301, DecisionKind.FAILOVER, "primary", "secondary"))))
+        assertThat(WhatIf.differences(List.of(failover),
+                List.of(entry(301, DecisionKind.FAILOVER, "primary", "secondary"))))
                 .as("more than five minutes apart: two different switches").hasSize(2);
     }
 

@@ -47,8 +47,9 @@ class SwitchReportLanesTest {
     void aRowPerLaneOfTheDecision(String name, GroupSnapshot.Serving serving, List<SwitchReport.Lane> expected) {
         List<SwitchReport.Lane> lanes = SwitchReport.Lane.of(DECISION, serving);
         assertThat(lanes).isEqualTo(expected);
-        String json = EventCodec.instance().encode(new SwitchReport(SwitchReport.SCHEMA_VERSION, "api", DECISION, null, null,
-                List.of(), List.of(), null, null, lanes, DECIDED, "decider-1"));
+        String json = EventCodec.instance()
+                .encode(new SwitchReport(SwitchReport.SCHEMA_VERSION, "api", DECISION, null, null,
+                        List.of(), List.of(), null, null, lanes, DECIDED, "decider-1"));
         if (expected.isEmpty()) {
             assertThat(json).as("a report of one provider as before").doesNotContain("lanes");
         } else {

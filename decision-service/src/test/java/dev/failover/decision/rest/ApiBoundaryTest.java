@@ -50,10 +50,13 @@ class ApiBoundaryTest {
                         ApiTokens.claims("alice", GroupsResource.OPERATOR).audience("billing-service").sign(), 401),
                 Arguments.of("without an audience",
                         io.smallrye.jwt.build.Jwt.upn("alice").issuer(ApiTokens.ISSUER)
-                                .groups(GroupsResource.OPERATOR).expiresIn(600).sign(), 401),
+                                .groups(GroupsResource.OPERATOR).expiresIn(600).sign(),
+                        401),
                 Arguments.of("older than the maximum age, though not expired",
-                        ApiTokens.claims("alice", GroupsResource.OPERATOR).issuedAt(now - 2 * 3600).expiresAt(now + 3600)
-                                .sign(), 401),
+                        ApiTokens.claims("alice", GroupsResource.OPERATOR).issuedAt(now - 2 * 3600)
+                                .expiresAt(now + 3600)
+                                .sign(),
+                        401),
                 Arguments.of("from another issuer",
                         ApiTokens.claims("alice", GroupsResource.OPERATOR).issuer("someone-else").sign(), 401),
                 Arguments.of("with the old, generic role name operator", ApiTokens.withRoles("alice", "operator"), 403),
@@ -73,7 +76,9 @@ class ApiBoundaryTest {
         given().auth().oauth2(ApiTokens.viewer("victor")).get("/groups").then().statusCode(200);
         given().auth().oauth2(OPERATOR).get("/groups").then().statusCode(200);
         long now = Instant.now().getEpochSecond();
-        given().auth().oauth2(ApiTokens.claims("alice", GroupsResource.VIEWER).issuedAt(now - 1800).expiresAt(now + 600).sign())
+        given().auth()
+                .oauth2(ApiTokens.claims("alice", GroupsResource.VIEWER).issuedAt(now - 1800).expiresAt(now + 600)
+                        .sign())
                 .get("/groups").then().statusCode(200); // within the maximum age
     }
 
@@ -83,9 +88,10 @@ class ApiBoundaryTest {
         String body = "{\"reason\":\"" + "x".repeat(1024 * 1024) + "\"}";
         // Expect: 100-continue, as curl sends for a large body: the refusal comes before the body is sent, so the
         // client never writes into a connection the server has closed
-        HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(pause).expectContinue(true)
-                .header("Authorization", "Bearer " + OPERATOR).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(HttpRequest.newBuilder(pause).expectContinue(true)
+                        .header("Authorization", "Bearer " + OPERATOR).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as("status of a 1 MiB body").isEqualTo(413);
         assertThat(answer.body()).as("413 body").doesNotContain("max.request", "serialized");
         String justOver = "{\"reason\":\"" + "x".repeat(256 * 1024) + "\"}";
@@ -100,14 +106,20 @@ class ApiBoundaryTest {
                 Arguments.of("pause", "{\"reason\":\"" + "\uD83D\uDE00".repeat(InputLimits.MAX_REASON + 1) + "\"}", 422,
                         "reason", "at most 500 characters"),
                 Arguments.of("pause", "{\"reason\":\"bell\\u0007\"}", 422, "reason", "control characters"),
-                Arguments.of("pin", "{\"target\":\"" + "t".repeat(5000) + "\",\"reason\":\"r\"}", 422, "target", "at most 100"),
-                Arguments.of("pin", "{\"target\":\"primary\",\"until\":\"" + "9".repeat(5000) + "\",\"reason\":\"r\"}", 422,
+                Arguments.of("pin", "{\"target\":\"" + "t".repeat(5000) + "\",\"reason\":\"r\"}", 422, "target",
+                        "at most 100"),
+                Arguments.of("pin", "{\"target\":\"primary\",\"until\":\"" + "9".repeat(5000) + "\",\"reason\":\"r\"}",
+                        422,
                         "until", "at most 100"),
-                Arguments.of("force", "{\"target\":\"secondary\",\"reason\":\"" + "y".repeat(InputLimits.MAX_REASON + 1) + "\"}",
+                Arguments.of("force",
+                        "{\"target\":\"secondary\",\"reason\":\"" + "y".repeat(InputLimits.MAX_REASON + 1) + "\"}",
                         422, "reason", "at most 500"),
-                Arguments.of("drills", "{\"reason\":\"r\",\"durationMinutes\":\"soon\"}", 400, "durationMinutes", "a number"),
-                Arguments.of("drills", "{\"reason\":\"r\",\"durationMinutes\":1e400}", 400, "durationMinutes", "out of range"),
-                Arguments.of("drills", "{\"reason\":\"r\",\"durationMinutes\":99999999999999999999}", 400, "durationMinutes",
+                Arguments.of("drills", "{\"reason\":\"r\",\"durationMinutes\":\"soon\"}", 400, "durationMinutes",
+                        "a number"),
+                Arguments.of("drills", "{\"reason\":\"r\",\"durationMinutes\":1e400}", 400, "durationMinutes",
+                        "out of range"),
+                Arguments.of("drills", "{\"reason\":\"r\",\"durationMinutes\":99999999999999999999}", 400,
+                        "durationMinutes",
                         "out of range"),
                 Arguments.of("pause", "{\"reason\":[\"a\",\"b\"]}", 400, "reason", "a string"),
                 Arguments.of("pause", "{\"reason\":", 400, "body", "not valid JSON"),
@@ -117,7 +129,8 @@ class ApiBoundaryTest {
     @ParameterizedTest(name = "{0} with {3} wrong: {2}")
     @MethodSource("badBodies")
     void badInputIsA4xxNamingTheField(String action, String body, int status, String field, String message) {
-        String answer = given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body(body).post("/groups/api/" + action)
+        String answer = given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body(body)
+                .post("/groups/api/" + action)
                 .then().statusCode(status).body("field", equalTo(field)).body("message", containsString(message))
                 .body("message", not(containsString("jackson"))).extract().asString();
         assertThat(answer.length()).as("error body length (the bad value is not echoed back)").isLessThan(1000);
@@ -126,7 +139,8 @@ class ApiBoundaryTest {
     @Test
     void aCallerNameTooLongToRecordIsRefused() {
         String token = ApiTokens.claims("n".repeat(InputLimits.MAX_PRINCIPAL + 1), GroupsResource.OPERATOR).sign();
-        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"r\"}").post("/groups/api/pause").then()
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"r\"}").post("/groups/api/pause")
+                .then()
                 .statusCode(403).body("field", equalTo("token.upn")).body("message", containsString("at most 256"))
                 .body("message.length()", lessThan(1000));
     }

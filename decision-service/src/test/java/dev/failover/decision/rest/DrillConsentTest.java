@@ -21,10 +21,12 @@ class DrillConsentTest {
     static FailoverGroup group(String kind) {
         String database = switch (kind) {
             case "none" -> "";
-            case "postgres" -> "database: {kind: postgres, url: \"jdbc:postgresql://db-%s:5432/app\", credentials: app}";
+            case "postgres" ->
+                "database: {kind: postgres, url: \"jdbc:postgresql://db-%s:5432/app\", credentials: app}";
             case "rds" -> "database: {kind: rds, instance: db-%s}";
-            case "aurora-global" -> "database: {kind: aurora-global, globalCluster: app, clusterArn: \"arn:aws:rds:us-east-1:"
-                    + "123456789012:cluster:db-%s\"}";
+            case "aurora-global" ->
+                "database: {kind: aurora-global, globalCluster: app, clusterArn: \"arn:aws:rds:us-east-1:"
+                        + "123456789012:cluster:db-%s\"}";
             default -> throw new IllegalArgumentException(kind);
         };
         return TopologyLoader.parse("""

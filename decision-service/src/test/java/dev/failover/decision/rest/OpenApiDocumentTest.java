@@ -73,16 +73,20 @@ class OpenApiDocumentTest {
         expected.put(new Operation("GET", "/groups/{group}/explanation"), read(GROUP));
         expected.put(new Operation("GET", "/groups/{group}/decisions/{decisionId}/explanation"),
                 read(union(GROUP, Set.of(422))));
-        for (String write : new String[] {"pin", "release", "pause", "resume", "force", "drills", "drills/end", "switchover",
-                "switchover/abort"}) {
+        for (String write : new String[] { "pin", "release", "pause", "resume", "force", "drills", "drills/end",
+                "switchover",
+                "switchover/abort" }) {
             expected.put(new Operation("POST", "/groups/{group}/" + write), expected(union(WRITE, GROUP)));
         }
         // handed to the driving actuator through Kafka (ADR 0025): no owner to refuse or rate-limit it; 503 when Kafka did
         // not take it
-        expected.put(new Operation("POST", "/groups/{group}/retry"), expected(union(Set.of(202, 400, 413, 422, 503), GROUP)));
+        expected.put(new Operation("POST", "/groups/{group}/retry"),
+                expected(union(Set.of(202, 400, 413, 422, 503), GROUP)));
         // a switch's signed report, and the replay of an explanation (a computation: no owner, nothing changed)
-        expected.put(new Operation("GET", "/groups/{group}/decisions/{decisionId}/report"), read(union(GROUP, Set.of(422))));
-        expected.put(new Operation("POST", "/groups/{group}/replay"), expected(union(Set.of(200, 400, 413, 422), GROUP)));
+        expected.put(new Operation("GET", "/groups/{group}/decisions/{decisionId}/report"),
+                read(union(GROUP, Set.of(422))));
+        expected.put(new Operation("POST", "/groups/{group}/replay"),
+                expected(union(Set.of(200, 400, 413, 422), GROUP)));
         expected.put(new Operation("GET", "/ui/api/session"), read(Set.of()));
         // a what-if over recorded history (ADR 0027; a computation: no group in the path, one at a time per instance)
         expected.put(new Operation("POST", "/whatif"), expected(Set.of(200, 400, 413, 422, 429, 503)));
@@ -90,15 +94,18 @@ class OpenApiDocumentTest {
     }
 
     static JsonNode document() throws Exception {
-        return new ObjectMapper().readTree(given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+        return new ObjectMapper()
+                .readTree(given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
     }
 
     @Test
     void everyEndpointOfTheResourcesIsDocumented() throws Exception {
         assertThat(OpenApiCoverage.operations(document())).as("endpoints in /q/openapi")
-                .isEqualTo(OpenApiCoverage.operations(GroupsResource.class, SessionResource.class, WhatIfResource.class));
+                .isEqualTo(
+                        OpenApiCoverage.operations(GroupsResource.class, SessionResource.class, WhatIfResource.class));
         assertThat(expectedOperations().keySet()).as("endpoints this test checks")
-                .containsExactlyInAnyOrderElementsOf(OpenApiCoverage.operations(GroupsResource.class, SessionResource.class, WhatIfResource.class));
+                .containsExactlyInAnyOrderElementsOf(
+                        OpenApiCoverage.operations(GroupsResource.class, SessionResource.class, WhatIfResource.class));
     }
 
     /**
@@ -108,7 +115,8 @@ class OpenApiDocumentTest {
      */
     @Test
     void theServedDocumentIsTheCommittedOne() throws Exception {
-        GoldenFile.assertMatches(java.nio.file.Path.of("../docs/openapi/decision-service.json"), document(), GoldenFile.rewriting(),
+        GoldenFile.assertMatches(java.nio.file.Path.of("../docs/openapi/decision-service.json"), document(),
+                GoldenFile.rewriting(),
                 "the OpenAPI document the decision-service serves at /q/openapi");
     }
 

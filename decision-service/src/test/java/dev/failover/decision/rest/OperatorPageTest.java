@@ -42,7 +42,8 @@ class OperatorPageTest {
                     .header("X-Content-Type-Options", "nosniff").header("Referrer-Policy", "no-referrer")
                     .header("Cache-Control", "no-store");
         }
-        String html = given().get("/ui/").then().statusCode(200).contentType(containsString("text/html")).extract().asString();
+        String html = given().get("/ui/").then().statusCode(200).contentType(containsString("text/html")).extract()
+                .asString();
         assertThat(html).as("the page's shell").contains("<script src=\"ui.js\" defer></script>")
                 .doesNotContain("<script>").doesNotContain(" onclick=").doesNotContain("style=");
         given().get("/groups").then().statusCode(401); // the data still needs a token
@@ -57,11 +58,11 @@ class OperatorPageTest {
                 .body("groups.group", hasItem(TestTopology.GROUP));
         given().auth().oauth2(ApiTokens.operator("olga")).get("/ui/api/session").then().statusCode(200)
                 .body("principal", equalTo("olga")).body("operator", equalTo(true));
-        await("the group owned by the only instance").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().auth().oauth2(ApiTokens.viewer("victor")).get("/ui/api/session").then()
+        await("the group owned by the only instance").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().auth().oauth2(ApiTokens.viewer("victor")).get("/ui/api/session").then()
                         .body("groups.find { it.group == 'api' }.owned", equalTo(true)));
-        await("the instance's contact with the test broker").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().auth().oauth2(ApiTokens.viewer("victor")).get("/ui/api/session").then()
+        await("the instance's contact with the test broker").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().auth().oauth2(ApiTokens.viewer("victor")).get("/ui/api/session").then()
                         .body("kafka.state", equalTo("REACHABLE")).body("kafka.since", not(equalTo(null)))
                         .body("kafka.error", equalTo(null)));
     }

@@ -53,16 +53,22 @@ class OverrideApiTest {
     void primaryUpSecondaryDown() {
         try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             await("GET /groups/api showing primary HEALTHY and secondary UNHEALTHY").atMost(Duration.ofSeconds(60))
-                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300)).pollInSameThread().untilAsserted(() -> {
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300)).pollInSameThread()
+                    .untilAsserted(() -> {
                         Instant now = Instant.now();
                         for (String location : TestTopology.LOCATIONS) {
                             client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance()
-                                    .encode(TestProbeResults.up(TestTopology.GROUP, TestTopology.PRIMARY, location, now)));
-                            client.send(Topics.PROBE_RESULTS, TestTopology.GROUP, EventCodec.instance().encode(ProbeResult.of(
-                                    TestTopology.GROUP, TestTopology.SECONDARY, "r", location, now, ProbeOutcome.DOWN)
-                                    .durationMillis(1L).failureReason(FailureReason.CONNECTION_REFUSED).build()));
+                                    .encode(TestProbeResults.up(TestTopology.GROUP, TestTopology.PRIMARY, location,
+                                            now)));
+                            client.send(Topics.PROBE_RESULTS, TestTopology.GROUP,
+                                    EventCodec.instance().encode(ProbeResult.of(
+                                            TestTopology.GROUP, TestTopology.SECONDARY, "r", location, now,
+                                            ProbeOutcome.DOWN)
+                                            .durationMillis(1L).failureReason(FailureReason.CONNECTION_REFUSED)
+                                            .build()));
                         }
-                        String health = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract()
+                        String health = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200)
+                                .extract()
                                 .path("targets.collect { it.target + '=' + it.health }.join(',')");
                         assertThat(health).as("health per target").contains("primary=HEALTHY", "secondary=UNHEALTHY");
                     });
@@ -94,7 +100,8 @@ class OverrideApiTest {
                 .then().statusCode(403);
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{}").post("/groups/api/retry")
                 .then().statusCode(422).body("field", equalTo("reason"));
-        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"r\"}").post("/groups/nope/retry")
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"r\"}")
+                .post("/groups/nope/retry")
                 .then().statusCode(404).body("field", equalTo("group"));
     }
 
@@ -117,19 +124,22 @@ class OverrideApiTest {
     void thePlaneInfoNamesThisService() {
         given().get("/q/metrics").then().statusCode(200)
                 .body(matchesPattern("(?s).*\nfailover_build_info\\{[^}]*service=\"decision-service\"[^}]*} 1\\.0\n.*"))
-                .body(matchesPattern("(?s).*\nfailover_topology_info\\{[^}]*service=\"decision-service\"[^}]*} 1\\.0\n.*"));
+                .body(matchesPattern(
+                        "(?s).*\nfailover_topology_info\\{[^}]*service=\"decision-service\"[^}]*} 1\\.0\n.*"));
     }
 
     @Test
     void writesNeedTheOperatorRole() {
         given().auth().oauth2(VIEWER).contentType(ContentType.JSON).body("{\"reason\":\"r\"}").post("/groups/api/pause")
                 .then().statusCode(403);
-        given().contentType(ContentType.JSON).body("{\"reason\":\"r\"}").post("/groups/api/pause").then().statusCode(401);
+        given().contentType(ContentType.JSON).body("{\"reason\":\"r\"}").post("/groups/api/pause").then()
+                .statusCode(401);
     }
 
     @Test
     void badInputGetsAPreciseError() {
-        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"r\"}").post("/groups/nope/pause")
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"r\"}")
+                .post("/groups/nope/pause")
                 .then().statusCode(404);
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"mars\",\"reason\":\"r\"}")
                 .post("/groups/api/pin").then().statusCode(422).body("field", equalTo("target"));
@@ -149,7 +159,8 @@ class OverrideApiTest {
     void pinningAnUnhealthyTargetIsAConflictThatForceOverrides() {
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
                 .body("{\"target\":\"secondary\",\"reason\":\"db migration\"}")
-                .post("/groups/api/pin").then().statusCode(409).body("message", containsString("secondary is UNHEALTHY"));
+                .post("/groups/api/pin").then().statusCode(409)
+                .body("message", containsString("secondary is UNHEALTHY"));
 
         try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader decisions = client.reader(Topics.DECISIONS)) {
@@ -181,22 +192,27 @@ class OverrideApiTest {
      */
     @Test
     void aSwitchoverGoesOnlyToAHealthyTargetAndItsAbortOnlyBackToOne() {
-        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"primary\",\"reason\":\"setup\"}")
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                .body("{\"target\":\"primary\",\"reason\":\"setup\"}")
                 .post("/groups/api/force").then().statusCode(200);
         given().auth().oauth2(VIEWER).contentType(ContentType.JSON).body("{\"target\":\"secondary\",\"reason\":\"r\"}")
                 .post("/groups/api/switchover").then().statusCode(403);
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"r\"}")
                 .post("/groups/api/switchover").then().statusCode(422).body("field", equalTo("target"));
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"primary\",\"reason\":\"r\"}")
-                .post("/groups/api/switchover").then().statusCode(422).body("message", containsString("already active"));
-        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"secondary\",\"reason\":\"r\"}")
+                .post("/groups/api/switchover").then().statusCode(422)
+                .body("message", containsString("already active"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                .body("{\"target\":\"secondary\",\"reason\":\"r\"}")
                 .post("/groups/api/switchover").then().statusCode(409)
                 .body("message", containsString("secondary is UNHEALTHY, not HEALTHY"));
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"r\"}")
-                .post("/groups/api/switchover/abort").then().statusCode(409).body("message", containsString("use release"));
+                .post("/groups/api/switchover/abort").then().statusCode(409)
+                .body("message", containsString("use release"));
 
         // traffic on the broken secondary by break glass; a planned switchover takes it back to the HEALTHY primary
-        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"secondary\",\"reason\":\"setup\"}")
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                .body("{\"target\":\"secondary\",\"reason\":\"setup\"}")
                 .post("/groups/api/force").then().statusCode(200);
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
                 .body("{\"target\":\"primary\",\"reason\":\"patching us-west-2\"}")
@@ -221,7 +237,8 @@ class OverrideApiTest {
      */
     @Test
     void aSwitchsReportIsSignedWithTheDecisionKeyAndItsEvidenceReplays() throws Exception {
-        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"primary\",\"reason\":\"setup\"}")
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                .body("{\"target\":\"primary\",\"reason\":\"setup\"}")
                 .post("/groups/api/force").then().statusCode(200);
         String decisionId = given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
                 .body("{\"target\":\"secondary\",\"reason\":\"report me\"}").post("/groups/api/force").then()
@@ -236,11 +253,13 @@ class OverrideApiTest {
         assertThat(report.path("decision").path("kind").asText()).isEqualTo("FORCE");
         assertThat(report.path("explanation").path("rules").path(0).path("detail").asText()).contains("report me");
         assertThat(report.path("stages").isObject()).isTrue();
-        dev.failover.contract.signing.SignedReports.Signature signature = new dev.failover.contract.signing.SignedReports
-                .Signature(document.path("signature").path("keyId").asText(), document.path("signature").path("value").asText());
+        dev.failover.contract.signing.SignedReports.Signature signature = new dev.failover.contract.signing.SignedReports.Signature(
+                document.path("signature").path("keyId").asText(), document.path("signature").path("value").asText());
         assertThat(signature.keyId()).isEqualTo(dev.failover.testkit.signing.TestSigningKeys.SIGNER_KEY_ID);
-        dev.failover.contract.signing.TrustedKeys trusted = dev.failover.testkit.signing.TestSigningKeys.shared().trustedKeys();
-        assertThat(dev.failover.contract.signing.SignedReports.verify(trusted, "api", report, signature).isValid()).isTrue();
+        dev.failover.contract.signing.TrustedKeys trusted = dev.failover.testkit.signing.TestSigningKeys.shared()
+                .trustedKeys();
+        assertThat(dev.failover.contract.signing.SignedReports.verify(trusted, "api", report, signature).isValid())
+                .isTrue();
         ((com.fasterxml.jackson.databind.node.ObjectNode) report.path("decision")).put("toTarget", "primary");
         assertThat(dev.failover.contract.signing.SignedReports.verify(trusted, "api", report, signature).outcome())
                 .isEqualTo(dev.failover.contract.signing.Verification.Outcome.BAD_SIGNATURE);
@@ -250,7 +269,8 @@ class OverrideApiTest {
         given().auth().oauth2(VIEWER).contentType(ContentType.JSON).body(explanation).post("/groups/api/replay").then()
                 .statusCode(200).body("group", equalTo("api")).body("rules.rule", hasItem("hold"));
         given().auth().oauth2(VIEWER).contentType(ContentType.JSON).body(explanation.replace("\"group\":\"api\"",
-                "\"group\":\"other\"")).post("/groups/api/replay").then().statusCode(422).body("field", equalTo("group"));
+                "\"group\":\"other\"")).post("/groups/api/replay").then().statusCode(422)
+                .body("field", equalTo("group"));
         given().auth().oauth2(VIEWER).get("/groups/api/decisions/no-such-decision/report").then().statusCode(404)
                 .body("field", equalTo("decisionId"));
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"reported\"}")
@@ -265,18 +285,21 @@ class OverrideApiTest {
                 .body("thresholds.quorum", equalTo(2))
                 .body("targets.find { it.target == 'primary' }.locations[0].results[0].offset", notNullValue())
                 .body("targets.find { it.target == 'primary' }.locations[0].results[0].partition", notNullValue());
-        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"target\":\"primary\",\"reason\":\"setup\"}")
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                .body("{\"target\":\"primary\",\"reason\":\"setup\"}")
                 .post("/groups/api/force").then().statusCode(200);
         String decisionId = given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
                 .body("{\"target\":\"secondary\",\"reason\":\"explain me\"}").post("/groups/api/force").then()
                 .statusCode(200).extract().path("decisionIds[0]");
         given().auth().oauth2(VIEWER).get("/groups/api/decisions/" + decisionId + "/explanation").then().statusCode(200)
-                .body("outcome", equalTo("SWITCHED")).body("kind", equalTo("FORCE")).body("fromTarget", equalTo("primary"))
+                .body("outcome", equalTo("SWITCHED")).body("kind", equalTo("FORCE"))
+                .body("fromTarget", equalTo("primary"))
                 .body("rules[0].rule", equalTo("operator")).body("rules[0].detail", containsString("explain me"))
                 .body("rules[1].detail", containsString("secondary is UNHEALTHY (break glass: health not required)"));
         given().auth().oauth2(VIEWER).get("/groups/api/decisions/no-such-decision/explanation").then().statusCode(404)
                 .body("field", equalTo("decisionId"));
-        given().auth().oauth2(VIEWER).get("/groups/nope/explanation").then().statusCode(404).body("field", equalTo("group"));
+        given().auth().oauth2(VIEWER).get("/groups/nope/explanation").then().statusCode(404).body("field",
+                equalTo("group"));
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"explained\"}")
                 .post("/groups/api/release").then().statusCode(200);
     }
@@ -295,7 +318,8 @@ class OverrideApiTest {
     @Test
     void aDrillNeedsEveryTargetHealthy() {
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"monthly\"}")
-                .post("/groups/api/drills").then().statusCode(409).body("message", containsString("every target is HEALTHY"));
+                .post("/groups/api/drills").then().statusCode(409)
+                .body("message", containsString("every target is HEALTHY"));
     }
 
     @Test
@@ -335,14 +359,16 @@ class OverrideApiTest {
         var reused = given().auth().oauth2(OPERATOR).header("Idempotency-Key", key).contentType(ContentType.JSON)
                 .body("{\"target\":\"primary\",\"reason\":\"second use of the key\"}").post("/groups/api/pin").then()
                 .extract();
-        assertThat(reused.statusCode()).as("status of a pin sent with the key of a pause: " + reused.asString()).isEqualTo(422);
+        assertThat(reused.statusCode()).as("status of a pin sent with the key of a pause: " + reused.asString())
+                .isEqualTo(422);
         assertThat(reused.<String>path("field")).as("field").isEqualTo("Idempotency-Key");
         assertThat(reused.<String>path("message")).as("message").contains("Idempotency-Key", "PAUSE", "PIN");
         given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).body("automation", equalTo("PAUSED"));
 
         // the same command again with that key is still the retry of the first: its first outcome
         given().auth().oauth2(OPERATOR).header("Idempotency-Key", key).contentType(ContentType.JSON)
-                .body("{\"reason\":\"first use of the key, edited reason\"}").post("/groups/api/pause").then().statusCode(200)
+                .body("{\"reason\":\"first use of the key, edited reason\"}").post("/groups/api/pause").then()
+                .statusCode(200)
                 .body("status", equalTo("applied")).body("commandId", equalTo(firstId));
         given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"reuse test over\"}")
                 .post("/groups/api/resume").then().statusCode(200);
@@ -361,18 +387,22 @@ class OverrideApiTest {
     @Test
     void anOldCommandReplayedFromTheTopicIsExpiredAndNotApplied() {
         String reason = "replayed " + UUID.randomUUID();
-        String before = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract().path("activeTarget");
+        String before = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract()
+                .path("activeTarget");
         String forceTo = TestTopology.PRIMARY.equals(before) ? TestTopology.SECONDARY : TestTopology.PRIMARY;
         try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             client.sendSigned(Topics.COMMANDS, TestTopology.GROUP, EventCodec.instance().encode(new OperatorCommand(1,
-                    UUID.randomUUID().toString(), TestTopology.GROUP, CommandType.FORCE, forceTo, null, null, reason, "mallory",
+                    UUID.randomUUID().toString(), TestTopology.GROUP, CommandType.FORCE, forceTo, null, null, reason,
+                    "mallory",
                     Instant.now().minus(Duration.ofHours(1)))), TestSigningKeys.shared().signer());
         }
         await("the replayed FORCE rejected as EXPIRED in the audit").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                    List<String> expired = given().auth().oauth2(VIEWER).get("/groups/api/history").then().statusCode(200)
+                    List<String> expired = given().auth().oauth2(VIEWER).get("/groups/api/history").then()
+                            .statusCode(200)
                             .extract().path("actions.findAll { it.reason.contains('" + reason + "') }.action");
-                    assertThat(expired).as("audit actions naming the replayed command").containsExactly("rejected EXPIRED: Force");
+                    assertThat(expired).as("audit actions naming the replayed command")
+                            .containsExactly("rejected EXPIRED: Force");
                 });
         var view = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract();
         assertThat(view.<String>path("activeTarget")).as("active target after the replay").isEqualTo(before);

@@ -62,7 +62,8 @@ class TwoProbeInstancesTest {
             public void close() {
             }
         };
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("dev.failover.decision.input.InputListener");
+        java.util.logging.Logger logger = java.util.logging.Logger
+                .getLogger("dev.failover.decision.input.InputListener");
         logger.addHandler(handler);
         Instant testStart = Instant.now();
         try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
@@ -76,7 +77,8 @@ class TwoProbeInstancesTest {
                         send(client, ProbeResult.of(TestTopology.GROUP, TestTopology.PRIMARY, "r", "loc-a", now,
                                 ProbeOutcome.DOWN).durationMillis(1L).failureReason(FailureReason.UNEXPECTED_STATUS)
                                 .httpStatus(503).prober("probe-loc-a-second").build());
-                        JsonPath view = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200).extract()
+                        JsonPath view = given().auth().oauth2(VIEWER).get("/groups/api").then().statusCode(200)
+                                .extract()
                                 .jsonPath();
                         Map<String, Object> locA = GroupViewJson.location(view, TestTopology.PRIMARY, "loc-a");
                         @SuppressWarnings("unchecked")
@@ -85,10 +87,12 @@ class TwoProbeInstancesTest {
                         assertThat(ignored.get("reason")).isEqualTo("OTHER_SOURCE");
                         assertThat(Instant.parse((String) ignored.get("at"))).isAfter(testStart);
                         assertThat((String) ignored.get("detail")).contains("probe-loc-a", "probe-loc-a-second");
-                        assertThat(locA.get("verdict")).as("loc-a counts one instance: never FLAPPING").isNotEqualTo("FLAPPING");
+                        assertThat(locA.get("verdict")).as("loc-a counts one instance: never FLAPPING")
+                                .isNotEqualTo("FLAPPING");
                         assertThat(warnings).as("WARN naming the location, the target and both instances")
-                                .anySatisfy(w -> assertThat(w).contains("results of probe location loc-a are being ignored",
-                                        "OTHER_SOURCE", "api/primary", "probe-loc-a ", "probe-loc-a-second"));
+                                .anySatisfy(
+                                        w -> assertThat(w).contains("results of probe location loc-a are being ignored",
+                                                "OTHER_SOURCE", "api/primary", "probe-loc-a ", "probe-loc-a-second"));
                     });
         } finally {
             logger.removeHandler(handler);

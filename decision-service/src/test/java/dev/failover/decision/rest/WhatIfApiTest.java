@@ -59,23 +59,28 @@ class WhatIfApiTest {
                 for (String location : TestTopology.LOCATIONS) {
                     boolean down = (at >= BLIP && at < BLIP + 2) || (at >= OUTAGE && at < OUTAGE + 60);
                     send(client, TestTopology.SECONDARY, location, base.plusSeconds(at), ProbeOutcome.UP);
-                    send(client, TestTopology.PRIMARY, location, base.plusSeconds(at), down ? ProbeOutcome.DOWN : ProbeOutcome.UP);
+                    send(client, TestTopology.PRIMARY, location, base.plusSeconds(at),
+                            down ? ProbeOutcome.DOWN : ProbeOutcome.UP);
                 }
             }
         }
         Map<String, Object> body = Map.of("topology", proposed(), "from", base.minusSeconds(5).toString(), "to",
                 base.plusSeconds(SECONDS).toString());
-        JsonPath report = await("the whole window read back").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-                .until(() -> given().auth().oauth2(VIEWER).contentType(ContentType.JSON).body(body).post("/whatif").then()
+        JsonPath report = await("the whole window read back").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> given().auth().oauth2(VIEWER).contentType(ContentType.JSON).body(body).post("/whatif")
+                        .then()
                         .statusCode(200).extract().jsonPath(), r -> r.getInt("results") == SECONDS * 6);
         assertThat(report.getList("groups.group")).containsExactly(TestTopology.GROUP);
         assertThat(report.getList("groups[0].changes")).containsExactly("failuresToDown: 2 -> 4");
         assertThat(report.getInt("groups[0].current.falseFailovers")).as("the blip, at 2 failures").isEqualTo(1);
         assertThat(report.getInt("groups[0].proposed.falseFailovers")).isZero();
         List<Map<String, Object>> incidents = report.getList("groups[0].incidents");
-        Map<String, Object> outage = incidents.stream().filter(i -> i.get("start").equals(base.plusSeconds(OUTAGE).toString()))
+        Map<String, Object> outage = incidents.stream()
+                .filter(i -> i.get("start").equals(base.plusSeconds(OUTAGE).toString()))
                 .findFirst().orElseThrow(() -> new AssertionError("no outage incident in " + incidents));
-        assertThat(((Number) outage.get("currentDetectionMs")).longValue()).as("second failure, on arrival").isEqualTo(1_020L);
+        assertThat(((Number) outage.get("currentDetectionMs")).longValue()).as("second failure, on arrival")
+                .isEqualTo(1_020L);
         assertThat(((Number) outage.get("proposedDetectionMs")).longValue()).as("fourth failure").isEqualTo(3_020L);
         assertThat(report.getString("picture")).startsWith("<svg").contains("proposed policy");
         assertThat(report.getList("limits")).isNotEmpty();

@@ -57,7 +57,8 @@ class ControlMessageKeysTest {
             return h;
         });
 
-        assertSameAsFullCheck(keys, KEYS.trustedKeys(), "checkout", VALUE, relabelled, Verification.Outcome.BAD_SIGNATURE);
+        assertSameAsFullCheck(keys, KEYS.trustedKeys(), "checkout", VALUE, relabelled,
+                Verification.Outcome.BAD_SIGNATURE);
     }
 
     @Test
@@ -72,7 +73,8 @@ class ControlMessageKeysTest {
     @Test
     void aRecordSignedElsewhereIsCheckedInFull() {
         ControlMessageKeys keys = TestControlKeys.of(KEYS.signer(), KEYS.trustedKeys());
-        assertSameAsFullCheck(keys, KEYS.trustedKeys(), "checkout", VALUE, signedBy(KEYS.rotatedSigner(), "checkout", VALUE),
+        assertSameAsFullCheck(keys, KEYS.trustedKeys(), "checkout", VALUE,
+                signedBy(KEYS.rotatedSigner(), "checkout", VALUE),
                 Verification.Outcome.VALID);
         assertSameAsFullCheck(keys, KEYS.trustedKeys(), "checkout", VALUE,
                 signedBy(KEYS.untrustedSigner(), "checkout", VALUE), Verification.Outcome.UNKNOWN_KEY);

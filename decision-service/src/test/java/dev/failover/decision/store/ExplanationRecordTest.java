@@ -17,7 +17,8 @@ class ExplanationRecordTest {
     static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
 
     static Explanation explanation(String id, int second, int summaryLength) {
-        return new Explanation("api", id, T0.plusSeconds(second), Explanation.Verdict.SWITCHED, null, "primary", "secondary",
+        return new Explanation("api", id, T0.plusSeconds(second), Explanation.Verdict.SWITCHED, null, "primary",
+                "secondary",
                 null, "x".repeat(summaryLength), List.of(), Map.of("quorum", 2), List.of(),
                 new Explanation.StartingState("primary", 1, null, Map.of(), java.util.List.of()));
     }
@@ -30,12 +31,14 @@ class ExplanationRecordTest {
         assertThat(StateCodec.decodeExplanations(all).explanations()).extracting(Explanation::decisionId)
                 .containsExactly("d-3", "d-2", "d-1");
 
-        int two = StateCodec.utf8Length(StateCodec.encode(new ExplanationRecord(1, "api", newestFirst.subList(0, 2), T0)));
+        int two = StateCodec
+                .utf8Length(StateCodec.encode(new ExplanationRecord(1, "api", newestFirst.subList(0, 2), T0)));
         String trimmed = ExplanationRecord.encodeFitting("api", newestFirst, T0, two).orElseThrow();
         assertThat(StateCodec.decodeExplanations(trimmed).explanations()).extracting(Explanation::decisionId)
                 .containsExactly("d-3", "d-2");
 
-        assertThat(ExplanationRecord.encodeFitting("api", newestFirst, T0, 200)).as("not even the newest fits").isEmpty();
+        assertThat(ExplanationRecord.encodeFitting("api", newestFirst, T0, 200)).as("not even the newest fits")
+                .isEmpty();
     }
 
     @Test

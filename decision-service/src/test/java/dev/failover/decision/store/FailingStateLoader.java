@@ -23,7 +23,8 @@ public class FailingStateLoader extends StateLoader {
     public static volatile boolean failing;
 
     @Inject
-    FailingStateLoader(DecisionEngine engine, KafkaClientProperties kafka, ControlMessageKeys keys, DecisionMetrics metrics) {
+    FailingStateLoader(DecisionEngine engine, KafkaClientProperties kafka, ControlMessageKeys keys,
+            DecisionMetrics metrics) {
         super(engine, kafka, keys, metrics);
     }
 

@@ -31,7 +31,8 @@ class OwnStateRecordsTest {
         own.wrote("g", "{2}", second);
         own.wrote("g", "{3}", third);
 
-        assertThat(own.readBack("g", "{1}")).as("the first, read back while two more are on their way").containsSame(first);
+        assertThat(own.readBack("g", "{1}")).as("the first, read back while two more are on their way")
+                .containsSame(first);
         assertThat(own.readBack("g", "{2}")).containsSame(second);
         assertThat(own.readBack("g", "{3}")).containsSame(third);
         assertThat(own.readBack("g", "{3}")).as("taken back once").isEmpty();

@@ -35,7 +35,8 @@ class SnapshotCandidatesTest {
                 Arguments.of("a higher term of the same epoch",
                         List.of(w("a", 1, 3, 2), w("a", 2, 3, 1)), Set.of(), List.of(1L), List.of(1L)),
                 Arguments.of("the best untrusted: the next best, after checking both",
-                        List.of(w("a", 1, 3, 0), w("a", 2, 3, 0), w("a", 3, 9, 0)), Set.of(3L), List.of(2L), List.of(3L, 2L)),
+                        List.of(w("a", 1, 3, 0), w("a", 2, 3, 0), w("a", 3, 9, 0)), Set.of(3L), List.of(2L),
+                        List.of(3L, 2L)),
                 Arguments.of("none trusted: nothing restored, every one checked",
                         List.of(w("a", 1, 3, 0), w("a", 2, 4, 0)), Set.of(1L, 2L), List.of(), List.of(2L, 1L)),
                 Arguments.of("groups apart",
@@ -66,7 +67,8 @@ class SnapshotCandidatesTest {
     }
 
     static GroupSnapshot snapshot(Written w) {
-        return new GroupSnapshot(w.group(), "primary", w.epoch(), null, List.of(), null, null, null, null, List.of(), List.of(),
+        return new GroupSnapshot(w.group(), "primary", w.epoch(), null, List.of(), null, null, null, null, List.of(),
+                List.of(),
                 null, null, List.of(), List.of(), List.of(), null, null, w.term(), 0);
     }
 }

@@ -51,14 +51,18 @@ class StateCodecTest {
     /** A take-over restores from the snapshot alone: the rest of the record, however large, is skipped unread. */
     @Test
     void theRestoreReadsTheSnapshotAloneAsTheWholeRecordHasIt() {
-        String withView = BEFORE.replace("\"publishedAt\"", "\"view\":{\"group\":\"api\",\"targets\":[{\"target\":\"primary\","
-                + "\"locations\":[{\"location\":\"loc-a\",\"verdict\":\"UP\"}]}],\"unknownLater\":[1,2,{\"x\":null}]},\"publishedAt\"");
+        String withView = BEFORE.replace("\"publishedAt\"",
+                "\"view\":{\"group\":\"api\",\"targets\":[{\"target\":\"primary\","
+                        + "\"locations\":[{\"location\":\"loc-a\",\"verdict\":\"UP\"}]}],\"unknownLater\":[1,2,{\"x\":null}]},\"publishedAt\"");
         assertThat(StateCodec.decodeSnapshot(withView)).isEqualTo(StateCodec.decode(BEFORE).snapshot());
-        assertThatThrownBy(() -> StateCodec.decodeSnapshot(BEFORE.replace("\"schemaVersion\":1", "\"schemaVersion\":2")))
+        assertThatThrownBy(
+                () -> StateCodec.decodeSnapshot(BEFORE.replace("\"schemaVersion\":1", "\"schemaVersion\":2")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("of schema version 2");
-        assertThatThrownBy(() -> StateCodec.decodeSnapshot("{\"schemaVersion\":1}")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> StateCodec.decodeSnapshot("{\"schemaVersion\":1}"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("without snapshot");
-        assertThatThrownBy(() -> StateCodec.decodeSnapshot("{\"schemaVersion\":1,")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> StateCodec.decodeSnapshot("{\"schemaVersion\":1,"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unreadable state record");
     }
 }

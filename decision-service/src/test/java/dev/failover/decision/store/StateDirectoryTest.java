@@ -24,9 +24,11 @@ class StateDirectoryTest {
 
     /** @param term the term of the owner that wrote the record (ADR 0002) */
     static StateDirectory.Held held(long epoch, long term, long offset) {
-        GroupSnapshot snapshot = new GroupSnapshot(TestTopology.GROUP, TestTopology.PRIMARY, epoch, null, List.of(), null, null,
+        GroupSnapshot snapshot = new GroupSnapshot(TestTopology.GROUP, TestTopology.PRIMARY, epoch, null, List.of(),
+                null, null,
                 null, null, List.of(), List.of(), null, null, List.of(), List.of(), List.of(), null, null, term, 0);
-        return new StateDirectory.Held(new StateRecord(StateRecord.SCHEMA_VERSION, snapshot, null, List.of(), null), offset);
+        return new StateDirectory.Held(new StateRecord(StateRecord.SCHEMA_VERSION, snapshot, null, List.of(), null),
+                offset);
     }
 
     static Stream<Arguments> cases() {
@@ -38,7 +40,8 @@ class StateDirectoryTest {
                 Arguments.of("an earlier record of a lower epoch", held(3, 10), held(0, 0), 10L),
                 Arguments.of("the same record twice", held(3, 10), held(3, 10), 10L),
                 Arguments.of("a later record of a lower epoch (a zombie owner's)", held(3, 10), held(2, 14), 10L),
-                Arguments.of("a later record of the same epoch and a later term (the new owner's pause)", held(3, 5, 10),
+                Arguments.of("a later record of the same epoch and a later term (the new owner's pause)",
+                        held(3, 5, 10),
                         held(3, 6, 11), 11L),
                 Arguments.of("a later record of the same epoch and an earlier term (a zombie owner's)", held(3, 6, 10),
                         held(3, 5, 11), 10L));

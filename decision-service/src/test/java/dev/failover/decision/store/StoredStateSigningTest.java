@@ -11,10 +11,10 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Test;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import org.junit.jupiter.api.Test;
 
 import dev.failover.contract.event.Topics;
 import dev.failover.contract.signing.RecordSigner;
@@ -23,6 +23,7 @@ import dev.failover.decision.domain.engine.Engines;
 import dev.failover.decision.domain.state.GroupView;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.signing.ControlMessageKeys;
+import dev.failover.decision.signing.TestControlKeys;
 import dev.failover.kafka.KafkaClientProperties;
 import dev.failover.kafka.KeyPartitions;
 import dev.failover.testkit.demo.DemoBackendsResource;
@@ -33,7 +34,6 @@ import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import dev.failover.decision.signing.TestControlKeys;
 
 /**
  * Through the real broker: one record written to failover.decision-state through a mistaken ACL must not become a new
@@ -62,7 +62,8 @@ class StoredStateSigningTest {
     @Test
     void aStateRecordNotSignedByATrustedKeyIsSkippedAndCounted() throws Exception {
         GroupView before = running.view(TestTopology.GROUP).orElseThrow();
-        String elsewhere = TestTopology.PRIMARY.equals(before.activeTarget()) ? TestTopology.SECONDARY : TestTopology.PRIMARY;
+        String elsewhere = TestTopology.PRIMARY.equals(before.activeTarget()) ? TestTopology.SECONDARY
+                : TestTopology.PRIMARY;
         String forged = forged(NEAR_OVERFLOW, elsewhere);
         try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             client.send(Topics.DECISION_STATE, TestTopology.GROUP, forged, Map.of());
@@ -73,10 +74,13 @@ class StoredStateSigningTest {
         DecisionEngine fresh = restored(keys);
         GroupView after = fresh.view(TestTopology.GROUP).orElseThrow();
         assertThat(after.epoch()).as("epoch restored past the forged records").isLessThan(1L << 53);
-        assertThat(after.activeTarget()).as("active target restored past the forged records").isEqualTo(before.activeTarget());
+        assertThat(after.activeTarget()).as("active target restored past the forged records")
+                .isEqualTo(before.activeTarget());
         assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString()).as("metrics")
-                .contains("failover_decision_records_rejected_total{outcome=\"UNSIGNED\",topic=\"failover.decision-state\"}")
-                .contains("failover_decision_records_rejected_total{outcome=\"UNKNOWN_KEY\",topic=\"failover.decision-state\"}");
+                .contains(
+                        "failover_decision_records_rejected_total{outcome=\"UNSIGNED\",topic=\"failover.decision-state\"}")
+                .contains(
+                        "failover_decision_records_rejected_total{outcome=\"UNKNOWN_KEY\",topic=\"failover.decision-state\"}");
     }
 
     /** What the owner publishes carries the signature of its key over the state topic, the group and the value. */
@@ -85,7 +89,8 @@ class StoredStateSigningTest {
         try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers());
                 TopicClient.Reader states = client.reader(Topics.DECISION_STATE)) {
             var record = states.await(r -> TestTopology.GROUP.equals(r.key()) && r.value() != null
-                    && r.value().contains("\"publishedAt\"") && keys.verify(r.topic(), r.key(), r.value(), r.headers()).isValid(),
+                    && r.value().contains("\"publishedAt\"")
+                    && keys.verify(r.topic(), r.key(), r.value(), r.headers()).isValid(),
                     Duration.ofSeconds(30));
             assertThat(keys.verify(record.topic(), record.key(), record.value(), record.headers()).keyId())
                     .isEqualTo(TestSigningKeys.SIGNER_KEY_ID);
@@ -120,7 +125,8 @@ class StoredStateSigningTest {
                 .isNotEqualTo(epoch);
         ControlMessageKeys migrating = TestControlKeys.migrating(TestSigningKeys.shared().signer(),
                 TestSigningKeys.shared().trustedKeys());
-        assertThat(restored(migrating).view(TestTopology.GROUP).orElseThrow().epoch()).as("epoch restored, accepting unsigned")
+        assertThat(restored(migrating).view(TestTopology.GROUP).orElseThrow().epoch())
+                .as("epoch restored, accepting unsigned")
                 .isEqualTo(epoch);
     }
 

@@ -31,13 +31,13 @@ import dev.failover.decision.domain.engine.Engines;
 import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.metrics.DecisionMetrics;
 import dev.failover.decision.signing.ControlMessageKeys;
+import dev.failover.decision.signing.TestControlKeys;
 import dev.failover.kafka.KafkaClientProperties;
 import dev.failover.testkit.kafka.EmbeddedKafkaBroker;
 import dev.failover.testkit.signing.TestSigningKeys;
 import dev.failover.testkit.topology.TestProbeResults;
 import dev.failover.testkit.topology.TestTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import dev.failover.decision.signing.TestControlKeys;
 
 /**
  * A takeover after a long uptime (ADR 0007), as a program: fills one partition of failover.decision-state on an
@@ -75,14 +75,16 @@ public final class TakeoverBenchmark {
         Topology topology = TopologyLoader.parse(TestTopology.yaml(ids), "bench");
         Map<String, byte[]> records = stateRecords(topology, ids);
         // signed as the owner signs them (ADR 0009): the restore verifies every record
-        ControlMessageKeys keys = TestControlKeys.of(TestSigningKeys.shared().signer(), TestSigningKeys.shared().trustedKeys());
+        ControlMessageKeys keys = TestControlKeys.of(TestSigningKeys.shared().signer(),
+                TestSigningKeys.shared().trustedKeys());
         Map<String, org.apache.kafka.common.header.Headers> headers = new HashMap<>();
         records.forEach((group, value) -> headers.put(group, keys.headers(Topics.DECISION_STATE, group,
                 new String(value, java.nio.charset.StandardCharsets.UTF_8))));
         int size = records.values().iterator().next().length;
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                Admin admin = Admin
+                        .create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             Map<String, String> configs = new HashMap<>(after ? TopicSetup.COMPACTED_SEGMENTS : KAFKA_DEFAULT_SEGMENTS);
             configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
             admin.createTopics(List.of(new NewTopic(Topics.DECISION_STATE, 1, (short) 1).configs(configs),
@@ -91,12 +93,14 @@ public final class TakeoverBenchmark {
 
             long started = System.nanoTime();
             long written = fill(broker.bootstrapServers(), ids, records, headers, hours, after, changesPerHour);
-            System.out.printf("%s: %d groups, %d h simulated, state record %d bytes: wrote %d records (%.0f MiB) in %.0f s%n",
+            System.out.printf(
+                    "%s: %d groups, %d h simulated, state record %d bytes: wrote %d records (%.0f MiB) in %.0f s%n",
                     args[0], groups, hours, size, written, written * (double) size / (1 << 20),
                     (System.nanoTime() - started) / 1e9);
 
             long bytes = settle(admin);
-            System.out.printf("%s: partition holds %.1f MiB once the cleaner settled%n", args[0], bytes / (double) (1 << 20));
+            System.out.printf("%s: partition holds %.1f MiB once the cleaner settled%n", args[0],
+                    bytes / (double) (1 << 20));
 
             List<Double> seconds = new ArrayList<>();
             for (int run = 0; run < 3; run++) {
@@ -133,14 +137,16 @@ public final class TakeoverBenchmark {
         Map<String, byte[]> records = new HashMap<>();
         for (String group : ids) {
             for (int c = 0; c < 3; c++) {
-                engine.apply(new Command.Issued("pause-" + group + c, clock.instant(), new Command.Pause(group, "maintenance "
-                        + c, "operator@example.com")));
+                engine.apply(new Command.Issued("pause-" + group + c, clock.instant(),
+                        new Command.Pause(group, "maintenance "
+                                + c, "operator@example.com")));
                 engine.apply(new Command.Issued("resume-" + group + c, clock.instant(), new Command.Resume(group,
                         "maintenance " + c + " done", "operator@example.com")));
             }
             var state = engine.publishableState(group).orElseThrow();
-            records.put(group, StateCodec.encode(new StateRecord(StateRecord.SCHEMA_VERSION, state.snapshot(), state.view(),
-                    List.of(), clock.instant())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            records.put(group,
+                    StateCodec.encode(new StateRecord(StateRecord.SCHEMA_VERSION, state.snapshot(), state.view(),
+                            List.of(), clock.instant())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         return records;
     }
@@ -148,7 +154,8 @@ public final class TakeoverBenchmark {
     /** Writes the records the simulated hours would have, with their simulated times; returns how many. */
     private static long fill(String bootstrap, List<String> ids, Map<String, byte[]> records,
             Map<String, org.apache.kafka.common.header.Headers> headers, int hours, boolean after, int changesPerHour) {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "1",
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "1",
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20,
                 ProducerConfig.BUFFER_MEMORY_CONFIG, 256L << 20);
         long end = System.currentTimeMillis();
@@ -156,11 +163,13 @@ public final class TakeoverBenchmark {
         long step = after ? 60_000 : 5_000;
         long changeEvery = changesPerHour == 0 ? Long.MAX_VALUE : 3_600_000 / changesPerHour;
         long count = 0;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new ByteArraySerializer())) {
             for (long t = start; t < end; t += step) {
                 for (int g = 0; g < ids.size(); g++) {
                     String group = ids.get(g);
-                    producer.send(new ProducerRecord<>(Topics.DECISION_STATE, 0, t, group, records.get(group), headers.get(group)));
+                    producer.send(new ProducerRecord<>(Topics.DECISION_STATE, 0, t, group, records.get(group),
+                            headers.get(group)));
                     count++;
                     // a change of the group between this heartbeat and the next, at a time of its own
                     long change = t + (g * 7_919L) % step;
@@ -184,7 +193,8 @@ public final class TakeoverBenchmark {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (System.nanoTime() < deadline) {
             long size = 0;
-            for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(List.of(1)).allDescriptions().get().values()) {
+            for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(List.of(1)).allDescriptions().get()
+                    .values()) {
                 for (LogDirDescription dir : dirs.values()) {
                     ReplicaInfo info = dir.replicaInfos().get(partition);
                     size += info == null ? 0 : info.size();
@@ -204,6 +214,7 @@ public final class TakeoverBenchmark {
     private static StateLoader loader(String bootstrap, Topology topology) {
         return new StateLoader(Engines.minimal(topology, java.time.Clock.systemUTC(), () -> "d"),
                 KafkaClientProperties.bootstrap(bootstrap), TestControlKeys.of(TestSigningKeys.shared().signer(),
-                        TestSigningKeys.shared().trustedKeys()), new DecisionMetrics(new SimpleMeterRegistry()));
+                        TestSigningKeys.shared().trustedKeys()),
+                new DecisionMetrics(new SimpleMeterRegistry()));
     }
 }

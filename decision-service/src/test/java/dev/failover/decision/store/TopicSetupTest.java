@@ -32,7 +32,8 @@ class TopicSetupTest {
     void aReplicationFactorTheClusterCannotGiveStopsTheStartNamingTheKey() {
         TopicSetup setup = setUp(Optional.of((short) 5));
         setup.startAtStartup(null);
-        assertThatThrownBy(() -> setup.awaitAtStartup(null)).as("the start on a one-broker cluster asking for 5 replicas")
+        assertThatThrownBy(() -> setup.awaitAtStartup(null))
+                .as("the start on a one-broker cluster asking for 5 replicas")
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining(TopicSetup.REPLICATION_KEY + " is 5");
         assertThatThrownBy(setup::partitions).as("what a restore waiting for the count gets")
                 .hasMessageContaining(TopicSetup.REPLICATION_KEY);

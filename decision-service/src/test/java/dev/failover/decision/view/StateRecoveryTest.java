@@ -65,7 +65,8 @@ class StateRecoveryTest {
     @Test
     void aFreshEngineRestoredFromKafkaMatchesTheRunningOne() {
         String token = ApiTokens.operator("alice");
-        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"target\":\"secondary\",\"reason\":\"recovery test\"}")
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"target\":\"secondary\",\"reason\":\"recovery test\"}")
                 .post("/groups/api/force").then().statusCode(200);
         given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"recovery test\"}")
                 .post("/groups/api/pause").then().statusCode(200);
@@ -78,11 +79,14 @@ class StateRecoveryTest {
         // from: unsigned, and signed by a stranger
         try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             for (boolean signed : new boolean[] { false, true }) {
-                String forged = EventCodec.instance().encode(new Decision(1, UUID.randomUUID().toString(), TestTopology.GROUP,
-                        1_000_000_000_000L, DecisionKind.FAILOVER, TestTopology.PRIMARY, TestTopology.PRIMARY, "forged",
-                        List.of(), Instant.now(), DecisionMode.LIVE, "mallory"));
+                String forged = EventCodec.instance()
+                        .encode(new Decision(1, UUID.randomUUID().toString(), TestTopology.GROUP,
+                                1_000_000_000_000L, DecisionKind.FAILOVER, TestTopology.PRIMARY, TestTopology.PRIMARY,
+                                "forged",
+                                List.of(), Instant.now(), DecisionMode.LIVE, "mallory"));
                 client.send(Topics.DECISIONS, TestTopology.GROUP, forged, signed
-                        ? TestSigningKeys.shared().untrustedSigner().headers(Topics.DECISIONS, TestTopology.GROUP, forged)
+                        ? TestSigningKeys.shared().untrustedSigner().headers(Topics.DECISIONS, TestTopology.GROUP,
+                                forged)
                         : java.util.Map.of());
             }
         }
@@ -109,24 +113,31 @@ class StateRecoveryTest {
 
         // an instance that does not own the group reads it from the topic; one it cannot read is a 503, not a 500
         GroupReader notOwning = notOwningReader();
-        assertThat(notOwning.explanation(TestTopology.GROUP, forced)).as("explanation read by an instance not owning the group")
-                .isEqualTo(new GroupReader.ExplanationLookup.Found(running.explanation(TestTopology.GROUP, forced).orElseThrow()));
-        assertThat(notOwning.explanation(TestTopology.GROUP, "no-such-decision")).isInstanceOf(GroupReader.ExplanationLookup.NotKept.class);
+        assertThat(notOwning.explanation(TestTopology.GROUP, forced))
+                .as("explanation read by an instance not owning the group")
+                .isEqualTo(new GroupReader.ExplanationLookup.Found(
+                        running.explanation(TestTopology.GROUP, forced).orElseThrow()));
+        assertThat(notOwning.explanation(TestTopology.GROUP, "no-such-decision"))
+                .isInstanceOf(GroupReader.ExplanationLookup.NotKept.class);
         try (TopicClient client = TopicClient.of(KafkaBrokerResource.broker().bootstrapServers())) {
             client.send(Topics.DECISION_EXPLANATIONS, TestTopology.GROUP, "{\"schemaVersion\":99,\"group\":\"api\"}");
         }
-        assertThat(notOwning.explanation(TestTopology.GROUP, forced)).as("the group's latest record is of another schema")
+        assertThat(notOwning.explanation(TestTopology.GROUP, forced))
+                .as("the group's latest record is of another schema")
                 .isInstanceOfSatisfying(GroupReader.ExplanationLookup.Unavailable.class,
                         u -> assertThat(u.why()).contains(Topics.DECISION_EXPLANATIONS, "schema version 99"));
         // a new owner skips that record and keeps the ones before it
         DecisionEngine another = Engines.minimal(running.topology(), Clock.systemUTC(), () -> "y");
         loader = StateLoaders.of(another, kafka, keys, metrics);
         loader.restore(List.of(partition));
-        assertThat(another.explanation(TestTopology.GROUP, forced)).as("restored past an unreadable record").isPresent();
+        assertThat(another.explanation(TestTopology.GROUP, forced)).as("restored past an unreadable record")
+                .isPresent();
 
-        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"done\"}").post("/groups/api/resume")
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"done\"}")
+                .post("/groups/api/resume")
                 .then().statusCode(200);
-        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"done\"}").post("/groups/api/release")
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"done\"}")
+                .post("/groups/api/release")
                 .then().statusCode(200);
     }
 
@@ -142,7 +153,8 @@ class StateRecoveryTest {
                     + "\"principal\":\"p\",\"issuedAt\":\"2026-11-21T10:00:00Z\"}";
             client.sendSigned(Topics.COMMANDS, TestTopology.GROUP, bad, TestSigningKeys.shared().signer());
             var record = dlq.await(r -> r.value().equals(bad), Duration.ofSeconds(30));
-            assertThat(TopicClient.header(record, Topics.DEAD_LETTER_REASON_HEADER)).contains("missing required field 'target'");
+            assertThat(TopicClient.header(record, Topics.DEAD_LETTER_REASON_HEADER))
+                    .contains("missing required field 'target'");
         }
     }
 }

@@ -54,7 +54,8 @@ public final class EventCodec {
         try {
             return mapper.writeValueAsString(event);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("cannot encode " + event.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot encode " + event.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
     }
 
@@ -82,7 +83,8 @@ public final class EventCodec {
             throw new EventDecodingException("not valid JSON: " + e.getOriginalMessage(), e);
         }
         if (!tree.isObject()) {
-            throw new EventDecodingException("expected a " + type.getSimpleName() + " JSON object, got " + tree.getNodeType());
+            throw new EventDecodingException(
+                    "expected a " + type.getSimpleName() + " JSON object, got " + tree.getNodeType());
         }
         JsonNode version = tree.get("schemaVersion");
         if (version == null || version.isNull()) {
@@ -98,7 +100,9 @@ public final class EventCodec {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new EventDecodingException(prefix(e, true) + cause.getMessage(), e);
         } catch (InvalidFormatException e) {
-            throw new EventDecodingException(prefix(e, false) + "invalid value " + e.getValue() + " for " + e.getTargetType().getSimpleName(), e);
+            throw new EventDecodingException(
+                    prefix(e, false) + "invalid value " + e.getValue() + " for " + e.getTargetType().getSimpleName(),
+                    e);
         } catch (JsonMappingException e) {
             throw new EventDecodingException(prefix(e, false) + e.getOriginalMessage(), e);
         } catch (JacksonException e) {

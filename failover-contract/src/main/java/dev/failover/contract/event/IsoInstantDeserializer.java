@@ -38,7 +38,8 @@ final class IsoInstantDeserializer extends StdDeserializer<Instant> {
     /** The instant of {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, or null when the text is not exactly that form. */
     static Instant parseUtc(String text) {
         int length = text.length();
-        if (length < 20 || length > 30 || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-' || text.charAt(7) != '-'
+        if (length < 20 || length > 30 || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-'
+                || text.charAt(7) != '-'
                 || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':') {
             return null;
         }

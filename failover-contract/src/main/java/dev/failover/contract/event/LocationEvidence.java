@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /** One location's verdict on one target at the time of a decision. */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record LocationEvidence(String location, LocationVerdict verdict, int consecutiveFailures, int consecutiveSuccesses,
+public record LocationEvidence(String location, LocationVerdict verdict, int consecutiveFailures,
+        int consecutiveSuccesses,
         Instant lastResultAt) {
 
     public LocationEvidence {

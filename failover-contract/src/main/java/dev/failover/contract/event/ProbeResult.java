@@ -81,7 +81,8 @@ public record ProbeResult(
             throw new IllegalArgumentException("field 'dependency' must not be blank: absent for the target itself");
         }
         if (prober != null && prober.isBlank()) {
-            throw new IllegalArgumentException("field 'prober' must not be blank: absent when the instance is not named");
+            throw new IllegalArgumentException(
+                    "field 'prober' must not be blank: absent when the instance is not named");
         }
     }
 
@@ -99,21 +100,24 @@ public record ProbeResult(
     /** The same result about one of the target's dependencies. */
     public ProbeResult forDependency(String dependencyId) {
         return new ProbeResult(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome,
-                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependencyId, prober,
+                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependencyId,
+                prober,
                 dnsAnswer);
     }
 
     /** The same result, with a DNS probe's answer. */
     public ProbeResult withDnsAnswer(DnsAnswer answer) {
         return new ProbeResult(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome,
-                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency, prober,
+                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency,
+                prober,
                 answer);
     }
 
     /** The same result, naming the probe-service instance that made it. */
     public ProbeResult withProber(String proberId) {
         return new ProbeResult(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome,
-                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency, proberId,
+                failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency,
+                proberId,
                 dnsAnswer);
     }
 
@@ -220,8 +224,10 @@ public record ProbeResult(
 
         /** The result, checked by the canonical constructor. */
         public ProbeResult build() {
-            return new ProbeResult(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis, outcome,
-                    failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment, dependency,
+            return new ProbeResult(schemaVersion, group, target, targetRegion, location, startedAt, durationMillis,
+                    outcome,
+                    failureReason, httpStatus, timings, locationImpaired, tlsDaysToExpiry, detail, impairment,
+                    dependency,
                     prober, dnsAnswer);
         }
     }

@@ -19,8 +19,9 @@ final class Required {
     static int schemaVersion(Integer version) {
         present(version, "schemaVersion");
         if (version != EventCodec.SCHEMA_VERSION) {
-            throw new IllegalArgumentException("schemaVersion " + version + " is not supported, this contract reads version "
-                    + EventCodec.SCHEMA_VERSION);
+            throw new IllegalArgumentException(
+                    "schemaVersion " + version + " is not supported, this contract reads version "
+                            + EventCodec.SCHEMA_VERSION);
         }
         return version;
     }

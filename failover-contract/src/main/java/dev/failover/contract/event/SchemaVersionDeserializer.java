@@ -19,7 +19,8 @@ public final class SchemaVersionDeserializer extends StdDeserializer<Integer> {
 
     @Override
     public Integer deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT) {
+        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT
+                || parser.getNumberType() != JsonParser.NumberType.INT) {
             return (Integer) context.handleUnexpectedToken(Integer.class, parser);
         }
         return parser.getIntValue();

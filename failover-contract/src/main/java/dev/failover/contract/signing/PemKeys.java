@@ -26,7 +26,8 @@ public final class PemKeys {
         try {
             return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(body(pem, PRIVATE)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new InvalidKeyTextException("not an Ed25519 private key in PKCS#8 PEM (-----BEGIN " + PRIVATE + "-----)");
+            throw new InvalidKeyTextException(
+                    "not an Ed25519 private key in PKCS#8 PEM (-----BEGIN " + PRIVATE + "-----)");
         }
     }
 
@@ -35,7 +36,8 @@ public final class PemKeys {
         try {
             return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(body(pem, PUBLIC)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new InvalidKeyTextException("not an Ed25519 public key in X.509 PEM (-----BEGIN " + PUBLIC + "-----)");
+            throw new InvalidKeyTextException(
+                    "not an Ed25519 public key in X.509 PEM (-----BEGIN " + PUBLIC + "-----)");
         }
     }
 

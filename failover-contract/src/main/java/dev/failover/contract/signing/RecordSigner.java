@@ -53,7 +53,8 @@ public final class RecordSigner {
      * only, so a compacted topic that keeps one record of a batch keeps it verifiable.
      */
     public List<Map<String, byte[]>> batchHeaders(String topic, List<Entry> records) {
-        List<byte[][]> levels = BatchProof.levels(records.stream().map(r -> BatchProof.leaf(topic, r.key(), r.value())).toList());
+        List<byte[][]> levels = BatchProof
+                .levels(records.stream().map(r -> BatchProof.leaf(topic, r.key(), r.value())).toList());
         byte[] signature = sign(BatchProof.signedRoot(BatchProof.root(levels)));
         byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
         List<Map<String, byte[]>> headers = new ArrayList<>(records.size());

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-
 /**
  * Signs records of one topic in batches (ADR 0029): the records handed in within {@code linger} of the first go together,
  * under one Ed25519 signature of their Merkle root, each with its own proof, and are then handed to Kafka in the order
@@ -141,13 +140,14 @@ public final class SignedBatches {
             for (int i = 0; i < batch.size(); i++) {
                 Queued queued = batch.get(i);
                 try {
-                    sink.send(queued.record().key(), queued.record().value(), headers.get(i)).whenComplete((ok, failure) -> {
-                        if (failure == null) {
-                            queued.acknowledged().complete(null);
-                        } else {
-                            queued.acknowledged().completeExceptionally(failure);
-                        }
-                    });
+                    sink.send(queued.record().key(), queued.record().value(), headers.get(i))
+                            .whenComplete((ok, failure) -> {
+                                if (failure == null) {
+                                    queued.acknowledged().complete(null);
+                                } else {
+                                    queued.acknowledged().completeExceptionally(failure);
+                                }
+                            });
                 } catch (Throwable e) {
                     queued.acknowledged().completeExceptionally(e);
                 }

@@ -53,6 +53,7 @@ public final class SignedReports {
         }
         byte[] keyId = signature.keyId() == null ? null : signature.keyId().getBytes(StandardCharsets.UTF_8);
         return trusted.verify(CONTEXT, group, canonical(report), name -> name.equals(Topics.SIGNATURE_HEADER)
-                ? List.of(value) : name.equals(Topics.SIGNATURE_KEY_ID_HEADER) && keyId != null ? List.of(keyId) : List.of());
+                ? List.of(value)
+                : name.equals(Topics.SIGNATURE_KEY_ID_HEADER) && keyId != null ? List.of(keyId) : List.of());
     }
 }

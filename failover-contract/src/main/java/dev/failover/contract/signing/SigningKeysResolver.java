@@ -74,7 +74,8 @@ public final class SigningKeysResolver {
         try {
             TrustedKeys keys = TrustedKeys.fromDirectory(dir.get());
             if (keys.isEmpty()) {
-                return problem(trustedKeysDirKey, "'" + dir.get() + "' holds no <key-id>" + TrustedKeys.SUFFIX + " file");
+                return problem(trustedKeysDirKey,
+                        "'" + dir.get() + "' holds no <key-id>" + TrustedKeys.SUFFIX + " file");
             }
             return keys;
         } catch (IOException e) {
@@ -104,23 +105,27 @@ public final class SigningKeysResolver {
             return null;
         }
         if (!trusted.keyIds().contains(id)) {
-            return problem(keyIdKey, "'" + id + "' is not in " + trustedKeysDirKey + " (" + String.join(", ", trusted.keyIds())
-                    + "): this service would refuse its own records; add " + id + TrustedKeys.SUFFIX + " there");
+            return problem(keyIdKey,
+                    "'" + id + "' is not in " + trustedKeysDirKey + " (" + String.join(", ", trusted.keyIds())
+                            + "): this service would refuse its own records; add " + id + TrustedKeys.SUFFIX
+                            + " there");
         }
         RecordSigner signer = new RecordSigner(id, privateKey);
         String value = "start-up check";
         Verification check = trusted.verify(Topics.COMMANDS, id, value,
                 TrustedKeys.HeaderValues.of(signer.headers(Topics.COMMANDS, id, value)));
         if (!check.isValid()) {
-            return problem(keyIdKey, "the trusted public key " + id + TrustedKeys.SUFFIX + " does not match the private key ("
-                    + check.describe() + ")");
+            return problem(keyIdKey,
+                    "the trusted public key " + id + TrustedKeys.SUFFIX + " does not match the private key ("
+                            + check.describe() + ")");
         }
         return signer;
     }
 
     private PrivateKey privateKey(Optional<Path> file, Optional<String> pem) {
         if (file.isPresent() && pem.isPresent()) {
-            return problem(privateKeyFileKey, "set either it or " + privateKeyKey + " (env " + privateKeyEnv + "), not both");
+            return problem(privateKeyFileKey,
+                    "set either it or " + privateKeyKey + " (env " + privateKeyEnv + "), not both");
         }
         if (file.isEmpty() && pem.isEmpty()) {
             return problem(privateKeyFileKey, "required (or " + privateKeyKey + ", env " + privateKeyEnv + "): the "

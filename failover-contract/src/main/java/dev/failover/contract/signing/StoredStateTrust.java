@@ -61,8 +61,9 @@ public record StoredStateTrust(TrustedKeys trusted, boolean acceptUnsigned) {
     /** Why {@code epoch} is not restored or acted on; empty when it is within 0 to {@link #MAX_EPOCH}. */
     public static Optional<String> epochProblem(long epoch) {
         if (epoch < 0 || epoch > MAX_EPOCH) {
-            return Optional.of("epoch " + epoch + " is outside 0 to 2^53 (" + MAX_EPOCH + "): no genuine record comes near "
-                    + "it, and trusting it would let epoch++ overflow; skipped");
+            return Optional
+                    .of("epoch " + epoch + " is outside 0 to 2^53 (" + MAX_EPOCH + "): no genuine record comes near "
+                            + "it, and trusting it would let epoch++ overflow; skipped");
         }
         return Optional.empty();
     }

@@ -55,7 +55,8 @@ public final class TrustedKeys {
             String name = file.getFileName().toString();
             String id = name.substring(0, name.length() - SUFFIX.length());
             if (!KeyIds.isValid(id)) {
-                throw new IllegalArgumentException(file + ": the key id (the name without " + SUFFIX + ") must be " + KeyIds.RULE);
+                throw new IllegalArgumentException(
+                        file + ": the key id (the name without " + SUFFIX + ") must be " + KeyIds.RULE);
             }
             try {
                 keys.put(id, PemKeys.publicKey(Files.readString(file, StandardCharsets.US_ASCII)));
@@ -93,8 +94,9 @@ public final class TrustedKeys {
             return Verification.unsigned();
         }
         if (!signatures.isEmpty() && !batchSignatures.isEmpty()) {
-            return Verification.malformed("both a " + Topics.SIGNATURE_HEADER + " and a " + Topics.BATCH_SIGNATURE_HEADER
-                    + " header");
+            return Verification
+                    .malformed("both a " + Topics.SIGNATURE_HEADER + " and a " + Topics.BATCH_SIGNATURE_HEADER
+                            + " header");
         }
         boolean batch = !batchSignatures.isEmpty();
         String signatureHeader = batch ? Topics.BATCH_SIGNATURE_HEADER : Topics.SIGNATURE_HEADER;
@@ -132,7 +134,8 @@ public final class TrustedKeys {
      * is remembered ({@link #VERIFIED_ROOTS} of them), so the records of one batch cost one Ed25519 verification between
      * them and a few SHA-256 hashes each.
      */
-    private Verification verifyInBatch(String keyId, PublicKey publicKey, byte[] leaf, byte[] signature, List<byte[]> proofs) {
+    private Verification verifyInBatch(String keyId, PublicKey publicKey, byte[] leaf, byte[] signature,
+            List<byte[]> proofs) {
         if (proofs.size() != 1) {
             return Verification.malformed("a " + Topics.BATCH_SIGNATURE_HEADER + " needs exactly one "
                     + Topics.BATCH_PROOF_HEADER + " header, found " + proofs.size());
@@ -177,8 +180,7 @@ public final class TrustedKeys {
         return Ed25519.verifies(verifying.computeIfAbsent(key, Ed25519::publicKey), signed, signature);
     }
 
-    private final Map<PublicKey, org.bouncycastle.crypto.params.Ed25519PublicKeyParameters> verifying =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<PublicKey, org.bouncycastle.crypto.params.Ed25519PublicKeyParameters> verifying = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static String utf8(byte[] bytes) {
         if (bytes == null) {

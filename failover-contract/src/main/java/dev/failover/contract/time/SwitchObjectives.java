@@ -14,7 +14,8 @@ public final class SwitchObjectives {
 
     /** The objectives, shortest first; a new array each call (Micrometer takes an array). */
     public static Duration[] buckets() {
-        return new Duration[] { Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
+        return new Duration[] { Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofMinutes(1),
                 Duration.ofMinutes(2), Duration.ofMinutes(5) };
     }
 }

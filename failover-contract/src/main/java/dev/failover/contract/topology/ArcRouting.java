@@ -20,7 +20,8 @@ public record ArcRouting(Map<String, String> routingControls, List<String> break
 
     public ArcRouting {
         // a copy that keeps an empty value, for the validator to name
-        routingControls = routingControls == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(routingControls));
+        routingControls = routingControls == null ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(routingControls));
         breakGlassRules = Lists.copy(breakGlassRules);
     }
 }

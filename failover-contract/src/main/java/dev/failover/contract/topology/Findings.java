@@ -75,7 +75,8 @@ final class Findings {
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             if (name == null || !name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
-                error(path + "[" + i + "]", "'" + name + "' is not an alert name (letters, digits and _, not first a digit)");
+                error(path + "[" + i + "]",
+                        "'" + name + "' is not an alert name (letters, digits and _, not first a digit)");
             }
         }
     }
@@ -88,7 +89,8 @@ final class Findings {
         }
         int fields = cron.trim().split("\\s+").length;
         if (fields < 6 || fields > 7) {
-            error(path, "'" + cron + "' is not a Quartz cron expression (6 or 7 fields: sec min hour day month weekday [year])");
+            error(path, "'" + cron
+                    + "' is not a Quartz cron expression (6 or 7 fields: sec min hour day month weekday [year])");
         }
     }
 

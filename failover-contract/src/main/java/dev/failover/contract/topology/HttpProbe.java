@@ -44,7 +44,8 @@ public record HttpProbe(
     public HttpProbe {
         method = method == null ? "GET" : method;
         headers = headers == null ? Map.of() : Map.copyOf(headers);
-        expectedStatus = expectedStatus == null || expectedStatus.isEmpty() ? DEFAULT_EXPECTED_STATUS : Lists.copy(expectedStatus);
+        expectedStatus = expectedStatus == null || expectedStatus.isEmpty() ? DEFAULT_EXPECTED_STATUS
+                : Lists.copy(expectedStatus);
         bodyLimitBytes = ProbeSpec.orDefault(bodyLimitBytes, DEFAULT_BODY_LIMIT_BYTES);
         followRedirects = followRedirects != null && followRedirects;
         verifyTls = verifyTls == null || verifyTls;
@@ -137,7 +138,8 @@ public record HttpProbe(
         }
 
         public HttpProbe build() {
-            return new HttpProbe(url, null, null, hostHeader, expectedStatus, bodyContains, bodyRegex, bodyLimitBytes, followRedirects,
+            return new HttpProbe(url, null, null, hostHeader, expectedStatus, bodyContains, bodyRegex, bodyLimitBytes,
+                    followRedirects,
                     verifyTls, null, connectTimeoutMillis, timeoutMillis, maxLatencyMillis);
         }
     }

@@ -44,6 +44,7 @@ public record Observer(String name, String address, Integer port, DnsProbe.Trans
      * written there by the plane).
      */
     public boolean asks(FailoverGroup group) {
-        return observes(group) && (!tied() || group.dns().providers().stream().anyMatch(l -> provider.equals(l.provider())));
+        return observes(group)
+                && (!tied() || group.dns().providers().stream().anyMatch(l -> provider.equals(l.provider())));
     }
 }

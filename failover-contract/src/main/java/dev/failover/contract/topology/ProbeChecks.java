@@ -77,7 +77,8 @@ final class ProbeChecks {
             }
         }
         if (p.bodyLimitBytes() < 1 || p.bodyLimitBytes() > MAX_BODY_LIMIT_BYTES) {
-            f.error(path + ".bodyLimitBytes", "must be between 1 and " + MAX_BODY_LIMIT_BYTES + ", was " + p.bodyLimitBytes());
+            f.error(path + ".bodyLimitBytes",
+                    "must be between 1 and " + MAX_BODY_LIMIT_BYTES + ", was " + p.bodyLimitBytes());
         }
         if (p.hostHeader() != null && !Findings.validHost(p.hostHeader())) {
             f.error(path + ".hostHeader", "'" + p.hostHeader() + "' is not a host name");
@@ -112,8 +113,9 @@ final class ProbeChecks {
         } else if (!Findings.validHost(p.name())) {
             f.error(path + ".name", "'" + p.name() + "' is not a DNS name");
         }
-        f.host(path + ".resolver", p.resolver(), "is required for a dns probe: the resolver to ask (an IP address or host "
-                + "name)");
+        f.host(path + ".resolver", p.resolver(),
+                "is required for a dns probe: the resolver to ask (an IP address or host "
+                        + "name)");
         f.port(path + ".port", p.port());
         for (int i = 0; i < p.expect().size(); i++) {
             String address = p.expect().get(i);
@@ -150,7 +152,8 @@ final class ProbeChecks {
             f.error(path + ".successesToUp", "must be at least 1, was " + t.successesToUp());
         }
         if (t.quorum() != null && (t.quorum() < 1 || t.quorum() > locationCount)) {
-            f.error(path + ".quorum", "must be between 1 and the number of locations (" + locationCount + "), was " + t.quorum());
+            f.error(path + ".quorum",
+                    "must be between 1 and the number of locations (" + locationCount + "), was " + t.quorum());
         }
         if (t.minDwellSeconds() < 0) {
             f.error(path + ".minDwellSeconds", "must not be negative, was " + t.minDwellSeconds());
@@ -161,8 +164,9 @@ final class ProbeChecks {
         if (t.flapWindow() < 2 || t.flapWindow() > 200) {
             f.error(path + ".flapWindow", "must be between 2 and 200 results, was " + t.flapWindow());
         } else if (t.flapTransitions() < 0 || t.flapTransitions() >= t.flapWindow()) {
-            f.error(path + ".flapTransitions", "must be between 0 (off) and flapWindow - 1 (" + (t.flapWindow() - 1) + "), was "
-                    + t.flapTransitions());
+            f.error(path + ".flapTransitions",
+                    "must be between 0 (off) and flapWindow - 1 (" + (t.flapWindow() - 1) + "), was "
+                            + t.flapTransitions());
         }
     }
 

@@ -12,7 +12,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * to all.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
-@JsonSubTypes({ @JsonSubTypes.Type(value = HttpProbe.class, name = "http"), @JsonSubTypes.Type(value = TcpProbe.class, name = "tcp"),
+@JsonSubTypes({ @JsonSubTypes.Type(value = HttpProbe.class, name = "http"),
+        @JsonSubTypes.Type(value = TcpProbe.class, name = "tcp"),
         @JsonSubTypes.Type(value = DnsProbe.class, name = "dns") })
 public sealed interface ProbeSpec permits HttpProbe, TcpProbe, DnsProbe {
 

@@ -53,12 +53,14 @@ final class ProviderChecks {
         }
         String dpath = path + ".dns";
         List<DnsLane> lanes = dns.providers();
-        if (dns.disagreementSeconds() < LEAST_DISAGREEMENT_SECONDS || dns.disagreementSeconds() > MOST_DISAGREEMENT_SECONDS) {
+        if (dns.disagreementSeconds() < LEAST_DISAGREEMENT_SECONDS
+                || dns.disagreementSeconds() > MOST_DISAGREEMENT_SECONDS) {
             f.error(dpath + ".disagreementSeconds", "must be between " + LEAST_DISAGREEMENT_SECONDS + " and "
                     + MOST_DISAGREEMENT_SECONDS + " seconds, was " + dns.disagreementSeconds());
         }
         if (dns.served() == ServePolicy.ANY && lanes.size() < 2) {
-            f.error(dpath + ".served", "'any' needs two providers or more in dns.providers: of one provider it is 'all'");
+            f.error(dpath + ".served",
+                    "'any' needs two providers or more in dns.providers: of one provider it is 'all'");
         }
         if (lanes.isEmpty()) {
             return;
@@ -99,8 +101,9 @@ final class ProviderChecks {
             f.error(dpath + ".providers", "at most one route53-arc provider: a target has one routing control");
         }
         if (arc > 0 && count.getOrDefault(DnsProviderKind.ROUTE53, 0) > 0) {
-            f.error(dpath + ".providers", "route53-arc and route53 together: the routing controls gate the very Route 53"
-                    + " records the route53 lane would write, and each would see the other's change as drift");
+            f.error(dpath + ".providers",
+                    "route53-arc and route53 together: the routing controls gate the very Route 53"
+                            + " records the route53 lane would write, and each would see the other's change as drift");
         }
         if (arc > 0 && g.arc() == null) {
             f.error(dpath + ".providers", "a route53-arc provider needs the group's arc key (its routing controls)");
@@ -147,8 +150,9 @@ final class ProviderChecks {
         for (int i = 0; i < g.targets().size(); i++) {
             Target target = g.targets().get(i);
             if (target != null && target.dns() != null && target.dns().alias() != null) {
-                f.error(path + ".targets[" + i + "].dns.alias", "an rfc2136 provider of dns.providers has no alias records:"
-                        + " give the target's values instead");
+                f.error(path + ".targets[" + i + "].dns.alias",
+                        "an rfc2136 provider of dns.providers has no alias records:"
+                                + " give the target's values instead");
             }
         }
     }

@@ -44,7 +44,8 @@ final class RecordChecks {
             f.error(path + ".ttl", "must be between 1 and 86400 seconds, was " + dns.ttl());
         }
         if (dns.hostedZoneId() != null && !ROUTE53_ZONE_ID.matcher(dns.hostedZoneId()).matches()) {
-            f.error(path + ".hostedZoneId", "'" + dns.hostedZoneId() + "' is not a Route 53 hosted zone id (like Z0123456789ABC)");
+            f.error(path + ".hostedZoneId",
+                    "'" + dns.hostedZoneId() + "' is not a Route 53 hosted zone id (like Z0123456789ABC)");
         }
     }
 
@@ -95,8 +96,9 @@ final class RecordChecks {
             }
             String arn = arc.routingControls().get(target.id());
             if (arn == null || arn.isBlank()) {
-                f.error(path + ".routingControls." + target.id(), "required: every target of the group needs its routing"
-                        + " control ARN");
+                f.error(path + ".routingControls." + target.id(),
+                        "required: every target of the group needs its routing"
+                                + " control ARN");
             } else if (!ROUTING_CONTROL_ARN.matcher(arn).matches()) {
                 f.error(path + ".routingControls." + target.id(), "'" + arn + "' is not a routing control ARN"
                         + " (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/routingcontrol/<id>)");
@@ -140,10 +142,12 @@ final class RecordChecks {
         });
         for (int i = 0; i < g.targets().size(); i++) {
             Target target = g.targets().get(i);
-            if (target != null && target.id() != null && !plan.regions().containsKey(target.id()) && target.region() != null
+            if (target != null && target.id() != null && !plan.regions().containsKey(target.id())
+                    && target.region() != null
                     && !Findings.AWS_REGION_NAME.matcher(target.region()).matches()) {
-                f.error(path + ".regions." + target.id(), "required: target " + target.id() + "'s region '" + target.region()
-                        + "' is not an AWS region, so the plan needs the region it activates for it");
+                f.error(path + ".regions." + target.id(),
+                        "required: target " + target.id() + "'s region '" + target.region()
+                                + "' is not an AWS region, so the plan needs the region it activates for it");
             }
         }
     }
@@ -167,7 +171,8 @@ final class RecordChecks {
                     continue;
                 }
                 if (f.id(opath + ".name", o.name()) && !names.add(o.name())) {
-                    f.error(opath + ".name", "duplicate resolver name '" + o.name() + "' in location " + entry.getKey());
+                    f.error(opath + ".name",
+                            "duplicate resolver name '" + o.name() + "' in location " + entry.getKey());
                 }
                 f.host(opath + ".address", o.address(), "is required: the resolver's IP address or host name");
                 f.port(opath + ".port", o.port());
@@ -209,7 +214,8 @@ final class RecordChecks {
 
     void failoverRecordProbed(String path, ProbeSpec probe, Map<String, String> records) {
         if (probe instanceof DnsProbe dns && dns.name() != null && records.containsKey(Findings.absolute(dns.name()))) {
-            f.error(path + ".name", "'" + dns.name() + "' is the record group " + records.get(Findings.absolute(dns.name()))
+            f.error(path + ".name", "'" + dns.name() + "' is the record group "
+                    + records.get(Findings.absolute(dns.name()))
                     + " fails over: it answers with the active target, so a passive target would be DOWN by it; probe"
                     + " the target's own name");
         }

@@ -24,7 +24,8 @@ import dev.failover.contract.event.FailureReason;
  *                                 {@link UnreachablePrimary#HOLD}
  */
 public record Safety(Boolean correlatedFailureGuard, Integer maxSwitchesPerDay, Integer freshEvidenceIntervals,
-        Map<FailureReason, FailureClass> failureClasses, Integer maxDataLossSeconds, UnreachablePrimary unreachablePrimary) {
+        Map<FailureReason, FailureClass> failureClasses, Integer maxDataLossSeconds,
+        UnreachablePrimary unreachablePrimary) {
 
     public static final int DEFAULT_MAX_SWITCHES_PER_DAY = 6;
     public static final int DEFAULT_FRESH_EVIDENCE_INTERVALS = 2;
@@ -32,9 +33,11 @@ public record Safety(Boolean correlatedFailureGuard, Integer maxSwitchesPerDay, 
     public Safety {
         correlatedFailureGuard = correlatedFailureGuard == null || correlatedFailureGuard;
         maxSwitchesPerDay = maxSwitchesPerDay == null ? DEFAULT_MAX_SWITCHES_PER_DAY : maxSwitchesPerDay;
-        freshEvidenceIntervals = freshEvidenceIntervals == null ? DEFAULT_FRESH_EVIDENCE_INTERVALS : freshEvidenceIntervals;
+        freshEvidenceIntervals = freshEvidenceIntervals == null ? DEFAULT_FRESH_EVIDENCE_INTERVALS
+                : freshEvidenceIntervals;
         // keeps a null value ("TLS_ERROR:" with nothing after it) for the validator to report by key
-        failureClasses = failureClasses == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(failureClasses));
+        failureClasses = failureClasses == null ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(failureClasses));
         maxDataLossSeconds = maxDataLossSeconds == null ? 0 : maxDataLossSeconds;
         unreachablePrimary = unreachablePrimary == null ? UnreachablePrimary.HOLD : unreachablePrimary;
     }

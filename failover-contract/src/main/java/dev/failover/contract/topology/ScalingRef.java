@@ -19,7 +19,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = ScalingRef.EcsService.class, name = "ecs"),
         @JsonSubTypes.Type(value = ScalingRef.AutoScalingGroup.class, name = "asg"),
         @JsonSubTypes.Type(value = ScalingRef.KubernetesDeployment.class, name = "kubernetes") })
-public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.AutoScalingGroup, ScalingRef.KubernetesDeployment {
+public sealed interface ScalingRef
+        permits ScalingRef.EcsService, ScalingRef.AutoScalingGroup, ScalingRef.KubernetesDeployment {
 
     /** How long the actuator waits for a target to become ready when the file does not say. */
     int DEFAULT_READY_TIMEOUT_SECONDS = 600;
@@ -80,7 +81,8 @@ public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.Aut
      * @param roleArn IAM role (of the target's account) to assume for the calls; absent: the actuator's own credentials
      * @param capacity whether traffic waits for capacity that cannot be read; default required
      */
-    record EcsService(String cluster, String service, Integer activeSize, Integer pilotLightSize, Integer readyTimeoutSeconds,
+    record EcsService(String cluster, String service, Integer activeSize, Integer pilotLightSize,
+            Integer readyTimeoutSeconds,
             String region, String roleArn, CapacityPolicy capacity) implements ScalingRef {
 
         public EcsService {
@@ -88,7 +90,8 @@ public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.Aut
             capacity = capacityOrDefault(capacity);
         }
 
-        public EcsService(String cluster, String service, Integer activeSize, Integer pilotLightSize, Integer readyTimeoutSeconds,
+        public EcsService(String cluster, String service, Integer activeSize, Integer pilotLightSize,
+                Integer readyTimeoutSeconds,
                 String region, String roleArn) {
             this(cluster, service, activeSize, pilotLightSize, readyTimeoutSeconds, region, roleArn, null);
         }
@@ -107,7 +110,8 @@ public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.Aut
         @Override
         public EcsService placedIn(String targetRegion) {
             return region != null ? this
-                    : new EcsService(cluster, service, activeSize, pilotLightSize, readyTimeoutSeconds, targetRegion, roleArn,
+                    : new EcsService(cluster, service, activeSize, pilotLightSize, readyTimeoutSeconds, targetRegion,
+                            roleArn,
                             capacity);
         }
 
@@ -126,7 +130,8 @@ public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.Aut
      *                         credentials
      * @param capacity         whether traffic waits for capacity that cannot be read; default required
      */
-    record AutoScalingGroup(String autoScalingGroup, Integer activeSize, Integer pilotLightSize, Integer readyTimeoutSeconds,
+    record AutoScalingGroup(String autoScalingGroup, Integer activeSize, Integer pilotLightSize,
+            Integer readyTimeoutSeconds,
             String region, String roleArn, CapacityPolicy capacity) implements ScalingRef {
 
         public AutoScalingGroup {
@@ -134,13 +139,15 @@ public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.Aut
             capacity = capacityOrDefault(capacity);
         }
 
-        public AutoScalingGroup(String autoScalingGroup, Integer activeSize, Integer pilotLightSize, Integer readyTimeoutSeconds,
+        public AutoScalingGroup(String autoScalingGroup, Integer activeSize, Integer pilotLightSize,
+                Integer readyTimeoutSeconds,
                 String region, String roleArn) {
             this(autoScalingGroup, activeSize, pilotLightSize, readyTimeoutSeconds, region, roleArn, null);
         }
 
         /** In no region yet: {@link Target} places it in its own. */
-        public AutoScalingGroup(String autoScalingGroup, Integer activeSize, Integer pilotLightSize, Integer readyTimeoutSeconds) {
+        public AutoScalingGroup(String autoScalingGroup, Integer activeSize, Integer pilotLightSize,
+                Integer readyTimeoutSeconds) {
             this(autoScalingGroup, activeSize, pilotLightSize, readyTimeoutSeconds, null, null, null);
         }
 
@@ -152,7 +159,8 @@ public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.Aut
         @Override
         public AutoScalingGroup placedIn(String targetRegion) {
             return region != null ? this
-                    : new AutoScalingGroup(autoScalingGroup, activeSize, pilotLightSize, readyTimeoutSeconds, targetRegion, roleArn,
+                    : new AutoScalingGroup(autoScalingGroup, activeSize, pilotLightSize, readyTimeoutSeconds,
+                            targetRegion, roleArn,
                             capacity);
         }
 
@@ -198,7 +206,8 @@ public sealed interface ScalingRef permits ScalingRef.EcsService, ScalingRef.Aut
         @Override
         public KubernetesDeployment placedIn(String targetRegion) {
             return cluster != null ? this
-                    : new KubernetesDeployment(namespace, deployment, activeSize, pilotLightSize, readyTimeoutSeconds, targetRegion,
+                    : new KubernetesDeployment(namespace, deployment, activeSize, pilotLightSize, readyTimeoutSeconds,
+                            targetRegion,
                             capacity);
         }
 

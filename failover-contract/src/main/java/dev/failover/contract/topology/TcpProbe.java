@@ -12,7 +12,8 @@ import java.util.function.Function;
  * @param timeoutMillis        see {@link ProbeSpec#timeoutMillis()}
  * @param maxLatencyMillis     see {@link ProbeSpec#maxLatencyMillis()}
  */
-public record TcpProbe(String host, Integer port, Integer intervalSeconds, Integer connectTimeoutMillis, Integer timeoutMillis,
+public record TcpProbe(String host, Integer port, Integer intervalSeconds, Integer connectTimeoutMillis,
+        Integer timeoutMillis,
         Integer maxLatencyMillis) implements ProbeSpec {
 
     public TcpProbe {

@@ -39,7 +39,8 @@ public final class TopologyDigest {
     public static String of(Topology topology) {
         try {
             byte[] canonical = CANONICAL.writeValueAsString(topology).getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical)).substring(0, LENGTH);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical)).substring(0,
+                    LENGTH);
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot digest the topology: " + e.getMessage(), e);
         }

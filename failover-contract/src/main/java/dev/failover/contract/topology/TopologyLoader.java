@@ -44,7 +44,8 @@ public final class TopologyLoader {
             text = Files.readString(file);
         } catch (IOException e) {
             throw new InvalidTopologyException(file.toString(),
-                    List.of(new TopologyError("(file)", "cannot read: " + e.getClass().getSimpleName() + " " + e.getMessage())));
+                    List.of(new TopologyError("(file)",
+                            "cannot read: " + e.getClass().getSimpleName() + " " + e.getMessage())));
         }
         return parse(text, file.toString());
     }
@@ -56,14 +57,16 @@ public final class TopologyLoader {
             tree = YAML.readTree(yaml);
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new InvalidTopologyException(source, List.of(new TopologyError("(file)", "not valid YAML" + where + ": "
-                    + firstLine(e.getOriginalMessage()))));
+            throw new InvalidTopologyException(source,
+                    List.of(new TopologyError("(file)", "not valid YAML" + where + ": "
+                            + firstLine(e.getOriginalMessage()))));
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             throw new InvalidTopologyException(source, List.of(new TopologyError("(file)", "is empty")));
         }
         if (!tree.isObject()) {
-            throw new InvalidTopologyException(source, List.of(new TopologyError("(root)", "must be a mapping with version, locations and groups")));
+            throw new InvalidTopologyException(source,
+                    List.of(new TopologyError("(root)", "must be a mapping with version, locations and groups")));
         }
         Topology topology;
         try {
@@ -85,7 +88,9 @@ public final class TopologyLoader {
         String path = path(mapping);
         if (mapping instanceof UnrecognizedPropertyException unknown) {
             String known = unknown.getKnownPropertyIds() == null ? "" : " (known keys: "
-                    + unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
+                    + unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                            .collect(Collectors.joining(", "))
+                    + ")";
             return new TopologyError(path, "unknown key" + known);
         }
         if (mapping instanceof InvalidTypeIdException typeId && typeId.getBaseType() != null) {

@@ -33,7 +33,8 @@ public final class TopologyValidator {
 
     private void topology(Topology t) {
         if (t.version() != Topology.FORMAT_VERSION) {
-            f.error("version", "unsupported version " + t.version() + ", this release reads version " + Topology.FORMAT_VERSION);
+            f.error("version",
+                    "unsupported version " + t.version() + ", this release reads version " + Topology.FORMAT_VERSION);
         }
         if (t.locations().isEmpty()) {
             f.error("locations", "must list at least one probing location");
@@ -92,7 +93,8 @@ public final class TopologyValidator {
                 for (int first : recorded) {
                     if (RecordChecks.sameRecord(t.groups().get(first).dns(), group.dns())) {
                         f.error("groups[" + i + "].dns.name", "is the record of groups[" + first + "].dns.name too: "
-                                + "the two groups would write '" + group.dns().name() + "' and its ownership mark against "
+                                + "the two groups would write '" + group.dns().name()
+                                + "' and its ownership mark against "
                                 + "each other; give each group its own record");
                         break;
                     }
@@ -104,19 +106,23 @@ public final class TopologyValidator {
                 // group, ADR 0022), or undo each other's switch
                 for (var control : new java.util.TreeMap<>(group.arc().routingControls()).entrySet()) {
                     String cpath = "groups[" + i + "].arc.routingControls." + control.getKey();
-                    String first = control.getValue() == null ? null : routingControls.putIfAbsent(control.getValue(), cpath);
+                    String first = control.getValue() == null ? null
+                            : routingControls.putIfAbsent(control.getValue(), cpath);
                     if (first != null && !first.startsWith("groups[" + i + "]")) {
-                        f.error(cpath, "is the routing control of " + first + " too: a routing control belongs to one group");
+                        f.error(cpath,
+                                "is the routing control of " + first + " too: a routing control belongs to one group");
                     }
                 }
             }
             if (group.regionSwitch() != null && group.regionSwitch().planArn() != null) {
                 // one execution of a plan runs at a time, and each group's epochs are its own: two groups would cancel
                 // or wait out each other's executions (ADR 0028)
-                String first = plans.putIfAbsent(group.regionSwitch().planArn(), "groups[" + i + "].regionSwitch.planArn");
+                String first = plans.putIfAbsent(group.regionSwitch().planArn(),
+                        "groups[" + i + "].regionSwitch.planArn");
                 if (first != null) {
-                    f.error("groups[" + i + "].regionSwitch.planArn", "is the plan of " + first + " too: a Region switch plan "
-                            + "belongs to one group");
+                    f.error("groups[" + i + "].regionSwitch.planArn",
+                            "is the plan of " + first + " too: a Region switch plan "
+                                    + "belongs to one group");
                 }
             }
             for (int j = 0; j < group.targets().size(); j++) {
@@ -125,14 +131,17 @@ public final class TopologyValidator {
                     String dpath = "groups[" + i + "].targets[" + j + "].database";
                     String first = databases.putIfAbsent(target.database().node(), dpath);
                     if (first != null) {
-                        f.error(dpath, "is the database node of " + first + " too: one would be fenced when the other is"
-                                + " promoted; give each target its own node");
+                        f.error(dpath,
+                                "is the database node of " + first + " too: one would be fenced when the other is"
+                                        + " promoted; give each target its own node");
                     }
                     if (target.database() instanceof DatabaseRef.Rds rds && rds.fenceParameterGroup() != null) {
-                        String group1 = fenceGroups.putIfAbsent((rds.region() == null ? target.region() : rds.region()) + "/"
-                                + rds.fenceParameterGroup(), dpath + ".fenceParameterGroup");
+                        String group1 = fenceGroups
+                                .putIfAbsent((rds.region() == null ? target.region() : rds.region()) + "/"
+                                        + rds.fenceParameterGroup(), dpath + ".fenceParameterGroup");
                         if (group1 != null) {
-                            f.error(dpath + ".fenceParameterGroup", "is " + group1 + " too: fencing one instance would make"
+                            f.error(dpath + ".fenceParameterGroup", "is " + group1
+                                    + " too: fencing one instance would make"
                                     + " the other read-only with it; give each instance a parameter group of its own");
                         }
                     }
@@ -191,9 +200,10 @@ public final class TopologyValidator {
         drill(path + ".drill", g.drill());
         if (g.drill().enabled() && g.drillMovesDatabaseOneWay()) {
             // a drill is a planned move there and back: the way back meets the fenced old primary (ADR 0020)
-            f.error(path + ".drill.enabled", "a scheduled drill would move the database one way: its end, back to the fenced"
-                    + " old primary, is BLOCKED until that node is rebuilt as a replica (ADR 0020). Leave drills off for a"
-                    + " group with postgres or rds database nodes (an Aurora global database switches back by itself)");
+            f.error(path + ".drill.enabled",
+                    "a scheduled drill would move the database one way: its end, back to the fenced"
+                            + " old primary, is BLOCKED until that node is rebuilt as a replica (ADR 0020). Leave drills off for a"
+                            + " group with postgres or rds database nodes (an Aurora global database switches back by itself)");
         }
         safety(path + ".safety", g.safety());
         if (g.arc() != null) {
@@ -225,11 +235,13 @@ public final class TopologyValidator {
             f.error(path + ".correlatedFailure.windowSeconds", "must be between 1 and 3600, was " + c.windowSeconds());
         }
         if (c.maxRegions() < 1) {
-            f.error(path + ".correlatedFailure.maxRegions", "must be at least 1 (a single-region outage must fail over), was "
-                    + c.maxRegions());
+            f.error(path + ".correlatedFailure.maxRegions",
+                    "must be at least 1 (a single-region outage must fail over), was "
+                            + c.maxRegions());
         }
         if (c.maxSharePercent() < 1 || c.maxSharePercent() > 100) {
-            f.error(path + ".correlatedFailure.maxSharePercent", "must be between 1 and 100, was " + c.maxSharePercent());
+            f.error(path + ".correlatedFailure.maxSharePercent",
+                    "must be between 1 and 100, was " + c.maxSharePercent());
         }
         if (c.lastResortAfterSeconds() < 0 || c.lastResortAfterSeconds() > 600) {
             f.error(path + ".correlatedFailure.lastResortAfterSeconds", "must be between 0 and 600, was "

@@ -66,7 +66,8 @@ public record WhatIfReport(Instant from, Instant to, int results, long recovered
      * A span in which a majority of the reporting locations saw {@code target} down; per policy, how long after its
      * start that policy failed over (null: it did not, or the target was not its active one, see {@code activeUnder}).
      */
-    public record Incident(String target, Instant start, Instant end, boolean activeUnderCurrent, boolean activeUnderProposed,
+    public record Incident(String target, Instant start, Instant end, boolean activeUnderCurrent,
+            boolean activeUnderProposed,
             Long currentDetectionMs, Long proposedDetectionMs) {
     }
 

@@ -37,24 +37,29 @@ public final class WhatIfText {
             rows.add(new String[] { "", "current", "proposed" });
             rows.add(row("switches", g.current().switches(), g.proposed().switches()));
             rows.add(row("failovers", g.current().failovers(), g.proposed().failovers()));
-            rows.add(row("false failovers (old target up within " + report.recoveredWithin() + " s)", g.current().falseFailovers(),
+            rows.add(row("false failovers (old target up within " + report.recoveredWithin() + " s)",
+                    g.current().falseFailovers(),
                     g.proposed().falseFailovers()));
             rows.add(row("flaps held", g.current().flapHolds(), g.proposed().flapHolds()));
             rows.add(row("holds (any rule)", g.current().holds(), g.proposed().holds()));
-            rows.add(new String[] { "incidents of the active target failed over", detected(g.current()), detected(g.proposed()) });
+            rows.add(new String[] { "incidents of the active target failed over", detected(g.current()),
+                    detected(g.proposed()) });
             rows.add(new String[] { "detection, median", seconds(g.current().medianDetectionMs()),
                     seconds(g.proposed().medianDetectionMs()) });
             rows.add(new String[] { "detection, worst", seconds(g.current().worstDetectionMs()),
                     seconds(g.proposed().worstDetectionMs()) });
             table(out, rows);
             if (!g.incidents().isEmpty()) {
-                out.append(String.format(Locale.ROOT, "  Incidents (a majority of locations saw the target down; %d shorter blips not listed):%n",
+                out.append(String.format(Locale.ROOT,
+                        "  Incidents (a majority of locations saw the target down; %d shorter blips not listed):%n",
                         g.blips()));
                 List<String[]> incidents = new ArrayList<>();
                 incidents.add(new String[] { "start", "seconds", "target", "current", "proposed" });
                 for (Incident i : g.incidents()) {
                     incidents.add(new String[] { time(i.start()),
-                            String.format(Locale.ROOT, "%.0f", (i.end().toEpochMilli() - i.start().toEpochMilli()) / 1000.0), i.target(),
+                            String.format(Locale.ROOT, "%.0f",
+                                    (i.end().toEpochMilli() - i.start().toEpochMilli()) / 1000.0),
+                            i.target(),
                             detection(i.activeUnderCurrent(), i.currentDetectionMs()),
                             detection(i.activeUnderProposed(), i.proposedDetectionMs()) });
                 }

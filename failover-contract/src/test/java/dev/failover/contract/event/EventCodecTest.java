@@ -42,13 +42,15 @@ class EventCodecTest {
         String json = codec.encode(original);
         assertThat(json).contains("\"outcome\":\"UNKNOWN\"").contains("\"impairment\":\"CPU_STARVED\"");
         assertThat(codec.decode(json, ProbeResult.class)).isEqualTo(original);
-        assertThat(codec.encode(probeResult())).as("a result about the target carries no impairment").doesNotContain("impairment");
+        assertThat(codec.encode(probeResult())).as("a result about the target carries no impairment")
+                .doesNotContain("impairment");
     }
 
     @Test
     void onlyAnUnknownResultCarriesAnImpairment() {
         String unknown = codec.encode(unknownResult());
-        assertThatThrownBy(() -> codec.decode(unknown.replace(",\"impairment\":\"CPU_STARVED\"", ""), ProbeResult.class))
+        assertThatThrownBy(
+                () -> codec.decode(unknown.replace(",\"impairment\":\"CPU_STARVED\"", ""), ProbeResult.class))
                 .isInstanceOf(EventDecodingException.class).hasMessageContaining("missing required field 'impairment'");
         assertThatThrownBy(() -> ProbeResult.of("api", "primary", "r", "loc-a", Instant.EPOCH, ProbeOutcome.UP)
                 .durationMillis(1L).httpStatus(200).impairment(LocationImpairment.LATE_START).build())
@@ -66,22 +68,27 @@ class EventCodecTest {
         assertThat(codec.decode(json, ProbeResult.class)).isEqualTo(named);
         assertThat(codec.encode(probeResult())).as("absent when not named").doesNotContain("prober");
         assertThat(codec.decode(codec.encode(probeResult()), ProbeResult.class).prober()).isNull();
-        assertThat(named.forDependency("db").prober()).as("kept for a dependency's result").isEqualTo("probe-service-7f9c-x2");
-        assertThatThrownBy(() -> probeResult().withProber(" ")).hasMessageContaining("field 'prober' must not be blank");
+        assertThat(named.forDependency("db").prober()).as("kept for a dependency's result")
+                .isEqualTo("probe-service-7f9c-x2");
+        assertThatThrownBy(() -> probeResult().withProber(" "))
+                .hasMessageContaining("field 'prober' must not be blank");
     }
 
     @Test
     void decisionRoundTripsWithEvidence() {
-        Decision original = new Decision(1, "d-1", "api", 7L, DecisionKind.FAILOVER, "primary", "secondary", "primary down",
+        Decision original = new Decision(1, "d-1", "api", 7L, DecisionKind.FAILOVER, "primary", "secondary",
+                "primary down",
                 List.of(new TargetEvidence("primary", TargetHealth.UNHEALTHY,
-                        List.of(new LocationEvidence("loc-a", LocationVerdict.DOWN, 3, 0, Instant.parse("2026-11-21T10:00:00Z"))))),
+                        List.of(new LocationEvidence("loc-a", LocationVerdict.DOWN, 3, 0,
+                                Instant.parse("2026-11-21T10:00:00Z"))))),
                 Instant.parse("2026-11-21T10:00:01Z"), DecisionMode.LIVE, Decision.AUTOMATION);
         assertThat(codec.decode(codec.encode(original), Decision.class)).isEqualTo(original);
     }
 
     @Test
     void actuationResultRoundTrips() {
-        ActuationResult original = new ActuationResult(1, "api", "d-1", 7L, ActuationStep.DNS_SWITCH, ActuationStatus.SUCCEEDED,
+        ActuationResult original = new ActuationResult(1, "api", "d-1", 7L, ActuationStep.DNS_SWITCH,
+                ActuationStatus.SUCCEEDED,
                 "dry-run", "UPSERT api.failover.test. A 60 127.0.0.12", Instant.parse("2026-11-21T10:00:01Z"),
                 Instant.parse("2026-11-21T10:00:02Z"), 1000L, DecisionKind.FAILOVER);
         assertThat(codec.decode(codec.encode(original), ActuationResult.class)).isEqualTo(original);
@@ -100,19 +107,24 @@ class EventCodecTest {
                 Arguments.of("not json", "{oops", "not valid JSON"),
                 Arguments.of("empty", "", "empty message"),
                 Arguments.of("array", "[1]", "expected a ProbeResult JSON object"),
-                Arguments.of("no version", good.replace("\"schemaVersion\":1,", ""), "missing required field 'schemaVersion'"),
-                Arguments.of("future version", good.replace("\"schemaVersion\":1", "\"schemaVersion\":2"), "schemaVersion 2 is not supported"),
+                Arguments.of("no version", good.replace("\"schemaVersion\":1,", ""),
+                        "missing required field 'schemaVersion'"),
+                Arguments.of("future version", good.replace("\"schemaVersion\":1", "\"schemaVersion\":2"),
+                        "schemaVersion 2 is not supported"),
                 Arguments.of("version as a string", good.replace("\"schemaVersion\":1", "\"schemaVersion\":\"1\""),
                         "schemaVersion \"1\" is not supported"),
                 Arguments.of("fractional version", good.replace("\"schemaVersion\":1", "\"schemaVersion\":1.5"),
                         "schemaVersion 1.5 is not supported"),
                 Arguments.of("missing group", good.replace("\"group\":\"api\",", ""), "missing required field 'group'"),
-                Arguments.of("null location", good.replace("\"location\":\"loc-a\"", "\"location\":null"), "missing required field 'location'"),
+                Arguments.of("null location", good.replace("\"location\":\"loc-a\"", "\"location\":null"),
+                        "missing required field 'location'"),
                 Arguments.of("down without reason", good.replace("\"failureReason\":\"UNEXPECTED_STATUS\",", ""),
                         "missing required field 'failureReason'"),
-                Arguments.of("bad enum", good.replace("\"outcome\":\"DOWN\"", "\"outcome\":\"SIDEWAYS\""), "outcome: invalid value SIDEWAYS"),
+                Arguments.of("bad enum", good.replace("\"outcome\":\"DOWN\"", "\"outcome\":\"SIDEWAYS\""),
+                        "outcome: invalid value SIDEWAYS"),
                 Arguments.of("bad instant", good.replace("2026-11-21T10:00:00Z", "yesterday"), "startedAt:"),
-                Arguments.of("bad nested type", good.replace("\"dnsMillis\":1", "\"dnsMillis\":\"fast\""), "timings.dnsMillis:"));
+                Arguments.of("bad nested type", good.replace("\"dnsMillis\":1", "\"dnsMillis\":\"fast\""),
+                        "timings.dnsMillis:"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -138,7 +150,9 @@ class EventCodecTest {
 
     @Test
     void producersCannotBuildAnEventWithoutRequiredFields() {
-        assertThatThrownBy(() -> new Decision(1, "d", "g", 0L, DecisionKind.FAILOVER, null, "b", "r", null, Instant.now(),
-                DecisionMode.LIVE, "automation")).hasMessageContaining("'epoch' must be at least 1");
+        assertThatThrownBy(
+                () -> new Decision(1, "d", "g", 0L, DecisionKind.FAILOVER, null, "b", "r", null, Instant.now(),
+                        DecisionMode.LIVE, "automation"))
+                .hasMessageContaining("'epoch' must be at least 1");
     }
 }

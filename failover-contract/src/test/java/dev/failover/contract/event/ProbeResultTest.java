@@ -20,19 +20,23 @@ class ProbeResultTest {
         ProbeResult built = ProbeResult.of("api", "primary", "us-east-1", "loc-a", AT, ProbeOutcome.UNKNOWN)
                 .schemaVersion(EventCodec.SCHEMA_VERSION).durationMillis(2004L).failureReason(FailureReason.TIMEOUT)
                 .httpStatus(503).timings(timings).locationImpaired(true).tlsDaysToExpiry(61).detail("status 503")
-                .impairment(LocationImpairment.SELF_CHECK_FAILED).dependency("orders-db").prober("probe-0").dnsAnswer(answer)
+                .impairment(LocationImpairment.SELF_CHECK_FAILED).dependency("orders-db").prober("probe-0")
+                .dnsAnswer(answer)
                 .build();
-        assertThat(built).isEqualTo(new ProbeResult(EventCodec.SCHEMA_VERSION, "api", "primary", "us-east-1", "loc-a", AT,
-                2004L, ProbeOutcome.UNKNOWN, FailureReason.TIMEOUT, 503, timings, true, 61, "status 503",
-                LocationImpairment.SELF_CHECK_FAILED, "orders-db", "probe-0", answer));
+        assertThat(built)
+                .isEqualTo(new ProbeResult(EventCodec.SCHEMA_VERSION, "api", "primary", "us-east-1", "loc-a", AT,
+                        2004L, ProbeOutcome.UNKNOWN, FailureReason.TIMEOUT, 503, timings, true, 61, "status 503",
+                        LocationImpairment.SELF_CHECK_FAILED, "orders-db", "probe-0", answer));
     }
 
     @Test
     void aFieldNotNamedIsAbsentAndTheVersionIsTheContracts() {
-        ProbeResult built = ProbeResult.of("api", "primary", "us-east-1", "loc-a", AT, ProbeOutcome.UP).durationMillis(12L)
+        ProbeResult built = ProbeResult.of("api", "primary", "us-east-1", "loc-a", AT, ProbeOutcome.UP)
+                .durationMillis(12L)
                 .build();
-        assertThat(built).isEqualTo(new ProbeResult(EventCodec.SCHEMA_VERSION, "api", "primary", "us-east-1", "loc-a", AT,
-                12L, ProbeOutcome.UP, null, null, null, false, null, null, null, null, null, null));
+        assertThat(built)
+                .isEqualTo(new ProbeResult(EventCodec.SCHEMA_VERSION, "api", "primary", "us-east-1", "loc-a", AT,
+                        12L, ProbeOutcome.UP, null, null, null, false, null, null, null, null, null, null));
     }
 
     /** A built result is checked as a decoded one is: by the canonical constructor. */
@@ -44,9 +48,13 @@ class ProbeResultTest {
                 .durationMillis(1L).build()).hasMessageContaining("missing required field 'failureReason'");
         assertThatThrownBy(() -> ProbeResult.of("api", "primary", "us-east-1", "loc-a", AT, ProbeOutcome.UNKNOWN)
                 .durationMillis(1L).build()).hasMessageContaining("missing required field 'impairment'");
-        assertThatThrownBy(() -> ProbeResult.of("api", " ", "us-east-1", "loc-a", AT, ProbeOutcome.UP).durationMillis(1L)
-                .build()).hasMessageContaining("field 'target' must not be blank");
-        assertThatThrownBy(() -> ProbeResult.of("api", "primary", "us-east-1", "loc-a", AT, ProbeOutcome.UP).durationMillis(1L)
-                .schemaVersion(2).build()).hasMessageContaining("schemaVersion 2 is not supported");
+        assertThatThrownBy(
+                () -> ProbeResult.of("api", " ", "us-east-1", "loc-a", AT, ProbeOutcome.UP).durationMillis(1L)
+                        .build())
+                .hasMessageContaining("field 'target' must not be blank");
+        assertThatThrownBy(
+                () -> ProbeResult.of("api", "primary", "us-east-1", "loc-a", AT, ProbeOutcome.UP).durationMillis(1L)
+                        .schemaVersion(2).build())
+                .hasMessageContaining("schemaVersion 2 is not supported");
     }
 }

@@ -34,7 +34,8 @@ class ProviderLaneResultTest {
 
     @Test
     void theDetailIsOptional() {
-        ProviderLaneResult served = new ProviderLaneResult(1, "api", "d-7", 7L, "r53", "route53", LaneState.SERVED, null,
+        ProviderLaneResult served = new ProviderLaneResult(1, "api", "d-7", 7L, "r53", "route53", LaneState.SERVED,
+                null,
                 Instant.parse("2026-11-30T10:00:03Z"), Instant.parse("2026-11-30T10:00:03Z"));
         assertThat(codec.encode(served)).doesNotContain("detail");
         assertThat(codec.decode(codec.encode(served), ProviderLaneResult.class)).isEqualTo(served);
@@ -53,7 +54,8 @@ class ProviderLaneResultTest {
                 Arguments.of("future version", good.replace("\"schemaVersion\":1", "\"schemaVersion\":2"),
                         "schemaVersion 2 is not supported"),
                 Arguments.of("no group", good.replace("\"group\":\"api\",", ""), "missing required field 'group'"),
-                Arguments.of("no decision", good.replace("\"decision\":\"d-7\",", ""), "missing required field 'decision'"),
+                Arguments.of("no decision", good.replace("\"decision\":\"d-7\",", ""),
+                        "missing required field 'decision'"),
                 Arguments.of("no epoch", good.replace("\"epoch\":7,", ""), "missing required field 'epoch'"),
                 Arguments.of("negative epoch", good.replace("\"epoch\":7", "\"epoch\":-1"),
                         "field 'epoch' must not be negative"),
@@ -62,9 +64,11 @@ class ProviderLaneResultTest {
                 Arguments.of("no kind", good.replace("\"kind\":\"rfc2136\",", ""), "missing required field 'kind'"),
                 Arguments.of("a state this release does not know", good.replace("\"CONVERGING\"", "\"PAUSED\""),
                         "state: invalid value PAUSED for LaneState"),
-                Arguments.of("no state", good.replace("\"state\":\"CONVERGING\",", ""), "missing required field 'state'"),
+                Arguments.of("no state", good.replace("\"state\":\"CONVERGING\",", ""),
+                        "missing required field 'state'"),
                 Arguments.of("bad since", good.replace("2026-11-30T10:00:01Z", "yesterday"), "since:"),
-                Arguments.of("no at", good.replace(",\"at\":\"2026-11-30T10:02:00Z\"", ""), "missing required field 'at'"));
+                Arguments.of("no at", good.replace(",\"at\":\"2026-11-30T10:02:00Z\"", ""),
+                        "missing required field 'at'"));
     }
 
     @ParameterizedTest(name = "{0}")

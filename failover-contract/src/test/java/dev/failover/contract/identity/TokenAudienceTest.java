@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class TokenAudienceTest {
 
@@ -46,13 +46,16 @@ class TokenAudienceTest {
 
     @Test
     void aCognitoAccessTokenIsForThisApiByItsClientIdAndNamesItsUser() {
-        BearerCaller cognito = BearerCaller.configured("client_id", "4kcp1hr6qlm0c2j2gd8bmm4t7", java.util.Optional.of("username"));
-        java.util.Map<String, Object> token = java.util.Map.of("client_id", "4kcp1hr6qlm0c2j2gd8bmm4t7", "username", "alice",
+        BearerCaller cognito = BearerCaller.configured("client_id", "4kcp1hr6qlm0c2j2gd8bmm4t7",
+                java.util.Optional.of("username"));
+        java.util.Map<String, Object> token = java.util.Map.of("client_id", "4kcp1hr6qlm0c2j2gd8bmm4t7", "username",
+                "alice",
                 "sub", "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
         assertThat(cognito.check(token::get)).isEqualTo(new BearerCaller.Accepted(java.util.Optional.of("alice")));
         assertThat(cognito.check(java.util.Map.<String, Object>of("client_id", "4kcp1hr6qlm0c2j2gd8bmm4t7")::get))
                 .isInstanceOf(BearerCaller.Refused.class);
-        assertThat(cognito.check(java.util.Map.<String, Object>of("aud", "4kcp1hr6qlm0c2j2gd8bmm4t7", "username", "a")::get))
+        assertThat(cognito
+                .check(java.util.Map.<String, Object>of("aud", "4kcp1hr6qlm0c2j2gd8bmm4t7", "username", "a")::get))
                 .isInstanceOf(BearerCaller.Refused.class);
         assertThatThrownBy(() -> BearerCaller.configured("aud ", "x", java.util.Optional.empty()))
                 .hasMessageContaining("failover.identity.audience-claim");
@@ -60,6 +63,7 @@ class TokenAudienceTest {
 
     @Test
     void aBlankExpectedAudienceIsRefused() {
-        assertThatThrownBy(() -> new TokenAudience(TokenAudience.Claim.AUD, " ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TokenAudience(TokenAudience.Claim.AUD, " "))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

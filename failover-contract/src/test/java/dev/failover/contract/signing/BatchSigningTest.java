@@ -22,29 +22,33 @@ class BatchSigningTest {
     private static final TrustedKeys TRUSTED = RecordSigningTest.TRUSTED;
 
     private static List<RecordSigner.Entry> batch(int size) {
-        return IntStream.range(0, size).mapToObj(i -> new RecordSigner.Entry("g" + i, "{\"group\":\"g" + i + "\",\"n\":" + i + "}"))
+        return IntStream.range(0, size)
+                .mapToObj(i -> new RecordSigner.Entry("g" + i, "{\"group\":\"g" + i + "\",\"n\":" + i + "}"))
                 .toList();
     }
 
-    private static Verification verify(TrustedKeys trusted, String topic, String key, String value, Map<String, byte[]> headers) {
+    private static Verification verify(TrustedKeys trusted, String topic, String key, String value,
+            Map<String, byte[]> headers) {
         return trusted.verify(topic, key, value, TrustedKeys.HeaderValues.of(headers));
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 100, 513})
+    @ValueSource(ints = { 1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 100, 513 })
     void everyRecordOfABatchVerifiesAloneWithTheTrustedKey(int size) {
         List<RecordSigner.Entry> records = batch(size);
         List<Map<String, byte[]>> headers = SIGNER.batchHeaders(TOPIC, records);
 
         assertThat(headers).hasSize(size);
         for (int i = 0; i < size; i++) {
-            Verification verification = verify(new TrustedKeys(Map.of("key-2025", RecordSigningTest.CURRENT.getPublic())),
+            Verification verification = verify(
+                    new TrustedKeys(Map.of("key-2025", RecordSigningTest.CURRENT.getPublic())),
                     TOPIC, records.get(i).key(), records.get(i).value(), headers.get(i));
             assertThat(verification.outcome()).as("record %d of %d", i, size).isEqualTo(Outcome.VALID);
             assertThat(verification.keyId()).isEqualTo("key-2025");
             assertThat(headers.get(i)).doesNotContainKey(Topics.SIGNATURE_HEADER);
         }
-        assertThat(headers.stream().map(h -> ByteBuffer.wrap(h.get(Topics.BATCH_SIGNATURE_HEADER))).distinct()).hasSize(1);
+        assertThat(headers.stream().map(h -> ByteBuffer.wrap(h.get(Topics.BATCH_SIGNATURE_HEADER))).distinct())
+                .hasSize(1);
     }
 
     @Test
@@ -66,7 +70,8 @@ class BatchSigningTest {
         List<RecordSigner.Entry> records = batch(8);
         List<Map<String, byte[]>> headers = SIGNER.batchHeaders(TOPIC, records);
         // the batch's root is verified (and remembered) first: a remembered root must not let a wrong proof through
-        assertThat(verify(TRUSTED, TOPIC, records.get(0).key(), records.get(0).value(), headers.get(0)).isValid()).isTrue();
+        assertThat(verify(TRUSTED, TOPIC, records.get(0).key(), records.get(0).value(), headers.get(0)).isValid())
+                .isTrue();
 
         assertThat(verify(TRUSTED, TOPIC, records.get(1).key(), records.get(1).value(), headers.get(2)).outcome())
                 .isEqualTo(Outcome.BAD_SIGNATURE);
@@ -77,7 +82,8 @@ class BatchSigningTest {
         // the hash of records 0 and 1 is a node of the tree; a two-record batch whose first "record" hashed to it would
         // have the same root, were leaves and nodes hashed alike
         List<RecordSigner.Entry> records = batch(4);
-        List<byte[][]> levels = BatchProof.levels(records.stream().map(r -> BatchProof.leaf(TOPIC, r.key(), r.value())).toList());
+        List<byte[][]> levels = BatchProof
+                .levels(records.stream().map(r -> BatchProof.leaf(TOPIC, r.key(), r.value())).toList());
         byte[] node = levels.get(1)[0];
 
         assertThat(BatchProof.rootOf(node, BatchProof.encode(levels.subList(1, levels.size()), 0)))
@@ -89,15 +95,18 @@ class BatchSigningTest {
     void aBatchSignatureIsNoRecordSignatureNorTheOtherWayRound() {
         RecordSigner.Entry record = batch(1).get(0);
         Map<String, byte[]> batchHeaders = SIGNER.batchHeaders(TOPIC, List.of(record)).get(0);
-        Map<String, byte[]> asSingle = Map.of(Topics.SIGNATURE_KEY_ID_HEADER, batchHeaders.get(Topics.SIGNATURE_KEY_ID_HEADER),
+        Map<String, byte[]> asSingle = Map.of(Topics.SIGNATURE_KEY_ID_HEADER,
+                batchHeaders.get(Topics.SIGNATURE_KEY_ID_HEADER),
                 Topics.SIGNATURE_HEADER, batchHeaders.get(Topics.BATCH_SIGNATURE_HEADER));
         Map<String, byte[]> single = SIGNER.headers(TOPIC, record.key(), record.value());
         Map<String, byte[]> asBatch = Map.of(Topics.SIGNATURE_KEY_ID_HEADER, single.get(Topics.SIGNATURE_KEY_ID_HEADER),
                 Topics.BATCH_SIGNATURE_HEADER, single.get(Topics.SIGNATURE_HEADER),
                 Topics.BATCH_PROOF_HEADER, batchHeaders.get(Topics.BATCH_PROOF_HEADER));
 
-        assertThat(verify(TRUSTED, TOPIC, record.key(), record.value(), asSingle).outcome()).isEqualTo(Outcome.BAD_SIGNATURE);
-        assertThat(verify(TRUSTED, TOPIC, record.key(), record.value(), asBatch).outcome()).isEqualTo(Outcome.BAD_SIGNATURE);
+        assertThat(verify(TRUSTED, TOPIC, record.key(), record.value(), asSingle).outcome())
+                .isEqualTo(Outcome.BAD_SIGNATURE);
+        assertThat(verify(TRUSTED, TOPIC, record.key(), record.value(), asBatch).outcome())
+                .isEqualTo(Outcome.BAD_SIGNATURE);
     }
 
     @Test
@@ -114,7 +123,8 @@ class BatchSigningTest {
         for (byte[] bad : List.of(oneSiblingTooMany, oneSiblingTooFew, placeOutsideTheBatch, new byte[3])) {
             Map<String, byte[]> changed = new java.util.HashMap<>(headers);
             changed.put(Topics.BATCH_PROOF_HEADER, bad);
-            assertThat(verify(TRUSTED, TOPIC, record.key(), record.value(), changed).outcome()).isEqualTo(Outcome.MALFORMED);
+            assertThat(verify(TRUSTED, TOPIC, record.key(), record.value(), changed).outcome())
+                    .isEqualTo(Outcome.MALFORMED);
         }
         Map<String, byte[]> noProof = new java.util.HashMap<>(headers);
         noProof.remove(Topics.BATCH_PROOF_HEADER);

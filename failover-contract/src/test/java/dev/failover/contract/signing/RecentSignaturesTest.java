@@ -23,7 +23,8 @@ class RecentSignaturesTest {
         assertThat(recent.signedHere(TOPIC, "payments", "{\"epoch\":7}", signature)).as("other key").isFalse();
         assertThat(recent.signedHere("failover.decisions", "checkout", "{\"epoch\":7}", signature)).as("other topic")
                 .isFalse();
-        assertThat(recent.signedHere(TOPIC, "checkout", "{\"epoch\":7}", signer.sign(TOPIC, "checkout", "{\"epoch\":8}")))
+        assertThat(
+                recent.signedHere(TOPIC, "checkout", "{\"epoch\":7}", signer.sign(TOPIC, "checkout", "{\"epoch\":8}")))
                 .as("a signature not made for it").isFalse();
         assertThat(recent.signedHere(TOPIC, "checkout", "{\"epoch\":7}", null)).as("no signature").isFalse();
     }
@@ -50,21 +51,26 @@ class RecentSignaturesTest {
                 new RecordSigner.Entry("b", "2"), new RecordSigner.Entry("c", "3"));
         java.util.List<java.util.Map<String, byte[]>> headers = signer.batchHeaders(TOPIC, records);
         byte[] signature = headers.get(0).get(dev.failover.contract.event.Topics.BATCH_SIGNATURE_HEADER);
-        recent.signedBatch(TOPIC, "a", "1", signature, headers.get(0).get(dev.failover.contract.event.Topics.BATCH_PROOF_HEADER));
+        recent.signedBatch(TOPIC, "a", "1", signature,
+                headers.get(0).get(dev.failover.contract.event.Topics.BATCH_PROOF_HEADER));
 
         for (int i = 0; i < 3; i++) {
             byte[] proof = headers.get(i).get(dev.failover.contract.event.Topics.BATCH_PROOF_HEADER);
-            assertThat(recent.signedHereInBatch(TOPIC, records.get(i).key(), records.get(i).value(), signature, proof)).isTrue();
-            assertThat(recent.signedHereInBatch(TOPIC, records.get(i).key(), records.get(i).value() + "x", signature, proof))
+            assertThat(recent.signedHereInBatch(TOPIC, records.get(i).key(), records.get(i).value(), signature, proof))
+                    .isTrue();
+            assertThat(recent.signedHereInBatch(TOPIC, records.get(i).key(), records.get(i).value() + "x", signature,
+                    proof))
                     .as("a changed value").isFalse();
         }
         byte[] proofOfB = headers.get(1).get(dev.failover.contract.event.Topics.BATCH_PROOF_HEADER);
-        assertThat(recent.signedHereInBatch(TOPIC, "c", "3", signature, proofOfB)).as("another record's proof").isFalse();
+        assertThat(recent.signedHereInBatch(TOPIC, "c", "3", signature, proofOfB)).as("another record's proof")
+                .isFalse();
         assertThat(recent.signedHereInBatch(TOPIC, "b", "2", signer.sign(TOPIC, "b", "2"), proofOfB))
                 .as("a signature not remembered").isFalse();
     }
 
     static RecordSigner signer() throws Exception {
-        return new RecordSigner("test-key", KeyPairGenerator.getInstance(PemKeys.ALGORITHM).generateKeyPair().getPrivate());
+        return new RecordSigner("test-key",
+                KeyPairGenerator.getInstance(PemKeys.ALGORITHM).generateKeyPair().getPrivate());
     }
 }

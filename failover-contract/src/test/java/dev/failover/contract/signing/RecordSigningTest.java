@@ -76,24 +76,31 @@ class RecordSigningTest {
         byte[] otherSignature = SIGNER.sign(TOPIC, "other-group", VALUE);
         byte[] strangerSignature = new RecordSigner("key-2025", STRANGER.getPrivate()).sign(TOPIC, KEY, VALUE);
         return Stream.of(
-                Arguments.of("as signed", UnaryOperator.<Arrived> identity(), Outcome.VALID),
-                Arguments.of("value changed by one character", (UnaryOperator<Arrived>) r -> new Arrived(r.topic(), r.key(),
-                        r.value().replace("\"epoch\":1", "\"epoch\":2"), r.headers()), Outcome.BAD_SIGNATURE),
+                Arguments.of("as signed", UnaryOperator.<Arrived>identity(), Outcome.VALID),
+                Arguments.of("value changed by one character",
+                        (UnaryOperator<Arrived>) r -> new Arrived(r.topic(), r.key(),
+                                r.value().replace("\"epoch\":1", "\"epoch\":2"), r.headers()),
+                        Outcome.BAD_SIGNATURE),
                 Arguments.of("value with a space added", (UnaryOperator<Arrived>) r -> new Arrived(r.topic(), r.key(),
                         r.value() + " ", r.headers()), Outcome.BAD_SIGNATURE),
                 Arguments.of("another group's key", (UnaryOperator<Arrived>) r -> new Arrived(r.topic(), "other-group",
                         r.value(), r.headers()), Outcome.BAD_SIGNATURE),
-                Arguments.of("no key", (UnaryOperator<Arrived>) r -> new Arrived(r.topic(), null, r.value(), r.headers()),
+                Arguments.of("no key",
+                        (UnaryOperator<Arrived>) r -> new Arrived(r.topic(), null, r.value(), r.headers()),
                         Outcome.BAD_SIGNATURE),
-                Arguments.of("another topic", (UnaryOperator<Arrived>) r -> new Arrived(Topics.COMMANDS, r.key(), r.value(),
-                        r.headers()), Outcome.BAD_SIGNATURE),
+                Arguments.of("another topic",
+                        (UnaryOperator<Arrived>) r -> new Arrived(Topics.COMMANDS, r.key(), r.value(),
+                                r.headers()),
+                        Outcome.BAD_SIGNATURE),
                 Arguments.of("topic and key split elsewhere", (UnaryOperator<Arrived>) r -> new Arrived(TOPIC + "a",
                         "pi", r.value(), r.headers()), Outcome.BAD_SIGNATURE),
-                Arguments.of("another record's signature", header(Topics.SIGNATURE_HEADER, otherSignature), Outcome.BAD_SIGNATURE),
+                Arguments.of("another record's signature", header(Topics.SIGNATURE_HEADER, otherSignature),
+                        Outcome.BAD_SIGNATURE),
                 Arguments.of("wrong key under the trusted id", header(Topics.SIGNATURE_HEADER, strangerSignature),
                         Outcome.BAD_SIGNATURE),
                 Arguments.of("64 zero bytes", header(Topics.SIGNATURE_HEADER, new byte[64]), Outcome.BAD_SIGNATURE),
-                Arguments.of("unknown key id", header(Topics.SIGNATURE_KEY_ID_HEADER, utf8("key-2019")), Outcome.UNKNOWN_KEY),
+                Arguments.of("unknown key id", header(Topics.SIGNATURE_KEY_ID_HEADER, utf8("key-2019")),
+                        Outcome.UNKNOWN_KEY),
                 Arguments.of("no headers", (UnaryOperator<Arrived>) r -> header(Topics.SIGNATURE_KEY_ID_HEADER)
                         .apply(header(Topics.SIGNATURE_HEADER).apply(r)),
                         Outcome.UNSIGNED),
@@ -166,7 +173,8 @@ class RecordSigningTest {
         assertThat(signedBy(signer).verifiedBy(new TrustedKeys(Map.of("openssl-made", publicKey))))
                 .isEqualTo(Verification.valid("openssl-made"));
         assertThat(PemKeys.publicKey(PemKeys.pem(publicKey))).isEqualTo(publicKey);
-        assertThat(PemKeys.privateKey(PemKeys.pem(CURRENT.getPrivate())).getEncoded()).isEqualTo(CURRENT.getPrivate().getEncoded());
+        assertThat(PemKeys.privateKey(PemKeys.pem(CURRENT.getPrivate())).getEncoded())
+                .isEqualTo(CURRENT.getPrivate().getEncoded());
     }
 
     @Test
@@ -198,7 +206,8 @@ class RecordSigningTest {
     static Stream<Arguments> settings() {
         return Stream.of(
                 Arguments.of("nothing set", null, null, false, null,
-                        List.of(SigningKeysResolver.TRUSTED_KEYS_DIR + ": required", SigningKeysResolver.KEY_ID + ": required",
+                        List.of(SigningKeysResolver.TRUSTED_KEYS_DIR + ": required",
+                                SigningKeysResolver.KEY_ID + ": required",
                                 SigningKeysResolver.PRIVATE_KEY_FILE + ": required")),
                 Arguments.of("all good", "key-2025", "current.key", false, "trusted", List.of()),
                 Arguments.of("key id not trusted", "key-2026", "current.key", false, "trusted",
@@ -209,7 +218,8 @@ class RecordSigningTest {
                         List.of(SigningKeysResolver.KEY_ID + ": 'key 2025' must be")),
                 Arguments.of("private key file missing", "key-2025", "absent.key", false, "trusted",
                         List.of(SigningKeysResolver.PRIVATE_KEY_FILE + ": cannot read")),
-                Arguments.of("private key file holds a public key", "key-2025", "trusted/key-2025.pub", false, "trusted",
+                Arguments.of("private key file holds a public key", "key-2025", "trusted/key-2025.pub", false,
+                        "trusted",
                         List.of(SigningKeysResolver.PRIVATE_KEY_FILE + ": not an Ed25519 private key")),
                 Arguments.of("file and env both", "key-2025", "current.key", true, "trusted",
                         List.of(SigningKeysResolver.PRIVATE_KEY_FILE + ": set either it or")),
@@ -246,7 +256,8 @@ class RecordSigningTest {
         for (int i = 0; i < expected.size(); i++) {
             assertThat(problems.get(i)).as(name).startsWith(expected.get(i));
         }
-        List<String> keyTexts = List.of(base64Body(PemKeys.pem(CURRENT.getPrivate())), base64Body(PemKeys.pem(NEXT.getPrivate())),
+        List<String> keyTexts = List.of(base64Body(PemKeys.pem(CURRENT.getPrivate())),
+                base64Body(PemKeys.pem(NEXT.getPrivate())),
                 base64Body(PemKeys.pem(CURRENT.getPublic())));
         assertThat(problems).as("never the key text").noneMatch(p -> keyTexts.stream().anyMatch(p::contains));
         if (expected.isEmpty()) {

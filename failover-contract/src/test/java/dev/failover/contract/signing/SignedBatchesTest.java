@@ -80,7 +80,7 @@ class SignedBatchesTest {
 
     @Test
     void aSignerOrSinkThatThrowsAnErrorFailsItsRecordsAndTheNextFlushStillRuns() {
-        boolean[] fail = {true};
+        boolean[] fail = { true };
         SignedBatches batches = batches(records -> {
             if (fail[0]) {
                 fail[0] = false;
@@ -145,7 +145,8 @@ class SignedBatchesTest {
         }
         assertThat(others).noneSatisfy(o -> assertThat(o).isCompleted());
         othersQueued.countDown();
-        CompletableFuture.allOf(others.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new))
+        CompletableFuture
+                .allOf(others.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new))
                 .get(10, TimeUnit.SECONDS);
 
         assertThat(batchSizes).containsExactly(1, 10);
@@ -157,7 +158,7 @@ class SignedBatchesTest {
         SignedBatches.Sink refusingG1 = (group, json, headers) -> group.equals("g1")
                 ? CompletableFuture.failedFuture(new IllegalStateException("no leader (test)"))
                 : sink.send(group, json, headers);
-        boolean[] failSigning = {true};
+        boolean[] failSigning = { true };
         SignedBatches batches = batches(records -> {
             if (failSigning[0]) {
                 failSigning[0] = false;

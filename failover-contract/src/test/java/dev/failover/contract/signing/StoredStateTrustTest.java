@@ -46,9 +46,11 @@ class StoredStateTrustTest {
                         Verdict.TRUSTED, Outcome.VALID),
                 new Case("no signature (the previous release)", none, Verdict.REFUSED, Verdict.ACCEPTED_UNSIGNED,
                         Outcome.UNSIGNED),
-                new Case("signed by a stranger", signedBy("stranger", STRANGER, TOPIC), Verdict.REFUSED, Verdict.REFUSED,
+                new Case("signed by a stranger", signedBy("stranger", STRANGER, TOPIC), Verdict.REFUSED,
+                        Verdict.REFUSED,
                         Outcome.UNKNOWN_KEY),
-                new Case("a trusted key id, another key", signedBy("actuator-us-east-1", STRANGER, TOPIC), Verdict.REFUSED,
+                new Case("a trusted key id, another key", signedBy("actuator-us-east-1", STRANGER, TOPIC),
+                        Verdict.REFUSED,
                         Verdict.REFUSED, Outcome.BAD_SIGNATURE),
                 new Case("signed for another topic", signedBy("actuator-us-east-1", ACTUATOR, Topics.DECISION_STATE),
                         Verdict.REFUSED, Verdict.REFUSED, Outcome.BAD_SIGNATURE))) {

@@ -30,11 +30,13 @@ class DnsProvidersTopologyTest {
 
     @Test
     void aRecordNamesItsProvidersAndWhenItIsServed() {
-        Topology topology = TopologyLoader.parse(withLanes(TWO + ", served: any").replace("locations: [loc-a, loc-b, loc-c]\n",
+        Topology topology = TopologyLoader.parse(withLanes(TWO + ", served: any").replace(
+                "locations: [loc-a, loc-b, loc-c]\n",
                 "locations: [loc-a, loc-b, loc-c]\nobservers:\n  loc-a: [{name: ns1, address: 192.0.2.53, provider: bind}]\n"),
                 "test");
         DnsRecord dns = topology.group("api").orElseThrow().dns();
-        assertThat(dns.providers()).containsExactly(new DnsLane("r53", null, "Z0123ABC"), new DnsLane("bind", null, null));
+        assertThat(dns.providers()).containsExactly(new DnsLane("r53", null, "Z0123ABC"),
+                new DnsLane("bind", null, null));
         assertThat(dns.served()).isEqualTo(ServePolicy.ANY);
         assertThat(dns.disagreementSeconds()).as("default").isEqualTo(DnsRecord.DEFAULT_DISAGREEMENT_SECONDS);
         assertThat(topology.dnsProvider("arc")).contains(new DnsProviderDecl("arc", DnsProviderKind.ROUTE53_ARC));
@@ -62,7 +64,8 @@ class DnsProvidersTopologyTest {
                 Arguments.of(withLanes("providers: [{provider: bind}, {provider: bind}]"),
                         "groups[0].dns.providers[1].provider: names provider 'bind' twice"),
                 Arguments.of(withLanes("providers: [{provider: bind}, {provider: knot}, {provider: pdns},"
-                        + " {provider: r53, hostedZoneId: Z0123ABC}]"), "groups[0].dns.providers: at most 3 providers, got 4"),
+                        + " {provider: r53, hostedZoneId: Z0123ABC}]"),
+                        "groups[0].dns.providers: at most 3 providers, got 4"),
                 Arguments.of(withLanes("providers: [{provider: bind}], served: any"),
                         "groups[0].dns.served: 'any' needs two providers or more"),
                 Arguments.of(withLanes("served: any"), "groups[0].dns.served: 'any' needs two providers or more"),
@@ -92,8 +95,10 @@ class DnsProvidersTopologyTest {
                 Arguments.of(withLanes(TWO).replace("dns: {values: [192.0.2.20]}",
                         "dns: {alias: {hostedZoneId: Z2FDTNDATAQYW2, dnsName: west.example.test.}}"),
                         "groups[0].targets[1].dns.alias: an rfc2136 provider of dns.providers has no alias records"),
-                Arguments.of(withLanes(TWO).replace("locations: [loc-a, loc-b, loc-c]\n", "locations: [loc-a, loc-b, loc-c]\n"
-                        + "observers:\n  loc-a: [{name: ns1, address: 192.0.2.53, provider: nsone}]\n"),
+                Arguments.of(
+                        withLanes(TWO).replace("locations: [loc-a, loc-b, loc-c]\n",
+                                "locations: [loc-a, loc-b, loc-c]\n"
+                                        + "observers:\n  loc-a: [{name: ns1, address: 192.0.2.53, provider: nsone}]\n"),
                         "observers.loc-a[0].provider: 'nsone' is not one of the topology's dnsProviders"),
                 Arguments.of(withLanes("providers: [{provider: bind, weight: 5}]"),
                         "groups[0].dns.providers[0].weight: unknown key"));

@@ -50,7 +50,7 @@ class ObserverPairingTest {
                 dns: {zone: example.test., name: www.example.test., type: CNAME, ttl: 30, providers: [{provider: knot}]}
             %C
             """.replace("%C\n", TARGETS.replace("[192.0.2.10]", "[lb-east.example.test.]")
-                    .replace("[192.0.2.20]", "[lb-west.example.test.]")).replace("%T\n", TARGETS);
+            .replace("[192.0.2.20]", "[lb-west.example.test.]")).replace("%T\n", TARGETS);
 
     static final Topology TOPOLOGY = TopologyLoader.parse(YAML, "test");
 
@@ -70,7 +70,8 @@ class ObserverPairingTest {
 
     @ParameterizedTest
     @MethodSource("pairs")
-    void aProvidersServerIsAskedOnlyForTheGroupsWrittenToThatProvider(String group, String location, List<String> asked) {
+    void aProvidersServerIsAskedOnlyForTheGroupsWrittenToThatProvider(String group, String location,
+            List<String> asked) {
         FailoverGroup g = TOPOLOGY.group(group).orElseThrow();
         assertThat(TOPOLOGY.observersOf(location, g)).extracting(Observer::name).containsExactlyElementsOf(asked);
     }
@@ -92,7 +93,8 @@ class ObserverPairingTest {
     @Test
     void theProvidersObservingAGroupAreItsLanesWithAServerNamedInTheirOrder() {
         assertThat(TOPOLOGY.observingProviders(TOPOLOGY.group("both").orElseThrow())).containsExactly("bind", "knot");
-        assertThat(TOPOLOGY.observingProviders(TOPOLOGY.group("knot-first").orElseThrow())).containsExactly("knot", "bind");
+        assertThat(TOPOLOGY.observingProviders(TOPOLOGY.group("knot-first").orElseThrow())).containsExactly("knot",
+                "bind");
         assertThat(TOPOLOGY.observingProviders(TOPOLOGY.group("bind-only").orElseThrow())).containsExactly("bind");
         assertThat(TOPOLOGY.observingProviders(TOPOLOGY.group("default").orElseThrow())).isEmpty();
         assertThat(TOPOLOGY.observingProviders(TOPOLOGY.group("cname").orElseThrow())).isEmpty();

@@ -17,7 +17,8 @@ class ScalingRefTest {
     static final String ECS = "scaling: {kind: ecs, cluster: c, service: s, activeSize: 4, pilotLightSize: 1}";
 
     static String withScaling(String scaling) {
-        assertThat(TopologyLoaderTest.VALID).as("the sample topology has the ECS scaling ref this test replaces").contains(ECS);
+        assertThat(TopologyLoaderTest.VALID).as("the sample topology has the ECS scaling ref this test replaces")
+                .contains(ECS);
         return TopologyLoaderTest.VALID.replace(ECS, scaling);
     }
 
@@ -42,11 +43,13 @@ class ScalingRefTest {
         assertThat(ref.kind()).as("the variant read for kind: " + kind.label()).isEqualTo(kind);
         assertThat(ref.activeSize()).isEqualTo(4);
         assertThat(ref.pilotLightSize()).as("absent: no scale-down").isNull();
-        assertThat(ref.readyTimeoutSeconds()).as("the default ready timeout").isEqualTo(ScalingRef.DEFAULT_READY_TIMEOUT_SECONDS);
+        assertThat(ref.readyTimeoutSeconds()).as("the default ready timeout")
+                .isEqualTo(ScalingRef.DEFAULT_READY_TIMEOUT_SECONDS);
         assertThat(ref.capacity()).as("capacity required by default").isEqualTo(CapacityPolicy.REQUIRED);
         assertThat(primaryScaling(withScaling(minimal(kind).replace("}", ", capacity: best-effort}"))).capacity())
                 .as("each kind takes capacity").isEqualTo(CapacityPolicy.BEST_EFFORT);
-        assertThat(primaryScaling(withScaling(minimal(kind).replace("}", ", capacity: best-effort}"))).placedIn("eu-west-1")
+        assertThat(primaryScaling(withScaling(minimal(kind).replace("}", ", capacity: best-effort}")))
+                .placedIn("eu-west-1")
                 .capacity()).as("kept when placed").isEqualTo(CapacityPolicy.BEST_EFFORT);
     }
 
@@ -55,9 +58,12 @@ class ScalingRefTest {
         assertThat(primaryScaling(TopologyLoaderTest.VALID)).isEqualTo(new ScalingRef.EcsService("c", "s", 4, 1, 600,
                 "us-east-1", null));
         assertThat(primaryScaling(withScaling("scaling: {kind: asg, autoScalingGroup: api-asg, activeSize: 2, "
-                + "readyTimeoutSeconds: 90}"))).isEqualTo(new ScalingRef.AutoScalingGroup("api-asg", 2, null, 90, "us-east-1", null));
-        assertThat(primaryScaling(withScaling("scaling: {activeSize: 3, namespace: prod, deployment: api, kind: kubernetes}")))
-                .as("kind need not come first").isEqualTo(new ScalingRef.KubernetesDeployment("prod", "api", 3, null, 600,
+                + "readyTimeoutSeconds: 90}")))
+                .isEqualTo(new ScalingRef.AutoScalingGroup("api-asg", 2, null, 90, "us-east-1", null));
+        assertThat(primaryScaling(
+                withScaling("scaling: {activeSize: 3, namespace: prod, deployment: api, kind: kubernetes}")))
+                .as("kind need not come first")
+                .isEqualTo(new ScalingRef.KubernetesDeployment("prod", "api", 3, null, 600,
                         "us-east-1"));
     }
 
@@ -66,10 +72,14 @@ class ScalingRefTest {
     void aRefLivesInItsTargetsRegionUnlessItNamesItsOwn() {
         assertThat(primaryScaling(TopologyLoaderTest.VALID).place()).as("the primary's region, us-east-1")
                 .isEqualTo(new ScalingRef.Place.Aws("us-east-1", null));
-        assertThat(primaryScaling(withScaling("scaling: {kind: ecs, cluster: c, service: s, activeSize: 4, region: eu-west-1, "
-                + "roleArn: 'arn:aws:iam::123456789012:role/failover-scaler'}")).place()).as("its own region and role")
+        assertThat(primaryScaling(
+                withScaling("scaling: {kind: ecs, cluster: c, service: s, activeSize: 4, region: eu-west-1, "
+                        + "roleArn: 'arn:aws:iam::123456789012:role/failover-scaler'}"))
+                .place()).as("its own region and role")
                 .isEqualTo(new ScalingRef.Place.Aws("eu-west-1", "arn:aws:iam::123456789012:role/failover-scaler"));
-        assertThat(primaryScaling(withScaling("scaling: {kind: kubernetes, namespace: n, deployment: d, activeSize: 4}")).place())
+        assertThat(
+                primaryScaling(withScaling("scaling: {kind: kubernetes, namespace: n, deployment: d, activeSize: 4}"))
+                        .place())
                 .as("the cluster named like the target's region").isEqualTo(new ScalingRef.Place.Cluster("us-east-1"));
         assertThat(primaryScaling(withScaling("scaling: {kind: kubernetes, namespace: n, deployment: d, activeSize: 4, "
                 + "cluster: dr-eks}")).place()).isEqualTo(new ScalingRef.Place.Cluster("dr-eks"));
@@ -88,13 +98,15 @@ class ScalingRefTest {
                         "groups[0].targets[0].scaling.capacity: 'maybe' is not one of: required, best-effort"),
                 Arguments.of("scaling: {kind: ecs, cluster: c, service: s, activeSize: 4, region: US East}",
                         "groups[0].targets[0].scaling.region: 'US East' is not a region name"),
-                Arguments.of("scaling: {kind: asg, autoScalingGroup: g, activeSize: 4, roleArn: 'arn:aws:iam::12:role/x'}",
+                Arguments.of(
+                        "scaling: {kind: asg, autoScalingGroup: g, activeSize: 4, roleArn: 'arn:aws:iam::12:role/x'}",
                         "groups[0].targets[0].scaling.roleArn: 'arn:aws:iam::12:role/x' is not an IAM role ARN"),
                 Arguments.of("scaling: {kind: kubernetes, namespace: n, deployment: d, activeSize: 4, cluster: ' '}",
                         "groups[0].targets[0].scaling.cluster: must not be blank"),
                 Arguments.of("scaling: {kind: kubernetes, namespace: n, deployment: d, service: s, activeSize: 4}",
                         "groups[0].targets[0].scaling.service: unknown key"),
-                Arguments.of("scaling: {kind: asg, activeSize: 4}", "groups[0].targets[0].scaling.autoScalingGroup: is required"),
+                Arguments.of("scaling: {kind: asg, activeSize: 4}",
+                        "groups[0].targets[0].scaling.autoScalingGroup: is required"),
                 Arguments.of("scaling: {kind: kubernetes, namespace: n, activeSize: 4}",
                         "groups[0].targets[0].scaling.deployment: is required"),
                 Arguments.of("scaling: {kind: ecs, cluster: c, service: s, activeSize: 2, pilotLightSize: 3}",

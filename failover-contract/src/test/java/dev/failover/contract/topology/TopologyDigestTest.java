@@ -36,7 +36,8 @@ class TopologyDigestTest {
     void anyValueThatChangesWhatThePlaneDoesChangesIt() throws IOException {
         String yaml = sample();
         assertThat(digest(yaml.replaceFirst("ttl: 5", "ttl: 6"))).isNotEqualTo(digest(yaml));
-        assertThat(digest(yaml.replaceFirst("values: \\[127.0.0.11]", "values: [127.0.0.21]"))).isNotEqualTo(digest(yaml));
+        assertThat(digest(yaml.replaceFirst("values: \\[127.0.0.11]", "values: [127.0.0.21]")))
+                .isNotEqualTo(digest(yaml));
         assertThat(digest(yaml.replaceFirst("timeoutMillis: 900", "timeoutMillis: 800"))).isNotEqualTo(digest(yaml));
     }
 }

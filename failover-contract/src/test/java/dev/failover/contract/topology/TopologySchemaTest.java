@@ -57,7 +57,8 @@ class TopologySchemaTest {
     private static final Pattern DOC_YAML_BLOCK = Pattern.compile("```yaml\\n(version: 1.*?)```", Pattern.DOTALL);
 
     private static final JsonNode SCHEMA_TREE = read(SCHEMA_FILE);
-    private static final JsonSchema SCHEMA = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(SCHEMA_TREE);
+    private static final JsonSchema SCHEMA = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7)
+            .getSchema(SCHEMA_TREE);
 
     // ---------------------------------------------------------------- the samples
 
@@ -131,81 +132,126 @@ class TopologySchemaTest {
     static Stream<Arguments> broken() {
         return Stream.of(
                 broken("unknown top-level key", "$", t -> t.put("locatons", "x")),
-                broken("unknown threshold key", "$.groups[0].thresholds", t -> group(t).withObject("/thresholds").put("failuresToDwn", 3)),
+                broken("unknown threshold key", "$.groups[0].thresholds",
+                        t -> group(t).withObject("/thresholds").put("failuresToDwn", 3)),
                 broken("key of the other probe kind", "$.groups[0].targets[0].probe", t -> probe(t).put("port", 443)),
-                broken("key of another scaling kind", "$.groups[0].targets[1].scaling", t -> target(t, 1).putObject("scaling").put("kind", "asg")
-                        .put("autoScalingGroup", "g").put("activeSize", 2).put("cluster", "c")),
+                broken("key of another scaling kind", "$.groups[0].targets[1].scaling",
+                        t -> target(t, 1).putObject("scaling").put("kind", "asg")
+                                .put("autoScalingGroup", "g").put("activeSize", 2).put("cluster", "c")),
                 broken("unknown probe type", "$.groups[0].targets[0].probe.type", t -> probe(t).put("type", "icmp")),
-                broken("unknown scaling kind", "$.groups[0].targets[1].scaling.kind", t -> target(t, 1).putObject("scaling").put("kind", "lambda").put("activeSize", 2)),
-                broken("wrong enum: whenAllDown", "$.groups[0].whenAllDown", t -> group(t).put("whenAllDown", "fail-open")),
-                broken("wrong enum: record type", "$.groups[0].dns.type", t -> group(t).withObject("/dns").put("type", "TXT")),
-                broken("wrong enum: failback mode", "$.groups[0].failback.mode", t -> group(t).withObject("/failback").put("mode", "auto")),
-                broken("wrong enum: failure class", "$.groups[0].safety.failureClasses.TLS_ERROR", t -> group(t).withObject("/safety").withObject("/failureClasses").put("TLS_ERROR", "ignore")),
-                broken("wrong enum: failure reason", "$.groups[0].safety.failureClasses", t -> group(t).withObject("/safety").withObject("/failureClasses").put("TLS", "down")),
-                broken("wrong enum: method", "$.groups[0].targets[0].probe.method", t -> probe(t).put("method", "DELETE")),
+                broken("unknown scaling kind", "$.groups[0].targets[1].scaling.kind",
+                        t -> target(t, 1).putObject("scaling").put("kind", "lambda").put("activeSize", 2)),
+                broken("wrong enum: whenAllDown", "$.groups[0].whenAllDown",
+                        t -> group(t).put("whenAllDown", "fail-open")),
+                broken("wrong enum: record type", "$.groups[0].dns.type",
+                        t -> group(t).withObject("/dns").put("type", "TXT")),
+                broken("wrong enum: failback mode", "$.groups[0].failback.mode",
+                        t -> group(t).withObject("/failback").put("mode", "auto")),
+                broken("wrong enum: failure class", "$.groups[0].safety.failureClasses.TLS_ERROR",
+                        t -> group(t).withObject("/safety").withObject("/failureClasses").put("TLS_ERROR", "ignore")),
+                broken("wrong enum: failure reason", "$.groups[0].safety.failureClasses",
+                        t -> group(t).withObject("/safety").withObject("/failureClasses").put("TLS", "down")),
+                broken("wrong enum: method", "$.groups[0].targets[0].probe.method",
+                        t -> probe(t).put("method", "DELETE")),
                 broken("version 2", "$.version", t -> t.put("version", 2)),
                 broken("ttl 0", "$.groups[0].dns.ttl", t -> group(t).withObject("/dns").put("ttl", 0)),
                 broken("ttl above a day", "$.groups[0].dns.ttl", t -> group(t).withObject("/dns").put("ttl", 86_401)),
-                broken("bodyLimitBytes above 1 MiB", "$.groups[0].targets[0].probe.bodyLimitBytes", t -> probe(t).put("bodyLimitBytes", 1024 * 1024 + 1)),
-                broken("tcp port 0", "$.groups[0].targets[0].probe.port", t -> probe(t).removeAll().put("type", "tcp").put("host", "h").put("port", 0)),
-                broken("dns probe without a resolver", "$.groups[0].targets[0].probe", t -> probe(t).removeAll().put("type", "dns").put("name", "api.example.test")),
-                broken("dns probe over quic", "$.groups[0].targets[0].probe.transport", t -> probe(t).removeAll().put("type", "dns").put("name", "a.example.test")
-                        .put("resolver", "10.0.0.2").put("transport", "quic")),
-                broken("dns probe for a CNAME", "$.groups[0].targets[0].probe.recordType", t -> probe(t).removeAll().put("type", "dns").put("name", "a.example.test")
-                        .put("resolver", "10.0.0.2").put("recordType", "CNAME")),
-                broken("tcp port above 65535", "$.groups[0].targets[0].probe.port", t -> probe(t).removeAll().put("type", "tcp").put("host", "h").put("port", 65_536)),
-                broken("freshEvidenceIntervals 11", "$.groups[0].safety.freshEvidenceIntervals", t -> group(t).withObject("/safety").put("freshEvidenceIntervals", 11)),
-                broken("flapWindow 1", "$.groups[0].thresholds.flapWindow", t -> group(t).withObject("/thresholds").put("flapWindow", 1)),
-                broken("windowSeconds 3601", "$.safety.correlatedFailure.windowSeconds", t -> t.withObject("/safety").withObject("/correlatedFailure").put("windowSeconds", 3601)),
-                broken("maxSharePercent 0", "$.safety.correlatedFailure.maxSharePercent", t -> t.withObject("/safety").withObject("/correlatedFailure").put("maxSharePercent", 0)),
-                broken("lastResortAfterSeconds 601", "$.safety.correlatedFailure.lastResortAfterSeconds", t -> t.withObject("/safety").withObject("/correlatedFailure").put("lastResortAfterSeconds", 601)),
-                broken("activeSize 0", "$.groups[0].targets[1].scaling.activeSize", t -> target(t, 1).putObject("scaling").put("kind", "ecs").put("cluster", "c")
-                        .put("service", "s").put("activeSize", 0)),
-                broken("activeSize missing", "$.groups[0].targets[1].scaling", t -> target(t, 1).putObject("scaling").put("kind", "ecs").put("cluster", "c")
-                        .put("service", "s")),
-                broken("not an IAM role", "$.groups[0].targets[1].scaling.roleArn", t -> target(t, 1).putObject("scaling").put("kind", "ecs").put("cluster", "c")
-                        .put("service", "s").put("activeSize", 2).put("roleArn", "arn:aws:iam::12:user/x")),
+                broken("bodyLimitBytes above 1 MiB", "$.groups[0].targets[0].probe.bodyLimitBytes",
+                        t -> probe(t).put("bodyLimitBytes", 1024 * 1024 + 1)),
+                broken("tcp port 0", "$.groups[0].targets[0].probe.port",
+                        t -> probe(t).removeAll().put("type", "tcp").put("host", "h").put("port", 0)),
+                broken("dns probe without a resolver", "$.groups[0].targets[0].probe",
+                        t -> probe(t).removeAll().put("type", "dns").put("name", "api.example.test")),
+                broken("dns probe over quic", "$.groups[0].targets[0].probe.transport",
+                        t -> probe(t).removeAll().put("type", "dns").put("name", "a.example.test")
+                                .put("resolver", "10.0.0.2").put("transport", "quic")),
+                broken("dns probe for a CNAME", "$.groups[0].targets[0].probe.recordType",
+                        t -> probe(t).removeAll().put("type", "dns").put("name", "a.example.test")
+                                .put("resolver", "10.0.0.2").put("recordType", "CNAME")),
+                broken("tcp port above 65535", "$.groups[0].targets[0].probe.port",
+                        t -> probe(t).removeAll().put("type", "tcp").put("host", "h").put("port", 65_536)),
+                broken("freshEvidenceIntervals 11", "$.groups[0].safety.freshEvidenceIntervals",
+                        t -> group(t).withObject("/safety").put("freshEvidenceIntervals", 11)),
+                broken("flapWindow 1", "$.groups[0].thresholds.flapWindow",
+                        t -> group(t).withObject("/thresholds").put("flapWindow", 1)),
+                broken("windowSeconds 3601", "$.safety.correlatedFailure.windowSeconds",
+                        t -> t.withObject("/safety").withObject("/correlatedFailure").put("windowSeconds", 3601)),
+                broken("maxSharePercent 0", "$.safety.correlatedFailure.maxSharePercent",
+                        t -> t.withObject("/safety").withObject("/correlatedFailure").put("maxSharePercent", 0)),
+                broken("lastResortAfterSeconds 601", "$.safety.correlatedFailure.lastResortAfterSeconds",
+                        t -> t.withObject("/safety").withObject("/correlatedFailure").put("lastResortAfterSeconds",
+                                601)),
+                broken("activeSize 0", "$.groups[0].targets[1].scaling.activeSize",
+                        t -> target(t, 1).putObject("scaling").put("kind", "ecs").put("cluster", "c")
+                                .put("service", "s").put("activeSize", 0)),
+                broken("activeSize missing", "$.groups[0].targets[1].scaling",
+                        t -> target(t, 1).putObject("scaling").put("kind", "ecs").put("cluster", "c")
+                                .put("service", "s")),
+                broken("not an IAM role", "$.groups[0].targets[1].scaling.roleArn",
+                        t -> target(t, 1).putObject("scaling").put("kind", "ecs").put("cluster", "c")
+                                .put("service", "s").put("activeSize", 2).put("roleArn", "arn:aws:iam::12:user/x")),
                 broken("group id in upper case", "$.groups[0].id", t -> group(t).put("id", "Demo")),
                 broken("one target", "$.groups[0].targets", t -> ((ArrayNode) group(t).get("targets")).remove(1)),
                 broken("no locations", "$.locations", t -> t.putArray("locations")),
                 broken("target without dns", "$.groups[0].targets[0]", t -> target(t, 0).remove("dns")),
-                broken("values and alias", "$.groups[0].targets[0].dns", t -> target(t, 0).withObject("/dns").putObject("alias").put("hostedZoneId", "Z1")
-                        .put("dnsName", "lb.example.")),
-                broken("status 600", "$.groups[0].targets[0].probe.expectedStatus[0]", t -> probe(t).putArray("expectedStatus").add("200-600")),
-                broken("cron of five fields", "$.groups[0].drill.cron", t -> group(t).withObject("/drill").put("cron", "5 0 * * MON")),
-                broken("url without http", "$.groups[0].targets[0].probe.url", t -> probe(t).put("url", "ftp://10.0.0.1/health")),
-                broken("zone name with a space", "$.groups[0].dns.zone", t -> group(t).withObject("/dns").put("zone", "fail over.test.")),
-                broken("database url not JDBC", "$.groups[0].targets[0].database.url", t -> target(t, 0).putObject("database")
-                        .put("kind", "postgres").put("url", "postgres://db-east:5432/app").put("credentials", "app-east")),
-                broken("database url of two hosts", "$.groups[0].targets[0].database.url", t -> target(t, 0).putObject("database")
-                        .put("kind", "postgres").put("url", "jdbc:postgresql://a:5432,b:5432/app").put("credentials", "app-east")),
-                broken("database without credentials", "$.groups[0].targets[0].database", t -> target(t, 0).putObject("database")
-                        .put("kind", "postgres").put("url", "jdbc:postgresql://db-east:5432/app")),
-                broken("unknown database kind", "$.groups[0].targets[0].database.kind", t -> target(t, 0).putObject("database")
-                        .put("kind", "mysql").put("url", "jdbc:postgresql://db-east:5432/app").put("credentials", "app-east")),
+                broken("values and alias", "$.groups[0].targets[0].dns",
+                        t -> target(t, 0).withObject("/dns").putObject("alias").put("hostedZoneId", "Z1")
+                                .put("dnsName", "lb.example.")),
+                broken("status 600", "$.groups[0].targets[0].probe.expectedStatus[0]",
+                        t -> probe(t).putArray("expectedStatus").add("200-600")),
+                broken("cron of five fields", "$.groups[0].drill.cron",
+                        t -> group(t).withObject("/drill").put("cron", "5 0 * * MON")),
+                broken("url without http", "$.groups[0].targets[0].probe.url",
+                        t -> probe(t).put("url", "ftp://10.0.0.1/health")),
+                broken("zone name with a space", "$.groups[0].dns.zone",
+                        t -> group(t).withObject("/dns").put("zone", "fail over.test.")),
+                broken("database url not JDBC", "$.groups[0].targets[0].database.url",
+                        t -> target(t, 0).putObject("database")
+                                .put("kind", "postgres").put("url", "postgres://db-east:5432/app")
+                                .put("credentials", "app-east")),
+                broken("database url of two hosts", "$.groups[0].targets[0].database.url",
+                        t -> target(t, 0).putObject("database")
+                                .put("kind", "postgres").put("url", "jdbc:postgresql://a:5432,b:5432/app")
+                                .put("credentials", "app-east")),
+                broken("database without credentials", "$.groups[0].targets[0].database",
+                        t -> target(t, 0).putObject("database")
+                                .put("kind", "postgres").put("url", "jdbc:postgresql://db-east:5432/app")),
+                broken("unknown database kind", "$.groups[0].targets[0].database.kind",
+                        t -> target(t, 0).putObject("database")
+                                .put("kind", "mysql").put("url", "jdbc:postgresql://db-east:5432/app")
+                                .put("credentials", "app-east")),
                 broken("rds instance with two hyphens", "$.groups[0].targets[0].database.instance", t -> target(t, 0)
                         .putObject("database").put("kind", "rds").put("instance", "orders--east")),
-                broken("rds without instance", "$.groups[0].targets[0].database", t -> target(t, 0).putObject("database")
-                        .put("kind", "rds").put("region", "us-east-1")),
+                broken("rds without instance", "$.groups[0].targets[0].database",
+                        t -> target(t, 0).putObject("database")
+                                .put("kind", "rds").put("region", "us-east-1")),
                 broken("rds with a login", "$.groups[0].targets[0].database", t -> target(t, 0).putObject("database")
                         .put("kind", "rds").put("instance", "orders-east").put("credentials", "app-east")),
-                broken("aurora member not a cluster ARN", "$.groups[0].targets[0].database.clusterArn", t -> target(t, 0)
-                        .putObject("database").put("kind", "aurora-global").put("globalCluster", "orders")
-                        .put("clusterArn", "arn:aws:rds:us-east-1:111111111111:db:orders-east")),
+                broken("aurora member not a cluster ARN", "$.groups[0].targets[0].database.clusterArn",
+                        t -> target(t, 0)
+                                .putObject("database").put("kind", "aurora-global").put("globalCluster", "orders")
+                                .put("clusterArn", "arn:aws:rds:us-east-1:111111111111:db:orders-east")),
                 broken("aurora without its global cluster", "$.groups[0].targets[0].database", t -> target(t, 0)
                         .putObject("database").put("kind", "aurora-global")
                         .put("clusterArn", "arn:aws:rds:us-east-1:111111111111:cluster:orders-east")),
-                broken("maxDataLossSeconds negative", "$.groups[0].safety.maxDataLossSeconds", t -> group(t).withObject("/safety")
-                        .put("maxDataLossSeconds", -1)),
-                broken("a routing control that is a health check", "$.groups[0].arc.routingControls.primary", t -> group(t)
-                        .putObject("arc").putObject("routingControls").put("primary", "arn:aws:route53:::healthcheck/abc")
-                        .put("secondary", "arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/s")),
+                broken("maxDataLossSeconds negative", "$.groups[0].safety.maxDataLossSeconds",
+                        t -> group(t).withObject("/safety")
+                                .put("maxDataLossSeconds", -1)),
+                broken("a routing control that is a health check", "$.groups[0].arc.routingControls.primary",
+                        t -> group(t)
+                                .putObject("arc").putObject("routingControls")
+                                .put("primary", "arn:aws:route53:::healthcheck/abc")
+                                .put("secondary",
+                                        "arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/s")),
                 broken("a break-glass rule that is a routing control", "$.groups[0].arc.breakGlassRules[0]", t -> {
                     ObjectNode arc = group(t).putObject("arc");
                     arc.putObject("routingControls")
-                            .put("primary", "arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/p")
-                            .put("secondary", "arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/s");
-                    arc.putArray("breakGlassRules").add("arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/g");
+                            .put("primary",
+                                    "arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/p")
+                            .put("secondary",
+                                    "arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/s");
+                    arc.putArray("breakGlassRules")
+                            .add("arn:aws:route53-recovery-control::111122223333:controlpanel/p/routingcontrol/g");
                 }));
     }
 
@@ -216,7 +262,8 @@ class TopologySchemaTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("broken")
-    void theSchemaRejectsWhatTheServicesReject(String what, String where, Consumer<ObjectNode> change) throws IOException {
+    void theSchemaRejectsWhatTheServicesReject(String what, String where, Consumer<ObjectNode> change)
+            throws IOException {
         ObjectNode topology = (ObjectNode) YAML.readTree(REPO.resolve("config/failover.yaml").toFile());
         change.accept(topology);
         String yaml = YAML.writeValueAsString(topology);
@@ -259,7 +306,8 @@ class TopologySchemaTest {
         ((ObjectNode) drifted.at("/definitions/httpProbe/properties")).putObject("bodyRgex").put("type", "string");
         ((ArrayNode) drifted.at("/definitions/group/properties/mode/enum")).add("dry-run");
         List<String> drift = new ModelWalk(drifted).drift();
-        assertThat(String.join("\n", drift)).contains("groups[].thresholds", "flapWindow", "groups[].targets[].probe<http>",
+        assertThat(String.join("\n", drift)).contains("groups[].thresholds", "flapWindow",
+                "groups[].targets[].probe<http>",
                 "bodyRgex", "groups[].mode", "dry-run");
     }
 
@@ -320,7 +368,8 @@ class TopologySchemaTest {
             Set<String> schemaKeys = new TreeSet<>();
             s.path("properties").fieldNames().forEachRemaining(schemaKeys::add);
             if (!javaKeys.equals(schemaKeys)) {
-                drift.add(path + ": the model (" + record.getSimpleName() + ") has keys " + javaKeys + ", the schema " + schemaKeys);
+                drift.add(path + ": the model (" + record.getSimpleName() + ") has keys " + javaKeys + ", the schema "
+                        + schemaKeys);
             }
             for (RecordComponent component : record.getRecordComponents()) {
                 JsonNode property = s.path("properties").path(component.getName());
@@ -345,7 +394,8 @@ class TopologySchemaTest {
             for (JsonSubTypes.Type variant : variants) {
                 JsonNode then = null;
                 for (JsonNode branch : s.path("allOf")) {
-                    if (variant.name().equals(branch.path("if").path("properties").path(property).path("const").asText(null))) {
+                    if (variant.name()
+                            .equals(branch.path("if").path("properties").path(property).path("const").asText(null))) {
                         then = branch.path("then");
                     }
                 }
@@ -354,7 +404,8 @@ class TopologySchemaTest {
                     drift.add(vpath + ": no if/then branch in the schema");
                     continue;
                 }
-                if (!variant.name().equals(resolve(then).path("properties").path(property).path("const").asText(null))) {
+                if (!variant.name()
+                        .equals(resolve(then).path("properties").path(property).path("const").asText(null))) {
                     drift.add(vpath + "." + property + ": the variant's schema must say const " + variant.name());
                 }
                 compare(variant.value(), then, vpath, Set.of(property));
@@ -365,7 +416,8 @@ class TopologySchemaTest {
             List<String> names = Arrays.stream(enumType.getEnumConstants()).map(c -> jsonName((Enum<?>) c)).toList();
             List<String> schemaNames = texts(s.path("enum"));
             if (!schemaNames.equals(names)) {
-                drift.add(path + ": the model (" + enumType.getSimpleName() + ") has " + names + ", the schema " + schemaNames);
+                drift.add(path + ": the model (" + enumType.getSimpleName() + ") has " + names + ", the schema "
+                        + schemaNames);
             }
         }
 
@@ -386,7 +438,8 @@ class TopologySchemaTest {
 
     private static String jsonName(Enum<?> constant) {
         try {
-            JsonProperty name = constant.getDeclaringClass().getField(constant.name()).getAnnotation(JsonProperty.class);
+            JsonProperty name = constant.getDeclaringClass().getField(constant.name())
+                    .getAnnotation(JsonProperty.class);
             return name == null ? constant.name() : name.value();
         } catch (NoSuchFieldException e) {
             throw new IllegalStateException(e);

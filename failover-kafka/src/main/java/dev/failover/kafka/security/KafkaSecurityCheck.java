@@ -117,7 +117,8 @@ public record KafkaSecurityCheck(SecurityProtocol protocol, List<KafkaConfigProb
                     + " is PLAINTEXT: Kafka neither authenticates nor encrypts, so anyone who can reach the broker can write"
                     + " decisions and commands and move traffic" + readme);
             case SASL_PLAINTEXT -> Optional.of(PREFIX + CommonClientConfigs.SECURITY_PROTOCOL_CONFIG
-                    + " is SASL_PLAINTEXT: clients authenticate, but every record crosses the network unencrypted" + readme);
+                    + " is SASL_PLAINTEXT: clients authenticate, but every record crosses the network unencrypted"
+                    + readme);
             default -> Optional.empty();
         };
     }
@@ -134,7 +135,8 @@ public record KafkaSecurityCheck(SecurityProtocol protocol, List<KafkaConfigProb
             return Optional.of(SecurityProtocol.PLAINTEXT);
         }
         String upper = name.get().trim().toUpperCase(Locale.ROOT);
-        Optional<SecurityProtocol> protocol = Arrays.stream(SecurityProtocol.values()).filter(p -> p.name.equals(upper)).findFirst();
+        Optional<SecurityProtocol> protocol = Arrays.stream(SecurityProtocol.values()).filter(p -> p.name.equals(upper))
+                .findFirst();
         if (protocol.isEmpty()) {
             problem(problems, CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "'" + name.get() + "' is not one of "
                     + Arrays.stream(SecurityProtocol.values()).map(p -> p.name).collect(Collectors.joining(", ")));
@@ -143,11 +145,13 @@ public record KafkaSecurityCheck(SecurityProtocol protocol, List<KafkaConfigProb
     }
 
     private static void sasl(Map<String, ?> kafka, List<KafkaConfigProblem> problems, Predicate<String> loadable) {
-        String known = Arrays.stream(SaslMechanism.values()).map(SaslMechanism::mechanismName).collect(Collectors.joining(", "));
+        String known = Arrays.stream(SaslMechanism.values()).map(SaslMechanism::mechanismName)
+                .collect(Collectors.joining(", "));
         Optional<String> mechanismName = value(kafka, SaslConfigs.SASL_MECHANISM);
         Optional<SaslMechanism> mechanism = mechanismName.flatMap(SaslMechanism::of);
         if (mechanismName.isEmpty()) {
-            problem(problems, SaslConfigs.SASL_MECHANISM, "is required with SASL (e.g. SCRAM-SHA-512), one of " + known);
+            problem(problems, SaslConfigs.SASL_MECHANISM,
+                    "is required with SASL (e.g. SCRAM-SHA-512), one of " + known);
         } else if (mechanism.isEmpty()) {
             problem(problems, SaslConfigs.SASL_MECHANISM, "'" + mechanismName.get() + "' is not one of " + known);
         }
@@ -160,22 +164,27 @@ public record KafkaSecurityCheck(SecurityProtocol protocol, List<KafkaConfigProb
         }
         List<AppConfigurationEntry> entries;
         try {
-            entries = JaasContext.loadClientContext(Map.of(SaslConfigs.SASL_JAAS_CONFIG, new Password(jaas.get()))).configurationEntries();
+            entries = JaasContext.loadClientContext(Map.of(SaslConfigs.SASL_JAAS_CONFIG, new Password(jaas.get())))
+                    .configurationEntries();
         } catch (IllegalArgumentException | KafkaException e) {
             // the parser's message quotes no option values, so no password reaches the log
             problem(problems, SaslConfigs.SASL_JAAS_CONFIG, "cannot be parsed: " + e.getMessage());
             return;
         }
         if (entries.size() != 1) {
-            problem(problems, SaslConfigs.SASL_JAAS_CONFIG, "must name exactly one login module, names " + entries.size());
+            problem(problems, SaslConfigs.SASL_JAAS_CONFIG,
+                    "must name exactly one login module, names " + entries.size());
         } else if (mechanism.isPresent() && !entries.get(0).getLoginModuleName().equals(mechanism.get().loginModule)) {
-            problem(problems, SaslConfigs.SASL_JAAS_CONFIG, "names the login module " + entries.get(0).getLoginModuleName()
-                    + ", but " + PREFIX + SaslConfigs.SASL_MECHANISM + "=" + mechanism.get().mechanismName() + " takes "
-                    + mechanism.get().loginModule);
+            problem(problems, SaslConfigs.SASL_JAAS_CONFIG,
+                    "names the login module " + entries.get(0).getLoginModuleName()
+                            + ", but " + PREFIX + SaslConfigs.SASL_MECHANISM + "=" + mechanism.get().mechanismName()
+                            + " takes "
+                            + mechanism.get().loginModule);
         } else if (!loadable.test(entries.get(0).getLoginModuleName())) {
             problem(problems, SaslConfigs.SASL_JAAS_CONFIG, notOnClassPath(entries.get(0).getLoginModuleName()));
         }
-        for (String key : List.of(SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS, SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS)) {
+        for (String key : List.of(SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS,
+                SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS)) {
             value(kafka, key).map(String::trim).filter(handler -> !loadable.test(handler))
                     .ifPresent(handler -> problem(problems, key, notOnClassPath(handler)));
         }
@@ -193,13 +202,16 @@ public record KafkaSecurityCheck(SecurityProtocol protocol, List<KafkaConfigProb
         String how;
         if (mechanism.equals(Optional.of(SaslMechanism.AWS_MSK_IAM))) {
             how = PREFIX + SaslConfigs.SASL_MECHANISM + "=AWS_MSK_IAM";
-            requireHandler(client, SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS, MSK_IAM_CLIENT_CALLBACK_HANDLER, how, problems);
+            requireHandler(client, SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS, MSK_IAM_CLIENT_CALLBACK_HANDLER, how,
+                    problems);
         } else if (mechanism.equals(Optional.of(SaslMechanism.OAUTHBEARER))
                 && (login.equals(Optional.of(MSK_IAM_OAUTHBEARER_CALLBACK_HANDLER))
                         || client.equals(Optional.of(MSK_IAM_OAUTHBEARER_CALLBACK_HANDLER)))) {
             how = "MSK IAM by OAUTHBEARER";
-            requireHandler(login, SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS, MSK_IAM_OAUTHBEARER_CALLBACK_HANDLER, how, problems);
-            requireHandler(client, SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS, MSK_IAM_OAUTHBEARER_CALLBACK_HANDLER, how,
+            requireHandler(login, SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS, MSK_IAM_OAUTHBEARER_CALLBACK_HANDLER,
+                    how, problems);
+            requireHandler(client, SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS, MSK_IAM_OAUTHBEARER_CALLBACK_HANDLER,
+                    how,
                     problems);
         } else {
             return;
@@ -220,8 +232,9 @@ public record KafkaSecurityCheck(SecurityProtocol protocol, List<KafkaConfigProb
     }
 
     private static String notOnClassPath(String className) {
-        return "names " + className + ", which is not on the service's class path" + (className.startsWith("software.amazon.msk.")
-                ? " (the MSK IAM auth library, software.amazon.msk:aws-msk-iam-auth)" : "");
+        return "names " + className + ", which is not on the service's class path"
+                + (className.startsWith("software.amazon.msk.")
+                        ? " (the MSK IAM auth library, software.amazon.msk:aws-msk-iam-auth)" : "");
     }
 
     /** Whether the Kafka clients can load this class: they load by the thread's context class loader, as here. */

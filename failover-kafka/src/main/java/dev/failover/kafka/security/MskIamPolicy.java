@@ -51,8 +51,9 @@ public final class MskIamPolicy {
         ObjectNode policy = json.objectNode().put("Version", "2012-10-17");
         ArrayNode statements = policy.putArray("Statement");
         statements.add(statement(cluster, new TreeSet<>(List.of(CLUSTER_ARN))));
-        resourcesByActions.forEach((actions, resources) -> statements.add(statement(new TreeSet<>(List.of(actions.split(","))),
-                resources)));
+        resourcesByActions
+                .forEach((actions, resources) -> statements.add(statement(new TreeSet<>(List.of(actions.split(","))),
+                        resources)));
         return policy;
     }
 

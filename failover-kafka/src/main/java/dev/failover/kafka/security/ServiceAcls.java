@@ -47,7 +47,8 @@ public record ServiceAcls(String probe, String decision, String actuator) {
      */
     public static String principal(String principal) {
         if (principal == null || !principal.startsWith("User:") || principal.length() == "User:".length()) {
-            throw new IllegalArgumentException("'" + principal + "' is not a Kafka principal such as User:failover-probe");
+            throw new IllegalArgumentException(
+                    "'" + principal + "' is not a Kafka principal such as User:failover-probe");
         }
         return principal;
     }
@@ -107,7 +108,8 @@ public record ServiceAcls(String probe, String decision, String actuator) {
         }
         grants.add(Grant.group(DECISION_GROUP, PatternType.LITERAL));
         grants.add(Grant.group(DECISION_VIEW_GROUP_PREFIX, PatternType.PREFIXED));
-        for (String output : List.of(Topics.DECISIONS, Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS, Topics.COMMANDS,
+        for (String output : List.of(Topics.DECISIONS, Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS,
+                Topics.COMMANDS,
                 Topics.PROBE_RESULTS_DLQ, Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ)) {
             grants.add(Grant.topic(output, AclOperation.WRITE));
         }

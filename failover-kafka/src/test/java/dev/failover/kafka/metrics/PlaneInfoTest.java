@@ -25,7 +25,8 @@ class PlaneInfoTest {
         info.runs(first);
         info.runs(second);
 
-        assertThat(registry.get(PlaneInfo.BUILD_INFO).tag("service", "probe-service").tag("version", "0.2.0").gauge().value())
+        assertThat(registry.get(PlaneInfo.BUILD_INFO).tag("service", "probe-service").tag("version", "0.2.0").gauge()
+                .value())
                 .isEqualTo(1.0);
         assertThat(registry.get(PlaneInfo.TOPOLOGY_INFO).gauges()).extracting(g -> g.getId().getTag("digest"))
                 .as("only the topology run now").containsExactly(TopologyDigest.of(second));

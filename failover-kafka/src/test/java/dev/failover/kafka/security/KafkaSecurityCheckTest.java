@@ -59,8 +59,10 @@ class KafkaSecurityCheckTest {
         Map<String, Object> kafka = new HashMap<>(mskIam());
         kafka.put("sasl.mechanism", "OAUTHBEARER");
         kafka.put("sasl.jaas.config", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
-        kafka.put("sasl.login.callback.handler.class", "software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler");
-        kafka.put("sasl.client.callback.handler.class", "software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler");
+        kafka.put("sasl.login.callback.handler.class",
+                "software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler");
+        kafka.put("sasl.client.callback.handler.class",
+                "software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler");
         return kafka;
     }
 
@@ -76,45 +78,57 @@ class KafkaSecurityCheckTest {
 
     static Stream<Arguments> invalid() {
         return Stream.of(
-                Arguments.of("unknown protocol", with(saslSsl(), "security.protocol", "SASL_TLS"), "kafka.security.protocol",
+                Arguments.of("unknown protocol", with(saslSsl(), "security.protocol", "SASL_TLS"),
+                        "kafka.security.protocol",
                         "'SASL_TLS' is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL"),
                 Arguments.of("SASL without mechanism", with(saslSsl(), "sasl.mechanism", null), "kafka.sasl.mechanism",
                         "is required with SASL"),
-                Arguments.of("blank mechanism", with(saslSsl(), "sasl.mechanism", " "), "kafka.sasl.mechanism", "is required with SASL"),
-                Arguments.of("unknown mechanism", with(saslSsl(), "sasl.mechanism", "SCRAM-SHA-1"), "kafka.sasl.mechanism",
+                Arguments.of("blank mechanism", with(saslSsl(), "sasl.mechanism", " "), "kafka.sasl.mechanism",
+                        "is required with SASL"),
+                Arguments.of("unknown mechanism", with(saslSsl(), "sasl.mechanism", "SCRAM-SHA-1"),
+                        "kafka.sasl.mechanism",
                         "'SCRAM-SHA-1' is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, GSSAPI, AWS_MSK_IAM"),
-                Arguments.of("SASL without JAAS config", with(saslSsl(), "sasl.jaas.config", null), "kafka.sasl.jaas.config",
+                Arguments.of("SASL without JAAS config", with(saslSsl(), "sasl.jaas.config", null),
+                        "kafka.sasl.jaas.config",
                         "is required with SASL"),
                 Arguments.of("JAAS config without ;", with(saslSsl(), "sasl.jaas.config", SCRAM_JAAS.replace(";", "")),
                         "kafka.sasl.jaas.config", "cannot be parsed: JAAS config entry not terminated by semi-colon"),
                 Arguments.of("login module of another mechanism", with(saslSsl(), "sasl.jaas.config",
                         "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"a\" password=\"b\";"),
-                        "kafka.sasl.jaas.config", "names the login module org.apache.kafka.common.security.plain.PlainLoginModule,"
+                        "kafka.sasl.jaas.config",
+                        "names the login module org.apache.kafka.common.security.plain.PlainLoginModule,"
                                 + " but kafka.sasl.mechanism=SCRAM-SHA-512 takes org.apache.kafka.common.security.scram.ScramLoginModule"),
                 Arguments.of("unreadable truststore", with(saslSsl(), "ssl.truststore.location", "/nonexistent/ca.pem"),
                         "kafka.ssl.truststore.location", "'/nonexistent/ca.pem' is not a readable file"),
                 Arguments.of("truststore is a directory", with(saslSsl(), "ssl.truststore.location", "/tmp"),
                         "kafka.ssl.truststore.location", "'/tmp' is not a readable file"),
-                Arguments.of("unknown truststore type", with(saslSsl(), "ssl.truststore.type", "PEMS"), "kafka.ssl.truststore.type",
+                Arguments.of("unknown truststore type", with(saslSsl(), "ssl.truststore.type", "PEMS"),
+                        "kafka.ssl.truststore.type",
                         "'PEMS' is not one of JKS, PKCS12, PEM"),
                 Arguments.of("unreadable keystore", with(saslSsl(), "ssl.keystore.location", "/nonexistent/client.p12"),
                         "kafka.ssl.keystore.location", "'/nonexistent/client.p12' is not a readable file"),
-                Arguments.of("credentials without SASL", with(with(saslSsl(), "security.protocol", "SSL"), "sasl.jaas.config", null),
+                Arguments.of("credentials without SASL",
+                        with(with(saslSsl(), "security.protocol", "SSL"), "sasl.jaas.config", null),
                         "kafka.sasl.mechanism",
                         "is set, but kafka.security.protocol is SSL: the credentials would not be used; set it to SASL_SSL"),
-                Arguments.of("credentials on PLAINTEXT", with(with(saslSsl(), "security.protocol", null), "sasl.mechanism", null),
+                Arguments.of("credentials on PLAINTEXT",
+                        with(with(saslSsl(), "security.protocol", null), "sasl.mechanism", null),
                         "kafka.sasl.jaas.config", "is set, but kafka.security.protocol is PLAINTEXT"),
-                Arguments.of("AWS_MSK_IAM without its callback handler", with(mskIam(), "sasl.client.callback.handler.class", null),
+                Arguments.of("AWS_MSK_IAM without its callback handler",
+                        with(mskIam(), "sasl.client.callback.handler.class", null),
                         "kafka.sasl.client.callback.handler.class", "is required with kafka.sasl.mechanism=AWS_MSK_IAM:"
                                 + " software.amazon.msk.auth.iam.IAMClientCallbackHandler"),
-                Arguments.of("AWS_MSK_IAM with Kafka's callback handler", with(mskIam(), "sasl.client.callback.handler.class",
-                        "org.apache.kafka.common.security.authenticator.SaslClientCallbackHandler"),
+                Arguments.of("AWS_MSK_IAM with Kafka's callback handler",
+                        with(mskIam(), "sasl.client.callback.handler.class",
+                                "org.apache.kafka.common.security.authenticator.SaslClientCallbackHandler"),
                         "kafka.sasl.client.callback.handler.class", "but kafka.sasl.mechanism=AWS_MSK_IAM takes"
                                 + " software.amazon.msk.auth.iam.IAMClientCallbackHandler"),
                 Arguments.of("AWS_MSK_IAM with the SCRAM login module", with(mskIam(), "sasl.jaas.config", SCRAM_JAAS),
-                        "kafka.sasl.jaas.config", "but kafka.sasl.mechanism=AWS_MSK_IAM takes software.amazon.msk.auth.iam.IAMLoginModule"),
+                        "kafka.sasl.jaas.config",
+                        "but kafka.sasl.mechanism=AWS_MSK_IAM takes software.amazon.msk.auth.iam.IAMLoginModule"),
                 Arguments.of("AWS_MSK_IAM without TLS", with(mskIam(), "security.protocol", "SASL_PLAINTEXT"),
-                        "kafka.security.protocol", "is SASL_PLAINTEXT, but kafka.sasl.mechanism=AWS_MSK_IAM signs with AWS"
+                        "kafka.security.protocol",
+                        "is SASL_PLAINTEXT, but kafka.sasl.mechanism=AWS_MSK_IAM signs with AWS"
                                 + " credentials that MSK takes on its TLS listener only; set it to SASL_SSL"),
                 Arguments.of("MSK IAM by OAUTHBEARER without the client handler", with(mskIamOAuthBearer(),
                         "sasl.client.callback.handler.class", null), "kafka.sasl.client.callback.handler.class",
@@ -122,11 +136,15 @@ class KafkaSecurityCheckTest {
                 Arguments.of("MSK IAM by OAUTHBEARER without the login handler", with(mskIamOAuthBearer(),
                         "sasl.login.callback.handler.class", null), "kafka.sasl.login.callback.handler.class",
                         "is required with MSK IAM by OAUTHBEARER: software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler"),
-                Arguments.of("a callback handler that is not there", with(saslSsl(), "sasl.login.callback.handler.class",
-                        "com.example.NoSuchHandler"), "kafka.sasl.login.callback.handler.class",
+                Arguments.of("a callback handler that is not there",
+                        with(saslSsl(), "sasl.login.callback.handler.class",
+                                "com.example.NoSuchHandler"),
+                        "kafka.sasl.login.callback.handler.class",
                         "names com.example.NoSuchHandler, which is not on the service's class path"),
-                Arguments.of("MSK IAM handler on SSL", with(with(with(mskIam(), "security.protocol", "SSL"), "sasl.mechanism", null),
-                        "sasl.jaas.config", null), "kafka.sasl.client.callback.handler.class",
+                Arguments.of("MSK IAM handler on SSL",
+                        with(with(with(mskIam(), "security.protocol", "SSL"), "sasl.mechanism", null),
+                                "sasl.jaas.config", null),
+                        "kafka.sasl.client.callback.handler.class",
                         "is set, but kafka.security.protocol is SSL"));
     }
 
@@ -143,16 +161,19 @@ class KafkaSecurityCheckTest {
     static Stream<Arguments> valid() {
         return Stream.of(
                 Arguments.of("SASL_SSL with SCRAM", saslSsl(), SecurityProtocol.SASL_SSL),
-                Arguments.of("lower-case protocol", with(saslSsl(), "security.protocol", "sasl_ssl"), SecurityProtocol.SASL_SSL),
+                Arguments.of("lower-case protocol", with(saslSsl(), "security.protocol", "sasl_ssl"),
+                        SecurityProtocol.SASL_SSL),
                 Arguments.of("JVM trust store (no location)", with(with(saslSsl(), "ssl.truststore.location", null),
                         "ssl.truststore.type", null), SecurityProtocol.SASL_SSL),
-                Arguments.of("TLS only", Map.of("security.protocol", "SSL", "ssl.truststore.location", truststore.toString()),
+                Arguments.of("TLS only",
+                        Map.of("security.protocol", "SSL", "ssl.truststore.location", truststore.toString()),
                         SecurityProtocol.SSL),
                 Arguments.of("nothing set", Map.of("bootstrap.servers", "kafka:9092"), SecurityProtocol.PLAINTEXT),
                 Arguments.of("MSK IAM (AWS_MSK_IAM)", mskIam(), SecurityProtocol.SASL_SSL),
                 Arguments.of("MSK IAM by OAUTHBEARER", mskIamOAuthBearer(), SecurityProtocol.SASL_SSL),
-                Arguments.of("MSK IAM with a role to assume", with(mskIam(), "sasl.jaas.config", "software.amazon.msk.auth.iam."
-                        + "IAMLoginModule required awsRoleArn=\"arn:aws:iam::111122223333:role/failover-kafka\";"),
+                Arguments.of("MSK IAM with a role to assume",
+                        with(mskIam(), "sasl.jaas.config", "software.amazon.msk.auth.iam."
+                                + "IAMLoginModule required awsRoleArn=\"arn:aws:iam::111122223333:role/failover-kafka\";"),
                         SecurityProtocol.SASL_SSL));
     }
 
@@ -167,7 +188,8 @@ class KafkaSecurityCheckTest {
 
     @Test
     void namesTheLibraryWhenMskIamIsNotOnTheClassPath() {
-        List<KafkaConfigProblem> problems = KafkaSecurityCheck.of(mskIam(), c -> !c.startsWith("software.amazon.msk.")).problems();
+        List<KafkaConfigProblem> problems = KafkaSecurityCheck.of(mskIam(), c -> !c.startsWith("software.amazon.msk."))
+                .problems();
 
         assertThat(problems).extracting(KafkaConfigProblem::key).as("both classes the settings name")
                 .containsExactly("kafka.sasl.jaas.config", "kafka.sasl.client.callback.handler.class");
@@ -181,7 +203,8 @@ class KafkaSecurityCheckTest {
         kafka.put("ssl.truststore.location", "/nonexistent");
 
         assertThat(KafkaSecurityCheck.of(kafka).problems()).extracting(KafkaConfigProblem::key)
-                .as("every bad key").containsExactly("kafka.sasl.mechanism", "kafka.sasl.jaas.config", "kafka.ssl.truststore.location");
+                .as("every bad key")
+                .containsExactly("kafka.sasl.mechanism", "kafka.sasl.jaas.config", "kafka.ssl.truststore.location");
     }
 
     @Test
@@ -195,6 +218,7 @@ class KafkaSecurityCheckTest {
     void neverPrintsThePassword() {
         Map<String, Object> kafka = with(saslSsl(), "sasl.jaas.config", SCRAM_JAAS.replace("required", "requird"));
 
-        assertThat(KafkaSecurityCheck.of(kafka).describeProblems()).as("problem text").isNotEmpty().doesNotContain("secret");
+        assertThat(KafkaSecurityCheck.of(kafka).describeProblems()).as("problem text").isNotEmpty()
+                .doesNotContain("secret");
     }
 }

@@ -27,7 +27,8 @@ import dev.failover.kafka.KafkaClientProperties;
  */
 class MskIamClientConfigurationTest {
 
-    static final Map<String, String> AWS = Map.of("aws.accessKeyId", "AKIDKAFKATEST", "aws.secretAccessKey", "not-a-secret",
+    static final Map<String, String> AWS = Map.of("aws.accessKeyId", "AKIDKAFKATEST", "aws.secretAccessKey",
+            "not-a-secret",
             "aws.region", "us-east-1");
     static final Map<String, String> before = new HashMap<>();
 
@@ -64,8 +65,10 @@ class MskIamClientConfigurationTest {
         assertThat(KafkaSecurityCheck.of(kafka).problems()).as("the start-up check of %s", name).isEmpty();
         KafkaClientProperties properties = new KafkaClientProperties(kafka);
 
-        try (var producer = new KafkaProducer<>(properties.with(Map.of()), new StringSerializer(), new StringSerializer());
-                var consumer = new KafkaConsumer<>(properties.with(Map.of("group.id", "msk-iam-test")), new StringDeserializer(),
+        try (var producer = new KafkaProducer<>(properties.with(Map.of()), new StringSerializer(),
+                new StringSerializer());
+                var consumer = new KafkaConsumer<>(properties.with(Map.of("group.id", "msk-iam-test")),
+                        new StringDeserializer(),
                         new StringDeserializer());
                 var admin = Admin.create(properties.with(Map.of()))) {
             assertThat(producer.metrics()).as("producer of %s", name).isNotEmpty();

@@ -66,7 +66,8 @@ class MskIamPolicyTest {
                 "kafka-cluster:ReadData", "kafka-cluster:WriteData", "kafka-cluster:CreateTopic",
                 "kafka-cluster:DescribeTopicDynamicConfiguration");
         assertThat(allowed(decision, MskIamPolicy.CLUSTER_ARN.replace(":cluster/", ":group/") + "/"
-                + ServiceAcls.DECISION_VIEW_GROUP_PREFIX + "*")).containsExactlyInAnyOrder("kafka-cluster:DescribeGroup",
+                + ServiceAcls.DECISION_VIEW_GROUP_PREFIX + "*"))
+                .containsExactlyInAnyOrder("kafka-cluster:DescribeGroup",
                         "kafka-cluster:AlterGroup");
         JsonNode actuator = MskIamPolicy.of(ServiceAcls.ACTUATOR_GRANTS);
         assertThat(allowed(actuator, topic(Topics.DECISIONS))).containsExactlyInAnyOrder("kafka-cluster:DescribeTopic",
@@ -84,12 +85,15 @@ class MskIamPolicyTest {
         Map<String, String> expected = new TreeMap<>();
         for (var service : SERVICES.entrySet()) {
             String file = service.getKey() + "-policy.json";
-            expected.put(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(MskIamPolicy.of(service.getValue())) + "\n");
+            expected.put(file,
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(MskIamPolicy.of(service.getValue()))
+                            + "\n");
             Files.writeString(generated.resolve(file), expected.get(file), StandardCharsets.UTF_8);
         }
         for (var file : expected.entrySet()) {
             String name = "deploy/aws/msk/" + file.getKey();
-            assertThat(COMMITTED.resolve(file.getKey())).as(name + " (generated in failover-kafka/target/msk-policies)").exists();
+            assertThat(COMMITTED.resolve(file.getKey())).as(name + " (generated in failover-kafka/target/msk-policies)")
+                    .exists();
             assertThat(JSON.readTree(COMMITTED.resolve(file.getKey()).toFile()))
                     .as(name + " = the ACLs of ServiceAcls (cp failover-kafka/target/msk-policies/*.json deploy/aws/msk/)")
                     .isEqualTo(JSON.readTree(file.getValue()));

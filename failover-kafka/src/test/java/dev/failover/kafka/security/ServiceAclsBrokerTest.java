@@ -21,7 +21,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -58,8 +57,11 @@ class ServiceAclsBrokerTest {
         ApplyServiceAcls.apply(broker.adminProperties(), ServiceAcls.DEFAULT.bindings());
         // the decision-service creates its topics at start, as its own principal
         try (TopicEnsurer topics = new TopicEnsurer(client(DECISION), TIMEOUT)) {
-            topics.ensure(List.of(Topics.PROBE_RESULTS, Topics.COMMANDS, Topics.ACTUATIONS, Topics.DECISIONS, Topics.PROBE_RESULTS_DLQ,
-                    Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ).stream().map(t -> TopicSpec.of(t, 3, (short) 1)).toList());
+            topics.ensure(List
+                    .of(Topics.PROBE_RESULTS, Topics.COMMANDS, Topics.ACTUATIONS, Topics.DECISIONS,
+                            Topics.PROBE_RESULTS_DLQ,
+                            Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ)
+                    .stream().map(t -> TopicSpec.of(t, 3, (short) 1)).toList());
             topics.ensure(List.of(TopicSpec.of(Topics.DECISION_STATE, 3, (short) 1).compacted(),
                     TopicSpec.of(Topics.DECISION_EXPLANATIONS, 3, (short) 1).compacted()));
         }
@@ -82,18 +84,23 @@ class ServiceAclsBrokerTest {
     }
 
     static RecordMetadata send(KafkaClientProperties client, String topic) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(client.with(Map.of(ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")), new StringSerializer(), new StringSerializer())) {
-            return producer.send(new ProducerRecord<>(topic, "group-1", "{}")).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                client.with(Map.of(ProducerConfig.ACKS_CONFIG, "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")),
+                new StringSerializer(), new StringSerializer())) {
+            return producer.send(new ProducerRecord<>(topic, "group-1", "{}")).get(TIMEOUT.toSeconds(),
+                    TimeUnit.SECONDS);
         }
     }
 
     /** Polls a topic in a consumer group, committing what it read; returns how many records it saw. */
     static int consumeInGroup(KafkaClientProperties client, String topic, String group) {
-        Map<String, Object> properties = new HashMap<>(client.with(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")));
+        Map<String, Object> properties = new HashMap<>(
+                client.with(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")));
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             int seen = 0;
@@ -131,7 +138,8 @@ class ServiceAclsBrokerTest {
 
     @Test
     void theProbeWritesProbeResultsOnly() throws Exception {
-        assertThat(send(client(PROBE), Topics.PROBE_RESULTS).topic()).as("probe result written").isEqualTo(Topics.PROBE_RESULTS);
+        assertThat(send(client(PROBE), Topics.PROBE_RESULTS).topic()).as("probe result written")
+                .isEqualTo(Topics.PROBE_RESULTS);
 
         assertWriteRefused(client(PROBE), Topics.DECISIONS, "probe writing a decision")
                 .hasMessageContaining(Topics.DECISIONS);
@@ -150,9 +158,11 @@ class ServiceAclsBrokerTest {
     void theDecisionServiceDoesWhatItDoes() throws Exception {
         KafkaClientProperties decision = client(DECISION);
         send(client(PROBE), Topics.PROBE_RESULTS);
-        assertThat(consumeInGroup(decision, Topics.PROBE_RESULTS, ServiceAcls.DECISION_GROUP)).as("probe results read in its group")
+        assertThat(consumeInGroup(decision, Topics.PROBE_RESULTS, ServiceAcls.DECISION_GROUP))
+                .as("probe results read in its group")
                 .isPositive();
-        for (String topic : List.of(Topics.DECISIONS, Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS, Topics.COMMANDS,
+        for (String topic : List.of(Topics.DECISIONS, Topics.DECISION_STATE, Topics.DECISION_EXPLANATIONS,
+                Topics.COMMANDS,
                 Topics.PROBE_RESULTS_DLQ, Topics.COMMANDS_DLQ, Topics.ACTUATIONS_DLQ)) {
             assertThat(send(decision, topic).topic()).as("decision-service writing %s", topic).isEqualTo(topic);
         }
@@ -162,9 +172,11 @@ class ServiceAclsBrokerTest {
                 .as("state loaded to its end").containsKey("group-1");
         assertThat(latestPerKey(decision, Topics.DECISIONS))
                 .as("its own decisions read back, as a restarted instance restores them").containsKey("group-1");
-        assertThat(consumeInGroup(decision, Topics.DECISION_STATE, ServiceAcls.DECISION_VIEW_GROUP_PREFIX + "instance-a"))
+        assertThat(
+                consumeInGroup(decision, Topics.DECISION_STATE, ServiceAcls.DECISION_VIEW_GROUP_PREFIX + "instance-a"))
                 .as("state view in its per-instance group").isPositive();
-        assertThat(consumeInGroup(decision, Topics.COMMANDS, ServiceAcls.DECISION_GROUP)).as("commands read").isPositive();
+        assertThat(consumeInGroup(decision, Topics.COMMANDS, ServiceAcls.DECISION_GROUP)).as("commands read")
+                .isPositive();
 
         assertWriteRefused(decision, Topics.ACTUATIONS, "decision-service writing an actuation");
         assertWriteRefused(decision, Topics.ACTUATOR_DESIRED, "decision-service writing the actuator's fence");
@@ -174,12 +186,14 @@ class ServiceAclsBrokerTest {
     void theActuatorDoesWhatItDoes() throws Exception {
         KafkaClientProperties actuator = client(ACTUATOR);
         send(client(DECISION), Topics.DECISIONS);
-        assertThat(consumeInGroup(actuator, Topics.DECISIONS, ServiceAcls.ACTUATOR_GROUP)).as("decisions read in its group")
+        assertThat(consumeInGroup(actuator, Topics.DECISIONS, ServiceAcls.ACTUATOR_GROUP))
+                .as("decisions read in its group")
                 .isPositive();
         try (TopicEnsurer topics = new TopicEnsurer(actuator, TIMEOUT)) {
             Optional<Integer> partitions = topics.partitionCount(Topics.DECISIONS);
             assertThat(partitions).as("partitions of the decisions, seen by the actuator").contains(3);
-            topics.ensure(List.of(new TopicSpec(Topics.ACTUATOR_DESIRED, partitions, Optional.empty(), Map.of()).compacted()));
+            topics.ensure(List
+                    .of(new TopicSpec(Topics.ACTUATOR_DESIRED, partitions, Optional.empty(), Map.of()).compacted()));
         }
         for (String topic : List.of(Topics.ACTUATIONS, Topics.ACTUATOR_DESIRED, Topics.DECISIONS_DLQ)) {
             assertThat(send(actuator, topic).topic()).as("actuator writing %s", topic).isEqualTo(topic);
@@ -191,7 +205,8 @@ class ServiceAclsBrokerTest {
         assertThatThrownBy(() -> readToEnd(actuator, Topics.DECISION_STATE))
                 .as("actuator reading the decision-service's state").isInstanceOf(TopicAuthorizationException.class);
         assertThatThrownBy(() -> readToEnd(actuator, Topics.DECISION_EXPLANATIONS))
-                .as("actuator reading the decision-service's explanations").isInstanceOf(TopicAuthorizationException.class);
+                .as("actuator reading the decision-service's explanations")
+                .isInstanceOf(TopicAuthorizationException.class);
     }
 
     @Test
@@ -204,7 +219,7 @@ class ServiceAclsBrokerTest {
     /** Reads partition 0 of {@code topic} to its end as the client's principal. */
     private static int readToEnd(KafkaClientProperties client, String topic) {
         try (TopicToEndReader reader = new TopicToEndReader(client, TIMEOUT)) {
-            return reader.read(topic, List.of(0), r -> { });
+            return reader.read(topic, List.of(0), r -> {});
         }
     }
 

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import dev.failover.contract.identity.BearerCaller;
 import io.quarkus.runtime.Startup;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
@@ -16,8 +17,6 @@ import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
-
-import dev.failover.contract.identity.BearerCaller;
 
 /**
  * A bearer token must be for this API ({@link BearerCaller}: {@code aud}, or Cognito's {@code client_id}), checked after
@@ -51,7 +50,8 @@ public class TokenAudienceCheck implements SecurityIdentityAugmentor {
             return Uni.createFrom().failure(new AuthenticationFailedException(refused.why()));
         }
         return Uni.createFrom().item(((BearerCaller.Accepted) verdict).name()
-                .map(name -> (SecurityIdentity) QuarkusSecurityIdentity.builder(identity).setPrincipal(new QuarkusPrincipal(name))
+                .map(name -> (SecurityIdentity) QuarkusSecurityIdentity.builder(identity)
+                        .setPrincipal(new QuarkusPrincipal(name))
                         .build())
                 .orElse(identity));
     }

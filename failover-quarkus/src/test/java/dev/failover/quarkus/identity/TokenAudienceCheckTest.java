@@ -33,7 +33,8 @@ class TokenAudienceCheckTest {
                 Arguments.of("for another API", "aud", Optional.empty(),
                         Map.of("aud", Set.of("failover-decision-service")), "refused: the token is not for this API"),
                 Arguments.of("naming no caller in the configured claim", "aud", Optional.of("username"),
-                        Map.of("aud", Set.of("failover-actuator-service")), "refused: the token names no caller in username"));
+                        Map.of("aud", Set.of("failover-actuator-service")),
+                        "refused: the token names no caller in username"));
     }
 
     /** {@code outcome}: the caller's name, or "refused: " and why, as unauthenticated. */
@@ -56,7 +57,8 @@ class TokenAudienceCheckTest {
     void aCallerWithoutATokenIsLeftAsItIs() {
         TokenAudienceCheck check = new TokenAudienceCheck("aud", "failover-actuator-service", Optional.empty());
         SecurityIdentity anonymous = QuarkusSecurityIdentity.builder().setAnonymous(true).build();
-        SecurityIdentity otherMechanism = QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal("alb-user"))
+        SecurityIdentity otherMechanism = QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal("alb-user"))
                 .build();
 
         assertThat(check.augment(anonymous, null).await().indefinitely()).isSameAs(anonymous);

@@ -16,7 +16,8 @@ class PlaneInfoReportTest {
     @Test
     void theServiceIsReportedByItsApplicationNameWithTheTopologyItLoaded() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Topology topology = TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/", "http://127.0.0.1:2/"), "test");
+        Topology topology = TopologyLoader.parse(TestTopology.yaml("http://127.0.0.1:1/", "http://127.0.0.1:2/"),
+                "test");
 
         new PlaneInfoReport().report(null, registry, topology, "decision-service", "0.2.0");
 

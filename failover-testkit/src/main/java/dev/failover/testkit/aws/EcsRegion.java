@@ -42,7 +42,8 @@ public final class EcsRegion implements AutoCloseable {
             String accessKeyId, Instant at) {
 
         String line() {
-            return String.join(" ", operation, cluster, service, String.valueOf(desiredCount), signedRegion, accessKeyId);
+            return String.join(" ", operation, cluster, service, String.valueOf(desiredCount), signedRegion,
+                    accessKeyId);
         }
 
         /** Parses a line of {@code GET /calls}. */
@@ -105,8 +106,9 @@ public final class EcsRegion implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String target = Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Amz-Target")).orElse("");
             String operation = target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : target;
-            Matcher credential = CREDENTIAL.matcher(Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization"))
-                    .orElse(""));
+            Matcher credential = CREDENTIAL
+                    .matcher(Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization"))
+                            .orElse(""));
             boolean signed = credential.find();
             String signedRegion = signed ? credential.group(2) : "unsigned";
             String accessKey = signed ? credential.group(1) : "none";
@@ -116,8 +118,9 @@ public final class EcsRegion implements AutoCloseable {
             Integer count = number(body, "desiredCount").orElse(null);
             calls.add(new Call(operation, cluster, service, count, signedRegion, accessKey, Instant.now()));
             if (!signed || !signedRegion.equals(region) || !credential.group(3).equals("ecs")) {
-                error(exchange, "InvalidSignatureException", "Credential should be scoped to a valid region. (" + signedRegion
-                        + " at the endpoint of " + region + ")");
+                error(exchange, "InvalidSignatureException",
+                        "Credential should be scoped to a valid region. (" + signedRegion
+                                + " at the endpoint of " + region + ")");
                 return;
             }
             String key = cluster + "/" + service;
@@ -142,14 +145,16 @@ public final class EcsRegion implements AutoCloseable {
     private String service(String cluster, String service) {
         int count = desired.get(cluster + "/" + service);
         return "{\"serviceArn\":\"arn:aws:ecs:" + region + ":111122223333:service/" + cluster + "/" + service + "\","
-                + "\"serviceName\":\"" + service + "\",\"clusterArn\":\"arn:aws:ecs:" + region + ":111122223333:cluster/"
+                + "\"serviceName\":\"" + service + "\",\"clusterArn\":\"arn:aws:ecs:" + region
+                + ":111122223333:cluster/"
                 + cluster + "\",\"status\":\"ACTIVE\",\"desiredCount\":" + count + ",\"runningCount\":" + count
                 + ",\"pendingCount\":0,\"launchType\":\"FARGATE\"}";
     }
 
     private void listCalls(HttpExchange exchange) throws IOException {
         try (exchange) {
-            respond(exchange, 200, calls.stream().map(Call::line).collect(Collectors.joining("\n", "", calls.isEmpty() ? "" : "\n")));
+            respond(exchange, 200,
+                    calls.stream().map(Call::line).collect(Collectors.joining("\n", "", calls.isEmpty() ? "" : "\n")));
         }
     }
 

@@ -36,7 +36,8 @@ public final class IamPolicySimulation implements AutoCloseable {
     static final String NS = "https://iam.amazonaws.com/doc/2010-05-08/";
 
     /** One simulation as asked: the principal, actions, resources, context (key to values) and the signing access key. */
-    public record Request(String principal, List<String> actions, List<String> resources, Map<String, List<String>> context,
+    public record Request(String principal, List<String> actions, List<String> resources,
+            Map<String, List<String>> context,
             String accessKey) {
     }
 
@@ -91,14 +92,17 @@ public final class IamPolicySimulation implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            Map<String, String> form = form(
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             if (authorization == null || !authorization.contains("Credential=")) {
-                answer(exchange, 403, error(NS, "MissingAuthenticationToken", "Request is missing Authentication Token"));
+                answer(exchange, 403,
+                        error(NS, "MissingAuthenticationToken", "Request is missing Authentication Token"));
                 return;
             }
             if (!"SimulatePrincipalPolicy".equals(form.get("Action")) || !"2010-05-08".equals(form.get("Version"))) {
-                answer(exchange, 400, error(NS, "InvalidAction", "not modelled: " + form.get("Action") + " " + form.get("Version")));
+                answer(exchange, 400,
+                        error(NS, "InvalidAction", "not modelled: " + form.get("Action") + " " + form.get("Version")));
                 return;
             }
             if (failWith != 0) {
@@ -114,7 +118,8 @@ public final class IamPolicySimulation implements AutoCloseable {
                         members(form, "ContextEntries.member." + i + ".ContextKeyValues.member."));
             }
             String credential = authorization.substring(authorization.indexOf("Credential=") + 11);
-            requests.add(new Request(principal, actions, resources, context, credential.substring(0, credential.indexOf('/'))));
+            requests.add(new Request(principal, actions, resources, context,
+                    credential.substring(0, credential.indexOf('/'))));
             if (principal == null || actions.isEmpty()) {
                 answer(exchange, 400, error(NS, "ValidationError", "PolicySourceArn and ActionNames are required"));
                 return;
@@ -126,14 +131,16 @@ public final class IamPolicySimulation implements AutoCloseable {
                             && d.action().equals(action) && resource.startsWith(d.resourcePrefix()));
                     results.append("<member><EvalActionName>").append(escape(action)).append("</EvalActionName>")
                             .append("<EvalResourceName>").append(escape(resource)).append("</EvalResourceName>")
-                            .append("<EvalDecision>").append(denied ? "implicitDeny" : "allowed").append("</EvalDecision>")
+                            .append("<EvalDecision>").append(denied ? "implicitDeny" : "allowed")
+                            .append("</EvalDecision>")
                             .append("<MatchedStatements/><MissingContextValues/></member>");
                 }
             }
-            answer(exchange, 200, "<SimulatePrincipalPolicyResponse xmlns=\"" + NS + "\"><SimulatePrincipalPolicyResult>"
-                    + "<IsTruncated>false</IsTruncated><EvaluationResults>" + results + "</EvaluationResults>"
-                    + "</SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>" + UUID.randomUUID()
-                    + "</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>");
+            answer(exchange, 200,
+                    "<SimulatePrincipalPolicyResponse xmlns=\"" + NS + "\"><SimulatePrincipalPolicyResult>"
+                            + "<IsTruncated>false</IsTruncated><EvaluationResults>" + results + "</EvaluationResults>"
+                            + "</SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>" + UUID.randomUUID()
+                            + "</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>");
         }
     }
 
@@ -144,10 +151,6 @@ public final class IamPolicySimulation implements AutoCloseable {
         }
         return values;
     }
-
-
-
-
 
     @Override
     public void close() {

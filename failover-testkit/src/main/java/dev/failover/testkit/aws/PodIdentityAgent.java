@@ -74,7 +74,8 @@ public final class PodIdentityAgent implements AutoCloseable {
                 TemporaryCredentials issued = TemporaryCredentials.issue("PODID");
                 requests.add(new Request(method, path, authorization, issued));
                 answer(exchange, 200, "{\"AccessKeyId\":\"" + issued.accessKeyId() + "\",\"SecretAccessKey\":\""
-                        + issued.secretAccessKey() + "\",\"Token\":\"" + issued.sessionToken() + "\",\"AccountId\":\"111122223333\","
+                        + issued.secretAccessKey() + "\",\"Token\":\"" + issued.sessionToken()
+                        + "\",\"AccountId\":\"111122223333\","
                         + "\"Expiration\":\"" + issued.expiration() + "\"}");
             }
         }

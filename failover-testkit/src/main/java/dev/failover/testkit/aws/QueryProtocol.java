@@ -35,7 +35,8 @@ public final class QueryProtocol {
     /** The error document of a Query service whose namespace is {@code ns}. */
     public static String error(String ns, String code, String message) {
         return "<ErrorResponse xmlns=\"" + ns + "\"><Error><Type>Sender</Type><Code>" + code + "</Code><Message>"
-                + escape(message) + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>";
+                + escape(message) + "</Message></Error><RequestId>" + UUID.randomUUID()
+                + "</RequestId></ErrorResponse>";
     }
 
     static void answer(HttpExchange exchange, int status, String body) throws IOException {

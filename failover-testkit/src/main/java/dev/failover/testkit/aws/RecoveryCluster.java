@@ -116,7 +116,8 @@ public final class RecoveryCluster implements AutoCloseable {
         }
 
         /** A gating rule: {@code targets} can change only while at least {@code threshold} of {@code gating} are On. */
-        public static SafetyRule gating(String arn, String name, List<String> gating, List<String> targets, int threshold) {
+        public static SafetyRule gating(String arn, String name, List<String> gating, List<String> targets,
+                int threshold) {
             return new SafetyRule(arn, name, gating, targets, threshold);
         }
 
@@ -188,7 +189,8 @@ public final class RecoveryCluster implements AutoCloseable {
     }
 
     /** As {@link #start(int, String, Map)}, every endpoint listening on {@code address}, one of this host's own. */
-    public static RecoveryCluster start(int endpointCount, String controlPanelArn, Map<String, State> initial, String address) {
+    public static RecoveryCluster start(int endpointCount, String controlPanelArn, Map<String, State> initial,
+            String address) {
         return start(endpointCount, Map.of(controlPanelArn, initial), address);
     }
 
@@ -309,7 +311,8 @@ public final class RecoveryCluster implements AutoCloseable {
     private void controlConfig(HttpExchange exchange) throws IOException {
         try (exchange) {
             exchange.getRequestBody().readAllBytes();
-            Matcher signature = CREDENTIAL.matcher(Objects.toString(exchange.getRequestHeaders().getFirst("Authorization"), ""));
+            Matcher signature = CREDENTIAL
+                    .matcher(Objects.toString(exchange.getRequestHeaders().getFirst("Authorization"), ""));
             boolean signed = signature.find();
             Matcher path = SAFETY_RULES_PATH.matcher(exchange.getRequestURI().getRawPath());
             Map<String, String> query = new LinkedHashMap<>();
@@ -317,7 +320,8 @@ public final class RecoveryCluster implements AutoCloseable {
             if (rawQuery != null) {
                 for (String pair : rawQuery.split("&")) {
                     int eq = pair.indexOf('=');
-                    query.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+                    query.put(decode(eq < 0 ? pair : pair.substring(0, eq)),
+                            eq < 0 ? "" : decode(pair.substring(eq + 1)));
                 }
             }
             Answer answer;
@@ -357,8 +361,10 @@ public final class RecoveryCluster implements AutoCloseable {
         }
         // a rule belongs to the panel its ARN is under (as a real safety rule's ARN is), else to its controls' panel
         List<SafetyRule> rules = this.rules.stream().filter(r -> r.arn().startsWith(panel + "/")
-                || panels.stream().noneMatch(p -> r.arn().startsWith(p + "/")) && r.controls().stream().map(controls::get)
-                        .anyMatch(c -> c != null && c.panelArn().equals(panel))).toList();
+                || panels.stream().noneMatch(p -> r.arn().startsWith(p + "/"))
+                        && r.controls().stream().map(controls::get)
+                                .anyMatch(c -> c != null && c.panelArn().equals(panel)))
+                .toList();
         int max = Integer.parseInt(query.getOrDefault("MaxResults", "100"));
         int from = query.containsKey("NextToken") ? Integer.parseInt(query.get("NextToken")) : 0;
         ObjectNode answer = JSON.createObjectNode();
@@ -372,7 +378,8 @@ public final class RecoveryCluster implements AutoCloseable {
             }
             body.put("ControlPanelArn", panel).put("Name", rule.name()).put("SafetyRuleArn", rule.arn())
                     .put("Status", "DEPLOYED").put("WaitPeriodMs", 5000);
-            body.putObject("RuleConfig").put("Inverted", false).put("Threshold", rule.threshold()).put("Type", "ATLEAST");
+            body.putObject("RuleConfig").put("Inverted", false).put("Threshold", rule.threshold()).put("Type",
+                    "ATLEAST");
         }
         if (from + max < rules.size()) {
             answer.put("NextToken", Integer.toString(from + max));
@@ -468,8 +475,10 @@ public final class RecoveryCluster implements AutoCloseable {
                 }
                 JsonNode body = raw.length == 0 ? JSON.createObjectNode() : JSON.readTree(raw);
                 String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-                String operation = target != null && target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : null;
-                Matcher signature = CREDENTIAL.matcher(Objects.toString(exchange.getRequestHeaders().getFirst("Authorization"), ""));
+                String operation = target != null && target.startsWith(TARGET_PREFIX)
+                        ? target.substring(TARGET_PREFIX.length()) : null;
+                Matcher signature = CREDENTIAL
+                        .matcher(Objects.toString(exchange.getRequestHeaders().getFirst("Authorization"), ""));
                 boolean signed = signature.find();
                 Answer answer;
                 if (health == Health.HANGING) {
@@ -487,12 +496,15 @@ public final class RecoveryCluster implements AutoCloseable {
                     answer = error(429, "ThrottlingException", "Rate exceeded at endpoint " + index + " (fixture)");
                 } else if (!signed || !SIGNING_NAME.equals(signature.group(3))) {
                     answer = error(403, "AccessDeniedException", "the request must be signed with SigV4 for "
-                            + SIGNING_NAME + " (got Authorization '" + exchange.getRequestHeaders().getFirst("Authorization") + "')");
+                            + SIGNING_NAME + " (got Authorization '"
+                            + exchange.getRequestHeaders().getFirst("Authorization") + "')");
                 } else if (!"POST".equals(exchange.getRequestMethod())
-                        || !Objects.toString(exchange.getRequestHeaders().getFirst("Content-Type"), "").startsWith(JSON_1_0)
+                        || !Objects.toString(exchange.getRequestHeaders().getFirst("Content-Type"), "")
+                                .startsWith(JSON_1_0)
                         || operation == null) {
                     answer = error(400, "ValidationException", "unknownOperation: expected POST / with Content-Type "
-                            + JSON_1_0 + " and X-Amz-Target " + TARGET_PREFIX + "<operation>, got " + exchange.getRequestMethod()
+                            + JSON_1_0 + " and X-Amz-Target " + TARGET_PREFIX + "<operation>, got "
+                            + exchange.getRequestMethod()
                             + " " + exchange.getRequestHeaders().getFirst("Content-Type") + " " + target);
                 } else if (operation.startsWith("UpdateRoutingControlState") && !withinQuota()) {
                     throttled.incrementAndGet();
@@ -542,7 +554,8 @@ public final class RecoveryCluster implements AutoCloseable {
         return switch (operation) {
             case "GetRoutingControlState" -> get(body);
             case "UpdateRoutingControlState" -> {
-                ObjectNode entry = JSON.createObjectNode().put("RoutingControlArn", body.path("RoutingControlArn").asText())
+                ObjectNode entry = JSON.createObjectNode()
+                        .put("RoutingControlArn", body.path("RoutingControlArn").asText())
                         .put("RoutingControlState", body.path("RoutingControlState").asText());
                 yield update(List.of(entry), body.path("SafetyRulesToOverride"));
             }
@@ -596,7 +609,8 @@ public final class RecoveryCluster implements AutoCloseable {
             }
             long on = rule.controls().stream().filter(arn -> after.get(arn) == State.On).count();
             if (rule.gating()) {
-                long currentlyOn = rule.controls().stream().filter(arn -> controls.get(arn).state() == State.On).count();
+                long currentlyOn = rule.controls().stream().filter(arn -> controls.get(arn).state() == State.On)
+                        .count();
                 if (touched.stream().anyMatch(rule.targets()::contains) && currentlyOn < rule.threshold()) {
                     return refused(rule, "its gating controls allow no change to its target controls (" + currentlyOn
                             + " of " + rule.controls().size() + " On, " + rule.threshold() + " needed)");

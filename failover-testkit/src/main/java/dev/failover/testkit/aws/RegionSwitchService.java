@@ -72,7 +72,8 @@ public final class RegionSwitchService implements AutoCloseable {
     }
 
     /** One request as received: operation, who signed it for which region, its decoded body, the status answered. */
-    public record Call(Instant at, String operation, String accessKeyId, String region, Map<String, Object> body, int status) {
+    public record Call(Instant at, String operation, String accessKeyId, String region, Map<String, Object> body,
+            int status) {
     }
 
     private static final class Run {
@@ -318,7 +319,8 @@ public final class RegionSwitchService implements AutoCloseable {
                 Run run = run(plan, (String) body.get("executionId"));
                 int step = run == null ? -1 : stepIndex(run, (String) body.get("stepName"));
                 if (step < 0 || !"pendingApproval".equals(run.status.get(step))) {
-                    return error(400, "IllegalStateException", "step " + body.get("stepName") + " is not pending approval");
+                    return error(400, "IllegalStateException",
+                            "step " + body.get("stepName") + " is not pending approval");
                 }
                 if ("approve".equals(body.get("approval"))) {
                     run.status.set(step, "completed");
@@ -336,7 +338,8 @@ public final class RegionSwitchService implements AutoCloseable {
             case "CancelPlanExecution": {
                 Run run = run(plan, (String) body.get("executionId"));
                 if (run == null || !active(run.state)) {
-                    return error(400, "IllegalStateException", "execution " + body.get("executionId") + " is not active");
+                    return error(400, "IllegalStateException",
+                            "execution " + body.get("executionId") + " is not active");
                 }
                 end(run, now, "canceled");
                 event(run, now, "executionCanceled", null, null);
@@ -361,7 +364,8 @@ public final class RegionSwitchService implements AutoCloseable {
     }
 
     private static boolean active(String state) {
-        return List.of("inProgress", "pending", "pendingManualApproval", "pausedByOperator", "pausedByFailedStep").contains(state);
+        return List.of("inProgress", "pending", "pendingManualApproval", "pausedByOperator", "pausedByFailedStep")
+                .contains(state);
     }
 
     /** Runs the execution's steps up to {@code now}: each for the step time, an approval until answered. */
@@ -379,7 +383,8 @@ public final class RegionSwitchService implements AutoCloseable {
                 Instant from = i == 0 ? run.started : run.stepEnded.get(i - 1);
                 run.stepStarted.set(i, from);
                 StepSpec spec = run.steps.get(i);
-                event(run, from, spec.kind() == StepSpec.Kind.APPROVAL ? "stepPendingApproval" : "stepStarted", spec.name(), null);
+                event(run, from, spec.kind() == StepSpec.Kind.APPROVAL ? "stepPendingApproval" : "stepStarted",
+                        spec.name(), null);
                 if (spec.kind() == StepSpec.Kind.APPROVAL) {
                     run.status.set(i, "pendingApproval");
                     run.state = "pendingManualApproval";

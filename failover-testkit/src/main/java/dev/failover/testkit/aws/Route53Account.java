@@ -102,7 +102,8 @@ public final class Route53Account implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
-            var credential = CREDENTIAL.matcher(Objects.toString(exchange.getRequestHeaders().getFirst("Authorization"), ""));
+            var credential = CREDENTIAL
+                    .matcher(Objects.toString(exchange.getRequestHeaders().getFirst("Authorization"), ""));
             requests.add(new SignedRequest(method, path, credential.find() ? credential.group(1) : "none",
                     exchange.getRequestHeaders().getFirst("X-Amz-Security-Token")));
             if (overBudget()) {
@@ -129,9 +130,11 @@ public final class Route53Account implements AutoCloseable {
                 }
                 zone.get().getChange(exchange, id);
             } else if (path.startsWith("/2013-04-01/hostedzone/")) {
-                Route53Zone.answer(exchange, 404, Route53Zone.error("NoSuchHostedZone", "No hosted zone found with ID: " + path));
+                Route53Zone.answer(exchange, 404,
+                        Route53Zone.error("NoSuchHostedZone", "No hosted zone found with ID: " + path));
             } else {
-                Route53Zone.answer(exchange, 400, Route53Zone.error("InvalidInput", "unsupported request " + method + " " + path));
+                Route53Zone.answer(exchange, 400,
+                        Route53Zone.error("InvalidInput", "unsupported request " + method + " " + path));
             }
         }
     }

@@ -42,12 +42,14 @@ public final class Route53Fixture {
                         Long.valueOf(f[i + 2]), Long.parseLong(f[2]), List.of(f[i + 1])));
             }
         }
-        Route53Account account = Route53Account.start(Integer.parseInt(args[0])).requestsPerSecond(Integer.parseInt(args[1]));
+        Route53Account account = Route53Account.start(Integer.parseInt(args[0]))
+                .requestsPerSecond(Integer.parseInt(args[1]));
         Map<String, String> served = new HashMap<>();
         for (var zone : byZone.entrySet()) {
             Route53Zone z = account.zone(zone.getKey(), zone.getValue());
             z.watch(batch -> batch.upserts().stream().map(RecordSet::name).distinct().forEach(name -> {
-                var whole = z.weights(name, "A").entrySet().stream().filter(w -> w.getValue() != null && w.getValue() > 0)
+                var whole = z.weights(name, "A").entrySet().stream()
+                        .filter(w -> w.getValue() != null && w.getValue() > 0)
                         .map(Map.Entry::getKey).toList();
                 String now = whole.size() == 1 ? whole.get(0) : "split";
                 if (!now.equals(served.put(name, now))) {
@@ -59,8 +61,10 @@ public final class Route53Fixture {
         stats.scheduleAtFixedRate(() -> {
             var requests = account.requests();
             System.out.println("stats " + System.currentTimeMillis() + " requests=" + requests.size() + " throttled="
-                    + account.throttled() + " changes=" + requests.stream().filter(r -> r.method().equals("POST")).count()
-                    + " lists=" + requests.stream().filter(r -> r.method().equals("GET") && r.path().endsWith("/rrset")).count()
+                    + account.throttled() + " changes="
+                    + requests.stream().filter(r -> r.method().equals("POST")).count()
+                    + " lists="
+                    + requests.stream().filter(r -> r.method().equals("GET") && r.path().endsWith("/rrset")).count()
                     + " getchanges=" + requests.stream().filter(r -> r.path().contains("/change/")).count());
         }, 1, 1, TimeUnit.SECONDS);
         System.out.println("route53 fixture listening on " + account.endpoint() + " with " + byZone.size() + " zones");

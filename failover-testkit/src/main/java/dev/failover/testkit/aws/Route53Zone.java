@@ -89,14 +89,16 @@ public final class Route53Zone implements AutoCloseable {
         }
 
         /** A set of failover routing, as Route 53's usual active-passive setup has two: PRIMARY with a health check. */
-        public static RecordSet failover(String name, String type, String setIdentifier, String role, String healthCheckId,
+        public static RecordSet failover(String name, String type, String setIdentifier, String role,
+                String healthCheckId,
                 long ttl, List<String> values) {
             return new RecordSet(name, type, setIdentifier, null, ttl, values, null, role, healthCheckId);
         }
 
         /** The routing policy as Route 53 tells sets of one name and type apart: they must all have the same. */
         String policy() {
-            return setIdentifier == null ? "simple" : failover != null ? "failover" : weight != null ? "weighted" : "other";
+            return setIdentifier == null ? "simple"
+                    : failover != null ? "failover" : weight != null ? "weighted" : "other";
         }
 
         Key key() {
@@ -231,24 +233,28 @@ public final class Route53Zone implements AutoCloseable {
         String fromType = query.getOrDefault("type", "");
         String fromIdentifier = query.get("identifier");
         int max = Math.min(pageSize, Integer.parseInt(query.getOrDefault("maxitems", "300")));
-        StringBuilder xml = new StringBuilder("<ListResourceRecordSetsResponse xmlns=\"" + NS + "\"><ResourceRecordSets>");
+        StringBuilder xml = new StringBuilder(
+                "<ListResourceRecordSetsResponse xmlns=\"" + NS + "\"><ResourceRecordSets>");
         List<RecordSet> from;
         synchronized (this) {
             from = sets.values().stream().sorted(ORDER)
                     .filter(s -> compareNames(s.name(), fromName) > 0
                             || (compareNames(s.name(), fromName) == 0 && (s.type().compareTo(fromType) > 0
                                     || (s.type().equals(fromType) && (fromIdentifier == null
-                                            || Objects.toString(s.setIdentifier(), "").compareTo(fromIdentifier) >= 0)))))
+                                            || Objects.toString(s.setIdentifier(), "")
+                                                    .compareTo(fromIdentifier) >= 0)))))
                     .toList();
         }
         from.stream().limit(max).forEach(s -> xml.append(xml(s)));
         xml.append("</ResourceRecordSets>");
         if (from.size() > max) {
             RecordSet next = from.get(max);
-            xml.append("<IsTruncated>true</IsTruncated><NextRecordName>").append(next.name()).append("</NextRecordName>")
+            xml.append("<IsTruncated>true</IsTruncated><NextRecordName>").append(next.name())
+                    .append("</NextRecordName>")
                     .append("<NextRecordType>").append(next.type()).append("</NextRecordType>");
             if (next.setIdentifier() != null) {
-                xml.append("<NextRecordIdentifier>").append(escape(next.setIdentifier())).append("</NextRecordIdentifier>");
+                xml.append("<NextRecordIdentifier>").append(escape(next.setIdentifier()))
+                        .append("</NextRecordIdentifier>");
             }
         } else {
             xml.append("<IsTruncated>false</IsTruncated>");
@@ -262,7 +268,8 @@ public final class Route53Zone implements AutoCloseable {
         try {
             var factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(true);
-            request = factory.newDocumentBuilder().parse(new ByteArrayInputStream(exchange.getRequestBody().readAllBytes()));
+            request = factory.newDocumentBuilder()
+                    .parse(new ByteArrayInputStream(exchange.getRequestBody().readAllBytes()));
         } catch (Exception e) {
             answer(exchange, 400, error("InvalidInput", "not a ChangeResourceRecordSetsRequest: " + e.getMessage()));
             return;
@@ -282,8 +289,9 @@ public final class Route53Zone implements AutoCloseable {
         String id = account.nextChangeId();
         synchronized (this) {
             if (refuseWhilePending && insyncAt.values().stream().anyMatch(at -> Instant.now().isBefore(at))) {
-                answer(exchange, 400, error("PriorRequestNotComplete", "The request was rejected because Route 53 was still "
-                        + "processing a prior request."));
+                answer(exchange, 400,
+                        error("PriorRequestNotComplete", "The request was rejected because Route 53 was still "
+                                + "processing a prior request."));
                 return;
             }
             Map<Key, RecordSet> next = new HashMap<>(sets);
@@ -295,10 +303,13 @@ public final class Route53Zone implements AutoCloseable {
                 String action = text(change, "Action");
                 RecordSet set = recordSet((Element) change.getElementsByTagNameNS(NS, "ResourceRecordSet").item(0));
                 String refusal = switch (action) {
-                    case "CREATE" -> next.containsKey(set.key()) ? "Tried to create resource record set " + describe(set)
-                            + " but it already exists" : null;
-                    case "DELETE" -> !next.containsKey(set.key()) ? "Tried to delete resource record set " + describe(set)
-                            + " but it was not found" : !next.get(set.key()).equals(set) ? "Tried to delete resource record set "
+                    case "CREATE" ->
+                        next.containsKey(set.key()) ? "Tried to create resource record set " + describe(set)
+                                + " but it already exists" : null;
+                    case "DELETE" -> !next.containsKey(set.key())
+                            ? "Tried to delete resource record set " + describe(set)
+                                    + " but it was not found"
+                            : !next.get(set.key()).equals(set) ? "Tried to delete resource record set "
                                     + describe(set) + " but the values provided do not match the current values" : null;
                     case "UPSERT" -> null;
                     default -> "unknown action " + action;
@@ -314,7 +325,8 @@ public final class Route53Zone implements AutoCloseable {
                     upserts.add(set);
                 }
                 described.add(action + " " + set.name() + " " + set.type() + (set.setIdentifier() == null ? ""
-                        : " " + set.setIdentifier() + " weight=" + set.weight()) + " ttl=" + set.ttl() + " " + set.values());
+                        : " " + set.setIdentifier() + " weight=" + set.weight()) + " ttl=" + set.ttl() + " "
+                        + set.values());
             }
             upserts.forEach(set -> policyConflict(next, set).ifPresent(refusals::add));
             if (!refusals.isEmpty()) {
@@ -347,11 +359,13 @@ public final class Route53Zone implements AutoCloseable {
                 && o.type().equals(set.type()) && !o.key().equals(set.key())).toList();
         String what = "RRSet with DNS name " + set.name() + ", type " + set.type();
         if (set.setIdentifier() == null && !others.isEmpty()) {
-            return java.util.Optional.of(what + " cannot be created as other RRSets exist with the same name and type.");
+            return java.util.Optional
+                    .of(what + " cannot be created as other RRSets exist with the same name and type.");
         }
         return others.stream().filter(o -> !o.policy().equals(set.policy())).findFirst().map(o -> what
                 + ", SetIdentifier " + set.setIdentifier() + " cannot be created as a " + (o.setIdentifier() == null
-                        ? "non-" + set.policy() : o.policy()) + " set exists with the same name and type.");
+                        ? "non-" + set.policy() : o.policy())
+                + " set exists with the same name and type.");
     }
 
     private static RecordSet recordSet(Element set) {
@@ -366,7 +380,8 @@ public final class Route53Zone implements AutoCloseable {
         Alias alias = null;
         if (aliases.getLength() > 0) {
             Element a = (Element) aliases.item(0);
-            alias = new Alias(text(a, "HostedZoneId"), text(a, "DNSName"), Boolean.parseBoolean(text(a, "EvaluateTargetHealth")));
+            alias = new Alias(text(a, "HostedZoneId"), text(a, "DNSName"),
+                    Boolean.parseBoolean(text(a, "EvaluateTargetHealth")));
         }
         return new RecordSet(text(set, "Name"), text(set, "Type"), text(set, "SetIdentifier"),
                 weight == null ? null : Long.valueOf(weight), ttl == null ? 0 : Long.parseLong(ttl), values, alias,
@@ -389,13 +404,16 @@ public final class Route53Zone implements AutoCloseable {
             xml.append("<HealthCheckId>").append(escape(set.healthCheckId())).append("</HealthCheckId>");
         }
         if (set.alias() != null) {
-            return xml.append("<AliasTarget><HostedZoneId>").append(set.alias().hostedZoneId()).append("</HostedZoneId><DNSName>")
+            return xml.append("<AliasTarget><HostedZoneId>").append(set.alias().hostedZoneId())
+                    .append("</HostedZoneId><DNSName>")
                     .append(set.alias().dnsName()).append("</DNSName><EvaluateTargetHealth>")
-                    .append(set.alias().evaluateTargetHealth()).append("</EvaluateTargetHealth></AliasTarget></ResourceRecordSet>")
+                    .append(set.alias().evaluateTargetHealth())
+                    .append("</EvaluateTargetHealth></AliasTarget></ResourceRecordSet>")
                     .toString();
         }
         xml.append("<TTL>").append(set.ttl()).append("</TTL><ResourceRecords>");
-        set.values().forEach(v -> xml.append("<ResourceRecord><Value>").append(escape(v)).append("</Value></ResourceRecord>"));
+        set.values().forEach(
+                v -> xml.append("<ResourceRecord><Value>").append(escape(v)).append("</Value></ResourceRecord>"));
         return xml.append("</ResourceRecords></ResourceRecordSet>").toString();
     }
 
@@ -404,7 +422,8 @@ public final class Route53Zone implements AutoCloseable {
      * com.example.api.}; so {@code api-x.example.com.} comes before {@code api.example.com.}, "-" being below "."), then
      * by type.
      */
-    static final Comparator<RecordSet> ORDER = Comparator.<RecordSet, String>comparing(s -> s.name(), Route53Zone::compareNames)
+    static final Comparator<RecordSet> ORDER = Comparator
+            .<RecordSet, String>comparing(s -> s.name(), Route53Zone::compareNames)
             .thenComparing(RecordSet::type).thenComparing(s -> Objects.toString(s.setIdentifier(), ""));
 
     static int compareNames(String a, String b) {
@@ -424,7 +443,8 @@ public final class Route53Zone implements AutoCloseable {
 
     private String changeInfo(String id) {
         boolean insync = !Instant.now().isBefore(insyncAt.getOrDefault(id, Instant.MIN));
-        return "<ChangeInfo><Id>/change/" + id + "</Id><Status>" + (insync ? "INSYNC" : "PENDING") + "</Status><SubmittedAt>"
+        return "<ChangeInfo><Id>/change/" + id + "</Id><Status>" + (insync ? "INSYNC" : "PENDING")
+                + "</Status><SubmittedAt>"
                 + Instant.now() + "</SubmittedAt></ChangeInfo>";
     }
 

@@ -35,7 +35,8 @@ public final class SecurityTokenService implements AutoCloseable {
      * One request as received: its form fields, whether it was signed (AssumeRoleWithWebIdentity needs no AWS
      * credentials: a caller that signs it had some already) and the credentials issued (null when refused).
      */
-    public record Request(String action, String roleArn, String roleSessionName, String webIdentityToken, boolean signed,
+    public record Request(String action, String roleArn, String roleSessionName, String webIdentityToken,
+            boolean signed,
             TemporaryCredentials issued) {
     }
 
@@ -74,7 +75,8 @@ public final class SecurityTokenService implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            Map<String, String> form = form(
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             if (exchange.getRequestURI().getRawQuery() != null) {
                 form.putAll(form(exchange.getRequestURI().getRawQuery()));
             }
@@ -85,37 +87,40 @@ public final class SecurityTokenService implements AutoCloseable {
             String session = form.get("RoleSessionName");
             if (!action.equals("AssumeRoleWithWebIdentity") || !"2011-06-15".equals(form.get("Version"))) {
                 requests.add(new Request(action, role, session, token, signed, null));
-                answer(exchange, 400, error(NS, "InvalidAction", "not modelled: " + action + " version " + form.get("Version")));
+                answer(exchange, 400,
+                        error(NS, "InvalidAction", "not modelled: " + action + " version " + form.get("Version")));
             } else if (!roleArn.equals(role)) {
                 requests.add(new Request(action, role, session, token, signed, null));
-                answer(exchange, 403, error(NS, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity on " + role));
+                answer(exchange, 403, error(NS, "AccessDenied",
+                        "Not authorized to perform sts:AssumeRoleWithWebIdentity on " + role));
             } else if (!trustedToken.equals(token)) {
                 requests.add(new Request(action, role, session, token, signed, null));
                 answer(exchange, 400, error(NS, "InvalidIdentityToken", "The token is not the one the role trusts"));
             } else if (session == null || session.isEmpty()) {
                 requests.add(new Request(action, role, session, token, signed, null));
-                answer(exchange, 400, error(NS, "ValidationError", "1 validation error detected: Value null at 'roleSessionName'"));
+                answer(exchange, 400,
+                        error(NS, "ValidationError", "1 validation error detected: Value null at 'roleSessionName'"));
             } else {
                 TemporaryCredentials issued = TemporaryCredentials.issue("WEBID");
                 requests.add(new Request(action, role, session, token, signed, issued));
                 String roleName = role.substring(role.lastIndexOf('/') + 1);
-                answer(exchange, 200, "<AssumeRoleWithWebIdentityResponse xmlns=\"" + NS + "\"><AssumeRoleWithWebIdentityResult>"
+                answer(exchange, 200, "<AssumeRoleWithWebIdentityResponse xmlns=\"" + NS
+                        + "\"><AssumeRoleWithWebIdentityResult>"
                         + "<SubjectFromWebIdentityToken>system:serviceaccount:failover:failover-actuator</SubjectFromWebIdentityToken>"
                         + "<Audience>sts.amazonaws.com</Audience><AssumedRoleUser><Arn>arn:aws:sts::111122223333:assumed-role/"
-                        + escape(roleName) + "/" + escape(session) + "</Arn><AssumedRoleId>AROAFIXTURE:" + escape(session)
+                        + escape(roleName) + "/" + escape(session) + "</Arn><AssumedRoleId>AROAFIXTURE:"
+                        + escape(session)
                         + "</AssumedRoleId></AssumedRoleUser><Credentials><SessionToken>" + issued.sessionToken()
-                        + "</SessionToken><SecretAccessKey>" + issued.secretAccessKey() + "</SecretAccessKey><Expiration>"
-                        + issued.expiration() + "</Expiration><AccessKeyId>" + issued.accessKeyId() + "</AccessKeyId></Credentials>"
+                        + "</SessionToken><SecretAccessKey>" + issued.secretAccessKey()
+                        + "</SecretAccessKey><Expiration>"
+                        + issued.expiration() + "</Expiration><AccessKeyId>" + issued.accessKeyId()
+                        + "</AccessKeyId></Credentials>"
                         + "<Provider>arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/FIXTURE</Provider>"
                         + "</AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>" + UUID.randomUUID()
                         + "</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>");
             }
         }
     }
-
-
-
-
 
     @Override
     public void close() {

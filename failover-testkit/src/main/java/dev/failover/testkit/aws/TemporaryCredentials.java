@@ -8,7 +8,8 @@ import java.util.UUID;
  * Temporary AWS credentials as STS or a container credentials endpoint hands them out: an access key id starting with
  * {@code ASIA} (as AWS's temporary keys do), a secret, a session token and an expiry.
  */
-public record TemporaryCredentials(String accessKeyId, String secretAccessKey, String sessionToken, Instant expiration) {
+public record TemporaryCredentials(String accessKeyId, String secretAccessKey, String sessionToken,
+        Instant expiration) {
 
     /** Fresh credentials, unique to this call, valid for an hour. */
     static TemporaryCredentials issue(String keyPrefix) {

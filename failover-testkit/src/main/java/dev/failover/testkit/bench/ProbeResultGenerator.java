@@ -91,12 +91,14 @@ public final class ProbeResultGenerator implements AutoCloseable {
                             + ": the generator stands in for http probes only");
                 }
                 long interval = TimeUnit.SECONDS.toNanos(http.intervalSeconds());
-                slots.add(new Slot(group, target, backendOf(http.url()), (long) (random.nextDouble() * interval), interval));
+                slots.add(new Slot(group, target, backendOf(http.url()), (long) (random.nextDouble() * interval),
+                        interval));
             }
         }
         if (slots.stream().map(Slot::intervalNanos).distinct().count() > 1) {
             throw new IllegalArgumentException("the generator stands in for probes of one interval: the topology has "
-                    + slots.stream().map(slot -> TimeUnit.NANOSECONDS.toSeconds(slot.intervalNanos()) + " s").distinct().toList());
+                    + slots.stream().map(slot -> TimeUnit.NANOSECONDS.toSeconds(slot.intervalNanos()) + " s").distinct()
+                            .toList());
         }
         slots.sort(Comparator.comparingLong(Slot::phaseNanos));
         return slots;

@@ -42,8 +42,9 @@ public final class ConfigTemplate {
         String resource = "/failover/config/" + template;
         try (InputStream in = ConfigTemplate.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(resource + " is not on the classpath (failover-testkit packs config/" + template
-                        + ")");
+                throw new IllegalStateException(
+                        resource + " is not on the classpath (failover-testkit packs config/" + template
+                                + ")");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -104,12 +104,14 @@ public final class PostgresPair implements AutoCloseable {
             Files.writeString(primary.data.resolve("pg_hba.conf"), "host replication all 127.0.0.1/32 trust\n",
                     java.nio.file.StandardOpenOption.APPEND);
             primary.start("database system is ready to accept connections");
-            run(dir, List.of(bin("createdb"), "-h", "127.0.0.1", "-p", Integer.toString(primary.port), "-U", USER, DATABASE));
+            run(dir, List.of(bin("createdb"), "-h", "127.0.0.1", "-p", Integer.toString(primary.port), "-U", USER,
+                    DATABASE));
 
             for (int i = 1; i < ports.size(); i++) {
                 String name = i == 1 ? "replica" : "replica" + i;
                 Node replica = new Node(name, dir.resolve(name), ports.get(i));
-                run(dir, List.of(bin("pg_basebackup"), "-h", "127.0.0.1", "-p", Integer.toString(primary.port), "-U", USER,
+                run(dir, List.of(bin("pg_basebackup"), "-h", "127.0.0.1", "-p", Integer.toString(primary.port), "-U",
+                        USER,
                         "-D", replica.data.toString(), "-R", "-X", "stream", "--no-sync", "--checkpoint=fast"));
                 // once promoted it has no standby of its own: it must not wait for one (it inherited the primary's
                 // setting); its cluster_name is the application name the primary sees its WAL receiver by
@@ -169,7 +171,8 @@ public final class PostgresPair implements AutoCloseable {
 
     private static String config(int port, Path dir) {
         // 127.0.0.2 too: a second path to the same server, which a test cuts (nftables) while clients keep the first
-        return "\nlisten_addresses = '127.0.0.1,127.0.0.2'\nport = " + port + "\nunix_socket_directories = '" + dir + "'\n"
+        return "\nlisten_addresses = '127.0.0.1,127.0.0.2'\nport = " + port + "\nunix_socket_directories = '" + dir
+                + "'\n"
                 + "fsync = off\nfull_page_writes = off\nshared_buffers = 16MB\nmax_connections = 20\n"
                 + "hot_standby = on\nlogging_collector = off\n";
     }
@@ -225,8 +228,9 @@ public final class PostgresPair implements AutoCloseable {
             long receiver;
             try (java.sql.Connection connection = java.sql.DriverManager.getConnection(jdbcUrl()
                     + "?connectTimeout=2&socketTimeout=5", USER, ""); java.sql.Statement statement = connection
-                            .createStatement(); java.sql.ResultSet row = statement.executeQuery(
-                                    "SELECT pid FROM pg_stat_wal_receiver")) {
+                            .createStatement();
+                    java.sql.ResultSet row = statement.executeQuery(
+                            "SELECT pid FROM pg_stat_wal_receiver")) {
                 if (!row.next()) {
                     throw new IllegalStateException(this + " has no WAL receiver");
                 }
@@ -274,7 +278,8 @@ public final class PostgresPair implements AutoCloseable {
             try {
                 long from = Files.exists(log) ? Files.size(log) : 0;
                 process = new ProcessBuilder(asPostgres(List.of(bin("postgres"), "-D", data.toString())))
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .start();
                 process.getOutputStream().close();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (true) {
@@ -406,8 +411,9 @@ public final class PostgresPair implements AutoCloseable {
         if (!root()) {
             return command;
         }
-        List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
-                "--"));
+        List<String> wrapped = new ArrayList<>(
+                List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
+                        "--"));
         wrapped.addAll(command);
         return wrapped;
     }
@@ -421,7 +427,8 @@ public final class PostgresPair implements AutoCloseable {
     }
 
     private static void run(Path dir, List<String> command) throws IOException {
-        Process process = new ProcessBuilder(asPostgres(command)).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(asPostgres(command)).directory(dir.toFile()).redirectErrorStream(true)
+                .start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes());
         try {

@@ -26,7 +26,8 @@ public class DemoBackendsResource implements QuarkusTestResourceLifecycleManager
     public Map<String, String> start() {
         primary = DemoBackend.start(TestTopology.PRIMARY, 0);
         secondary = DemoBackend.start(TestTopology.SECONDARY, 0);
-        return Map.of("failover.topology-file", TestTopology.write(primary.healthUrl(), secondary.healthUrl()).toString());
+        return Map.of("failover.topology-file",
+                TestTopology.write(primary.healthUrl(), secondary.healthUrl()).toString());
     }
 
     @Override

@@ -100,8 +100,10 @@ public final class DemoWriter {
             String url = client.lastUrl().orElse("none");
             Set<Long> stored = client.lastUrl().isPresent() ? WritingClient.ids(url, user) : Set.of();
             long missing = client.acknowledged().stream().filter(id -> !stored.contains(id)).count();
-            String failed = client.firstFailure().flatMap(f -> client.firstSuccessAfterFailure().map(s ->
-                    String.format(Locale.ROOT, "%.1f", Duration.between(f, s).toMillis() / 1000.0))).orElse("none");
+            String failed = client.firstFailure()
+                    .flatMap(f -> client.firstSuccessAfterFailure()
+                            .map(s -> String.format(Locale.ROOT, "%.1f", Duration.between(f, s).toMillis() / 1000.0)))
+                    .orElse("none");
             System.out.printf(Locale.ROOT, "RESULT writes_failed_for_seconds=%s rows_acknowledged=%d"
                     + " acknowledged_rows_missing_on_%s=%d%n", failed, client.acknowledgedCount(), url, missing);
         } catch (Exception e) {

@@ -20,9 +20,11 @@ public final class BindServer extends ProcessServer {
                 List.of("all zones loaded", " running\n"),
                 (dir, port, secret, origin) -> {
                     String named = executable("bind9", "/usr/sbin/named", "/usr/bin/named");
-                    Files.writeString(dir.resolve("named.conf"), ConfigTemplate.render("bind/named.conf.template", Map.of(
-                            "KEY_NAME", KEY_NAME, "ALGORITHM", ALGORITHM, "SECRET", secret, "DIR", dir.toString(),
-                            "PORT", Integer.toString(port), "ZONE", origin, "LISTEN", listenAddress)));
+                    Files.writeString(dir.resolve("named.conf"),
+                            ConfigTemplate.render("bind/named.conf.template", Map.of(
+                                    "KEY_NAME", KEY_NAME, "ALGORITHM", ALGORITHM, "SECRET", secret, "DIR",
+                                    dir.toString(),
+                                    "PORT", Integer.toString(port), "ZONE", origin, "LISTEN", listenAddress)));
                     Files.writeString(dir.resolve("zone.db"), ConfigTemplate.render("bind/zone.db.template", Map.of(
                             "ZONE", origin, "RECORDS", String.join("\n", records))));
                     return List.of(named, "-g", "-c", dir.resolve("named.conf").toString(), "-u",
@@ -33,11 +35,14 @@ public final class BindServer extends ProcessServer {
     private BindServer(BindServer primary) {
         super("named", primary.zone(), List.of(" running\n"), primary.secret(), (dir, port, secret, origin) -> {
             String named = executable("bind9", "/usr/sbin/named", "/usr/bin/named");
-            Files.writeString(dir.resolve("named.conf"), ConfigTemplate.render("bind/named-secondary.conf.template", Map.of(
-                    "KEY_NAME", KEY_NAME, "ALGORITHM", ALGORITHM, "SECRET", secret, "DIR", dir.toString(),
-                    "PORT", Integer.toString(port), "ZONE", origin, "LISTEN", "127.0.0.1", "PRIMARY", "127.0.0.1",
-                    "PRIMARY_PORT", Integer.toString(primary.port()))));
-            return List.of(named, "-g", "-c", dir.resolve("named.conf").toString(), "-u", System.getProperty("user.name"));
+            Files.writeString(dir.resolve("named.conf"),
+                    ConfigTemplate.render("bind/named-secondary.conf.template", Map.of(
+                            "KEY_NAME", KEY_NAME, "ALGORITHM", ALGORITHM, "SECRET", secret, "DIR", dir.toString(),
+                            "PORT", Integer.toString(port), "ZONE", origin, "LISTEN", "127.0.0.1", "PRIMARY",
+                            "127.0.0.1",
+                            "PRIMARY_PORT", Integer.toString(primary.port()))));
+            return List.of(named, "-g", "-c", dir.resolve("named.conf").toString(), "-u",
+                    System.getProperty("user.name"));
         });
     }
 

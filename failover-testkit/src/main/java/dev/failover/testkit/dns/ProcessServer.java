@@ -60,7 +60,8 @@ abstract class ProcessServer implements AuthoritativeServer {
             this.dir = Files.createTempDirectory("failover-" + name + "-");
             this.port = FreePorts.next();
             this.secret = secret;
-            this.command = List.copyOf(configuration.write(dir, port, secret, this.zone.substring(0, this.zone.length() - 1)));
+            this.command = List
+                    .copyOf(configuration.write(dir, port, secret, this.zone.substring(0, this.zone.length() - 1)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot configure " + name, e);
         }

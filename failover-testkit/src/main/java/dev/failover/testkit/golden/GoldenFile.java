@@ -46,7 +46,8 @@ public final class GoldenFile {
             return;
         }
         if (!Files.exists(file)) {
-            throw new AssertionError("no file " + file + ": run the test with -D" + WRITE_PROPERTY + "=true and commit it (" + why + ")");
+            throw new AssertionError("no file " + file + ": run the test with -D" + WRITE_PROPERTY
+                    + "=true and commit it (" + why + ")");
         }
         JsonNode kept = read(file);
         if (!kept.equals(now)) {
@@ -77,7 +78,7 @@ public final class GoldenFile {
             if (node.isEmpty()) {
                 out.put(path, node);
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> field = it.next();
                 leaves(path.isEmpty() ? field.getKey() : path + "." + field.getKey(), field.getValue(), out);
             }

@@ -58,7 +58,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     record Security(Path caCertificate, Map<String, String> passwords) {
     }
 
-    private EmbeddedKafkaBroker(Path dataDir, KafkaRaftServer server, String bootstrapServers, Optional<Security> security) {
+    private EmbeddedKafkaBroker(Path dataDir, KafkaRaftServer server, String bootstrapServers,
+            Optional<Security> security) {
         this.dataDir = dataDir;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
@@ -92,7 +93,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map<String, String> passwords = new LinkedHashMap<>();
                 passwords.put(ADMIN_USER, KafkaTls.randomSecret());
                 users.get().forEach(user -> passwords.put(user, KafkaTls.randomSecret()));
-                passwords.forEach((user, password) -> scram.add(SCRAM_MECHANISM + "=[name=" + user + ",password=" + password + "]"));
+                passwords.forEach((user, password) -> scram
+                        .add(SCRAM_MECHANISM + "=[name=" + user + ",password=" + password + "]"));
                 config += securedServerProperties(brokerPort, controllerPort, tls, passwords.get(ADMIN_USER));
                 security = Optional.of(new Security(tls.caCertificate(), Map.copyOf(passwords)));
             }
@@ -113,8 +115,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** The broker configuration: config/kafka/broker.properties.template, as scripts/kafka.sh runs it. */
     static String serverProperties(Path logDir, int brokerPort, int controllerPort) {
-        return ConfigTemplate.render("kafka/broker.properties.template", Map.of("BROKER_PORT", Integer.toString(brokerPort),
-                "CONTROLLER_PORT", Integer.toString(controllerPort), "LOG_DIR", logDir.toString()));
+        return ConfigTemplate.render("kafka/broker.properties.template",
+                Map.of("BROKER_PORT", Integer.toString(brokerPort),
+                        "CONTROLLER_PORT", Integer.toString(controllerPort), "LOG_DIR", logDir.toString()));
     }
 
     /** What the secured broker adds: config/kafka/broker-sasl-ssl.properties.template (its keys win, being later). */
@@ -137,7 +140,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             exit = StorageTool.execute(args.toArray(String[]::new), out);
         }
         if (exit != 0) {
-            throw new IllegalStateException("kafka-storage format failed (" + exit + "): " + output.toString(StandardCharsets.UTF_8));
+            throw new IllegalStateException(
+                    "kafka-storage format failed (" + exit + "): " + output.toString(StandardCharsets.UTF_8));
         }
     }
 
@@ -188,14 +192,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>(tlsClientProperties());
         properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
         properties.put(SaslConfigs.SASL_MECHANISM, SCRAM_MECHANISM);
-        properties.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                + user + "\" password=\"" + password + "\";");
+        properties.put(SaslConfigs.SASL_JAAS_CONFIG,
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";");
         return properties;
     }
 
     /** Address and CA trust, without any SASL settings: a client that brings no credentials. */
     public Map<String, String> tlsClientProperties() {
-        Security secured = security.orElseThrow(() -> new IllegalArgumentException("this broker has no SASL_SSL listener"));
+        Security secured = security
+                .orElseThrow(() -> new IllegalArgumentException("this broker has no SASL_SSL listener"));
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");

@@ -14,7 +14,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
 
     /** The broker's own loggers; at INFO they drown the test output. */
-    static final String[] BROKER_LOGGERS = { "kafka", "org.apache.kafka", "state.change.logger", "org.apache.zookeeper" };
+    static final String[] BROKER_LOGGERS = { "kafka", "org.apache.kafka", "state.change.logger",
+            "org.apache.zookeeper" };
 
     private static EmbeddedKafkaBroker broker;
 

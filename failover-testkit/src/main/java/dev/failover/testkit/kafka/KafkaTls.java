@@ -35,20 +35,29 @@ public record KafkaTls(Path brokerKeystore, String keystorePassword, Path caCert
             Path broker = dir.resolve("broker.p12");
             Path csr = dir.resolve("broker.csr");
             Path brokerPem = dir.resolve("broker.pem");
-            keytool(password, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=failover-kafka-ca",
-                    "-ext", "bc:c", "-validity", Integer.toString(VALIDITY_DAYS), "-keystore", ca.toString(), "-storetype", "PKCS12",
+            keytool(password, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                    "CN=failover-kafka-ca",
+                    "-ext", "bc:c", "-validity", Integer.toString(VALIDITY_DAYS), "-keystore", ca.toString(),
+                    "-storetype", "PKCS12",
                     "-storepass:env", PASSWORD_ENV);
-            keytool(password, "-exportcert", "-alias", "ca", "-keystore", ca.toString(), "-storepass:env", PASSWORD_ENV, "-rfc", "-file", caPem.toString());
-            keytool(password, "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                    "-validity", Integer.toString(VALIDITY_DAYS), "-keystore", broker.toString(), "-storetype", "PKCS12",
+            keytool(password, "-exportcert", "-alias", "ca", "-keystore", ca.toString(), "-storepass:env", PASSWORD_ENV,
+                    "-rfc", "-file", caPem.toString());
+            keytool(password, "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                    "CN=localhost",
+                    "-validity", Integer.toString(VALIDITY_DAYS), "-keystore", broker.toString(), "-storetype",
+                    "PKCS12",
                     "-storepass:env", PASSWORD_ENV);
-            keytool(password, "-certreq", "-alias", "broker", "-keystore", broker.toString(), "-storepass:env", PASSWORD_ENV, "-file", csr.toString());
-            keytool(password, "-gencert", "-alias", "ca", "-keystore", ca.toString(), "-storepass:env", PASSWORD_ENV, "-infile", csr.toString(),
+            keytool(password, "-certreq", "-alias", "broker", "-keystore", broker.toString(), "-storepass:env",
+                    PASSWORD_ENV, "-file", csr.toString());
+            keytool(password, "-gencert", "-alias", "ca", "-keystore", ca.toString(), "-storepass:env", PASSWORD_ENV,
+                    "-infile", csr.toString(),
                     "-outfile", brokerPem.toString(), "-rfc", "-validity", Integer.toString(VALIDITY_DAYS),
                     "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-ext", "EKU=serverAuth");
-            keytool(password, "-importcert", "-alias", "ca", "-file", caPem.toString(), "-keystore", broker.toString(), "-storepass:env", PASSWORD_ENV,
+            keytool(password, "-importcert", "-alias", "ca", "-file", caPem.toString(), "-keystore", broker.toString(),
+                    "-storepass:env", PASSWORD_ENV,
                     "-noprompt");
-            keytool(password, "-importcert", "-alias", "broker", "-file", brokerPem.toString(), "-keystore", broker.toString(),
+            keytool(password, "-importcert", "-alias", "broker", "-file", brokerPem.toString(), "-keystore",
+                    broker.toString(),
                     "-storepass:env", PASSWORD_ENV, "-noprompt");
             // the CA's key is not needed again: a new CA is made for every broker
             Files.delete(ca);

@@ -139,11 +139,13 @@ public final class TopicClient implements AutoCloseable {
                 if (end == null && !assigned.isEmpty()) {
                     end = consumer.endOffsets(assigned);
                 }
-                if (end != null && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                if (end != null
+                        && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     return List.copyOf(seen);
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("did not read to the end " + end + " within " + timeout + "; saw " + seen.size());
+                    throw new AssertionError(
+                            "did not read to the end " + end + " within " + timeout + "; saw " + seen.size());
                 }
             }
         }

@@ -31,8 +31,9 @@ public final class PackageLayers {
     public static void check(Path sources, String root, List<String> layers) {
         List<String> found = violations(sources, root, layers);
         if (!found.isEmpty()) {
-            throw new AssertionError("the packages of " + root + " (layers, top first: " + layers + ") are not layered:\n  "
-                    + String.join("\n  ", found));
+            throw new AssertionError(
+                    "the packages of " + root + " (layers, top first: " + layers + ") are not layered:\n  "
+                            + String.join("\n  ", found));
         }
     }
 

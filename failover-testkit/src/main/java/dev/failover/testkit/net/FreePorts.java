@@ -36,8 +36,8 @@ public final class FreePorts {
     /** The scripts' fixed ports (local stack, benchmarks) all lie below this. */
     private static final int LOWEST = 30_000;
     private static final Range RANGE = Range.belowEphemeral().slice(System.getProperty(SLICE));
-    private static final AtomicInteger NEXT =
-            new AtomicInteger(ThreadLocalRandom.current().nextInt(Math.max(1, RANGE.size())));
+    private static final AtomicInteger NEXT = new AtomicInteger(
+            ThreadLocalRandom.current().nextInt(Math.max(1, RANGE.size())));
 
     private FreePorts() {
     }

@@ -68,8 +68,9 @@ public final class ReleaseRecords {
      */
     public void assertWritten(String name, String written) {
         GoldenFile.assertMatches(root.resolve(current).resolve(name + ".json"), GoldenFile.tree(written,
-                "the record " + name + " written now"), rewrite, "the record " + name + " as release " + current
-                + " writes it; if the change is meant and the release is not tagged yet, name it in CHANGELOG.md");
+                "the record " + name + " written now"), rewrite,
+                "the record " + name + " as release " + current
+                        + " writes it; if the change is meant and the release is not tagged yet, name it in CHANGELOG.md");
     }
 
     /**
@@ -110,7 +111,8 @@ public final class ReleaseRecords {
             for (String name : names(release)) {
                 UnaryOperator<String> readThenWrite = readerOf.apply(name);
                 if (readThenWrite == null) {
-                    throw new AssertionError("release " + release + " kept the record " + name + ", which this build has no"
+                    throw new AssertionError("release " + release + " kept the record " + name
+                            + ", which this build has no"
                             + " reader for: a record type or value removed since, which an upgrade from " + release
                             + " would meet in its topics");
                 }
@@ -128,7 +130,8 @@ public final class ReleaseRecords {
         try {
             again = readThenWrite.apply(old);
         } catch (RuntimeException e) {
-            throw new AssertionError("release " + release + "'s record " + name + " cannot be read: " + e.getMessage(), e);
+            throw new AssertionError("release " + release + "'s record " + name + " cannot be read: " + e.getMessage(),
+                    e);
         }
         Set<String> dropped = dropped(root.resolve(release).resolve(name + ".dropped"));
         List<String> lost = lost(GoldenFile.tree(old, file.toString()), GoldenFile.tree(again, "the record read again"),

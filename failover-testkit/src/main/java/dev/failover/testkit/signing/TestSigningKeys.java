@@ -138,8 +138,9 @@ public final class TestSigningKeys {
     /** Settings as the environment variables of a packaged service started as a process. */
     public static Map<String, String> asEnv(Map<String, String> config) {
         Map<String, String> env = new LinkedHashMap<>();
-        config.forEach((key, value) -> env.put(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'),
-                value));
+        config.forEach(
+                (key, value) -> env.put(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'),
+                        value));
         return env;
     }
 

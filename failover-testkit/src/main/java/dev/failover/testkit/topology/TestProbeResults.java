@@ -19,6 +19,7 @@ public final class TestProbeResults {
 
     /** {@code target} of {@code group} UP from {@code location}, probed at {@code at}: HTTP 200 within 1 ms. */
     public static ProbeResult up(String group, String target, String location, Instant at) {
-        return ProbeResult.of(group, target, REGION, location, at, ProbeOutcome.UP).durationMillis(1L).httpStatus(200).build();
+        return ProbeResult.of(group, target, REGION, location, at, ProbeOutcome.UP).durationMillis(1L).httpStatus(200)
+                .build();
     }
 }

@@ -65,8 +65,10 @@ public final class TestTopology {
     public static String withArc(String yaml, String group, java.util.Map<String, String> controls,
             java.util.List<String> breakGlassRules) {
         // a group's line only (two spaces in), not a target's of the same id
-        java.util.regex.Matcher at = java.util.regex.Pattern.compile("(?m)^  - id: " + java.util.regex.Pattern.quote(group)
-                + "$").matcher(yaml);
+        java.util.regex.Matcher at = java.util.regex.Pattern
+                .compile("(?m)^  - id: " + java.util.regex.Pattern.quote(group)
+                        + "$")
+                .matcher(yaml);
         if (!at.find()) {
             throw new IllegalArgumentException("no group " + group + " in the topology");
         }

@@ -105,7 +105,8 @@ class RecoveryClusterTest {
     void listsTheControlsInPages() {
         start();
         List<RoutingControl> all = new ArrayList<>();
-        client(2).listRoutingControlsPaginator(r -> r.controlPanelArn(PANEL).maxResults(2)).routingControls().forEach(all::add);
+        client(2).listRoutingControlsPaginator(r -> r.controlPanelArn(PANEL).maxResults(2)).routingControls()
+                .forEach(all::add);
         assertThat(all).extracting(RoutingControl::routingControlArn).containsExactly(EAST, WEST, GATE);
         assertThat(all).extracting(RoutingControl::routingControlState).containsExactly(RoutingControlState.ON,
                 RoutingControlState.OFF, RoutingControlState.ON);
@@ -170,8 +171,10 @@ class RecoveryClusterTest {
                 r -> r.routingControlArn(north).routingControlState(RoutingControlState.OFF)));
         org.junit.jupiter.api.Assumptions.assumeTrue(System.nanoTime() - started < 1_000_000_000L,
                 "four calls took more than a second: the quota's window cannot be checked on this machine now");
-        assertThat(fourth).isInstanceOf(software.amazon.awssdk.services.route53recoverycluster.model.ThrottlingException.class);
-        client(1).updateRoutingControlState(r -> r.routingControlArn(north).routingControlState(RoutingControlState.OFF));
+        assertThat(fourth)
+                .isInstanceOf(software.amazon.awssdk.services.route53recoverycluster.model.ThrottlingException.class);
+        client(1).updateRoutingControlState(
+                r -> r.routingControlArn(north).routingControlState(RoutingControlState.OFF));
         // reads are not mutating calls: no quota
         for (int i = 0; i < 5; i++) {
             client(0).getRoutingControlState(r -> r.routingControlArn(EAST));

@@ -38,7 +38,8 @@ class Route53AccountTest {
             statuses.add(get("/2013-04-01/hostedzone/" + zone + "/rrset").statusCode());
         }
 
-        assertThat(statuses).as("three a second for the account, whichever zone is asked").containsExactly(200, 200, 200, 400);
+        assertThat(statuses).as("three a second for the account, whichever zone is asked").containsExactly(200, 200,
+                200, 400);
         assertThat(account.throttled()).isEqualTo(1);
         assertThat(account.requests()).hasSize(4);
     }
@@ -48,7 +49,8 @@ class Route53AccountTest {
         account = Route53Account.start();
         account.zone("ZA", List.of());
         Route53Zone b = account.zone("ZB", List.of());
-        String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ChangeResourceRecordSetsRequest xmlns=\"" + Route53Zone.NS
+        String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ChangeResourceRecordSetsRequest xmlns=\""
+                + Route53Zone.NS
                 + "\"><ChangeBatch><Changes><Change><Action>UPSERT</Action><ResourceRecordSet><Name>b.two.test.</Name>"
                 + "<Type>A</Type><TTL>30</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.9</Value></ResourceRecord>"
                 + "</ResourceRecords></ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>";
@@ -77,7 +79,8 @@ class Route53AccountTest {
         String listed = get("/2013-04-01/hostedzone/ZA/rrset").body();
 
         assertThat(listed.indexOf("api-x.example.com.")).isLessThan(listed.indexOf("<Name>api.example.com."));
-        assertThat(listed.indexOf("<Name>api.example.com.")).isLessThan(listed.indexOf("_failover-owner.api.example.com."));
+        assertThat(listed.indexOf("<Name>api.example.com."))
+                .isLessThan(listed.indexOf("_failover-owner.api.example.com."));
         assertThat(listed.indexOf("_failover-owner.api.example.com.")).isLessThan(listed.indexOf("b.example.com."));
     }
 

@@ -22,7 +22,8 @@ class CachingResolverTest {
     static Message ask(int port) throws Exception {
         SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
         resolver.setTimeout(Duration.ofSeconds(3));
-        return resolver.send(Message.newQuery(Record.newRecord(Name.fromString("api.failover.test."), Type.A, DClass.IN)));
+        return resolver
+                .send(Message.newQuery(Record.newRecord(Name.fromString("api.failover.test."), Type.A, DClass.IN)));
     }
 
     @Test
@@ -30,11 +31,13 @@ class CachingResolverTest {
         try (BindServer bind = BindServer.start("failover.test.", List.of("api 300 IN A 192.0.2.10"));
                 CachingResolver cache = CachingResolver.inFrontOf(bind)) {
             Message first = ask(cache.port());
-            assertThat(first.getSection(Section.ANSWER)).extracting(Record::rdataToString).containsExactly("192.0.2.10");
+            assertThat(first.getSection(Section.ANSWER)).extracting(Record::rdataToString)
+                    .containsExactly("192.0.2.10");
             bind.stop();
             Message cached = ask(cache.port());
             assertThat(cached.getRcode()).isEqualTo(Rcode.NOERROR);
-            assertThat(cached.getSection(Section.ANSWER)).extracting(Record::rdataToString).containsExactly("192.0.2.10");
+            assertThat(cached.getSection(Section.ANSWER)).extracting(Record::rdataToString)
+                    .containsExactly("192.0.2.10");
             assertThat(cached.getSection(Section.ANSWER).get(0).getTTL()).isBetween(290L, 300L);
             cache.flush();
             // asked of the authority again, which is gone: no answer in time, or SERVFAIL; never the cached one

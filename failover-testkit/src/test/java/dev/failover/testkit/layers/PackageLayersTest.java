@@ -41,7 +41,8 @@ class PackageLayersTest {
     @Test
     void theTestkitIsLayered() {
         PackageLayers.check(Path.of("src/main/java"), "dev.failover.testkit", List.of(
-                "bench", "demo", "dns", "kafka", "db", "topology", "net", "config", "aws", "metrics", "openapi", "signing", "records",
+                "bench", "demo", "dns", "kafka", "db", "topology", "net", "config", "aws", "metrics", "openapi",
+                "signing", "records",
                 "golden",
                 "layers"));
     }

@@ -12,7 +12,6 @@ import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.ActuatorRetry;
-import dev.failover.contract.event.ResolverObservation;
 import dev.failover.contract.event.CommandType;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
@@ -27,6 +26,7 @@ import dev.failover.contract.event.OperatorCommand;
 import dev.failover.contract.event.PhaseTimings;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.event.ResolverObservation;
 import dev.failover.contract.event.TargetEvidence;
 import dev.failover.contract.event.TargetHealth;
 
@@ -83,16 +83,18 @@ class ContractRecordsTest {
     static Map<String, Object> written() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("probe-result-up", ProbeResult.of("api", "primary", "us-east-1", "eu-west-1", AT, ProbeOutcome.UP)
-                .durationMillis(42L).httpStatus(200).timings(new PhaseTimings(1L, 5L, 12L, 40L, 42L)).tlsDaysToExpiry(61)
+                .durationMillis(42L).httpStatus(200).timings(new PhaseTimings(1L, 5L, 12L, 40L, 42L))
+                .tlsDaysToExpiry(61)
                 .prober("eu-west-1-probe-0").build());
         out.put("probe-result-down", ProbeResult.of("api", "primary", "us-east-1", "eu-west-1", AT, ProbeOutcome.DOWN)
                 .durationMillis(2001L).failureReason(FailureReason.UNEXPECTED_STATUS).httpStatus(503)
                 .timings(new PhaseTimings(1L, 5L, 12L, 40L, 2001L)).tlsDaysToExpiry(61).detail("status 503")
                 .dependency("orders-db").prober("eu-west-1-probe-0").build());
-        out.put("probe-result-unknown", ProbeResult.of("api", "primary", "us-east-1", "eu-west-1", AT, ProbeOutcome.UNKNOWN)
-                .durationMillis(2004L).failureReason(FailureReason.TIMEOUT).locationImpaired(true)
-                .detail("no response head within 2000 ms").impairment(LocationImpairment.SELF_CHECK_FAILED)
-                .prober("eu-west-1-probe-0").build());
+        out.put("probe-result-unknown",
+                ProbeResult.of("api", "primary", "us-east-1", "eu-west-1", AT, ProbeOutcome.UNKNOWN)
+                        .durationMillis(2004L).failureReason(FailureReason.TIMEOUT).locationImpaired(true)
+                        .detail("no response head within 2000 ms").impairment(LocationImpairment.SELF_CHECK_FAILED)
+                        .prober("eu-west-1-probe-0").build());
         out.put("probe-result-dns", ProbeResult.of("api", "primary", "us-east-1", "eu-west-1", AT, ProbeOutcome.DOWN)
                 .durationMillis(3L).failureReason(FailureReason.UNEXPECTED_ANSWER)
                 .timings(new PhaseTimings(3L, null, null, null, 3L))
@@ -100,17 +102,21 @@ class ContractRecordsTest {
                 .dependency("resolver").prober("eu-west-1-probe-0")
                 .dnsAnswer(new DnsAnswer("NOERROR", List.of("192.0.2.20"), 60L, "10.0.0.2:53")).build());
         for (DecisionKind kind : DecisionKind.values()) {
-            out.put("decision-" + kind.name().toLowerCase().replace('_', '-'), new Decision(1, "d-" + kind, "api", 7L, kind,
-                    "primary", "secondary", "primary down from 2 of 3 locations",
-                    List.of(new TargetEvidence("primary", TargetHealth.UNHEALTHY,
-                            List.of(new LocationEvidence("eu-west-1", LocationVerdict.DOWN, 3, 0, AT)))),
-                    AT.plusSeconds(1), DecisionMode.LIVE, kind == DecisionKind.OVERRIDE || kind == DecisionKind.FORCE
-                            ? "alice" : Decision.AUTOMATION));
+            out.put("decision-" + kind.name().toLowerCase().replace('_', '-'),
+                    new Decision(1, "d-" + kind, "api", 7L, kind,
+                            "primary", "secondary", "primary down from 2 of 3 locations",
+                            List.of(new TargetEvidence("primary", TargetHealth.UNHEALTHY,
+                                    List.of(new LocationEvidence("eu-west-1", LocationVerdict.DOWN, 3, 0, AT)))),
+                            AT.plusSeconds(1), DecisionMode.LIVE,
+                            kind == DecisionKind.OVERRIDE || kind == DecisionKind.FORCE
+                                    ? "alice" : Decision.AUTOMATION));
         }
         for (ActuationStep step : ActuationStep.values()) {
-            out.put("actuation-" + step.name().toLowerCase().replace('_', '-'), new ActuationResult(1, "api", "d-1", 7L, step,
-                    ActuationStatus.SUCCEEDED, "route53", "UPSERT api.example.com. A 60 203.0.113.12", AT.plusSeconds(1),
-                    AT.plusSeconds(2), 1000L, DecisionKind.FAILOVER));
+            out.put("actuation-" + step.name().toLowerCase().replace('_', '-'),
+                    new ActuationResult(1, "api", "d-1", 7L, step,
+                            ActuationStatus.SUCCEEDED, "route53", "UPSERT api.example.com. A 60 203.0.113.12",
+                            AT.plusSeconds(1),
+                            AT.plusSeconds(2), 1000L, DecisionKind.FAILOVER));
         }
         for (ActuationStatus status : ActuationStatus.values()) {
             out.put("actuation-status-" + status.name().toLowerCase(), new ActuationResult(1, "api", "d-1", 7L,
@@ -119,9 +125,10 @@ class ContractRecordsTest {
         }
         for (CommandType type : CommandType.values()) {
             boolean targeted = type == CommandType.PIN || type == CommandType.FORCE || type == CommandType.SWITCHOVER;
-            out.put("command-" + type.name().toLowerCase().replace('_', '-'), new OperatorCommand(1, "c-" + type, "api", type,
-                    targeted ? "secondary" : null, type == CommandType.PAUSE ? AT.plusSeconds(3600) : null,
-                    type == CommandType.START_DRILL ? 600L : null, "change 4711", "alice", AT));
+            out.put("command-" + type.name().toLowerCase().replace('_', '-'),
+                    new OperatorCommand(1, "c-" + type, "api", type,
+                            targeted ? "secondary" : null, type == CommandType.PAUSE ? AT.plusSeconds(3600) : null,
+                            type == CommandType.START_DRILL ? 600L : null, "change 4711", "alice", AT));
         }
         out.put("actuator-retry", new ActuatorRetry(1, "r-1", "api", "IAM policy fixed, change 4712", "alice", AT));
         out.put("resolver-observation", new ResolverObservation(1, "api", "eu-west-1", "vpc",

@@ -40,9 +40,11 @@ class ReleaseRecordsTest {
 
         assertThatThrownBy(() -> records.assertEarlierReleasesRead(name -> RENAMED))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("release 0.2.0's record decision loses values when read now: [target=\"secondary\" (absent)]");
+                .hasMessageContaining(
+                        "release 0.2.0's record decision loses values when read now: [target=\"secondary\" (absent)]");
 
-        write(root, "0.2.0/decision.dropped", "target # read as targetId since 0.3.0; 0.2.0 decisions are replaced at once\n");
+        write(root, "0.2.0/decision.dropped",
+                "target # read as targetId since 0.3.0; 0.2.0 decisions are replaced at once\n");
         assertThat(records.assertEarlierReleasesRead(name -> RENAMED)).containsExactly("0.2.0");
     }
 
@@ -67,8 +69,10 @@ class ReleaseRecordsTest {
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("epoch: 7 -> 8").hasMessageContaining("-Dgolden.write=true");
         assertThatThrownBy(() -> records.assertWritten("command", "{}"))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("no file").hasMessageContaining("command.json");
-        assertThat(records.assertEarlierReleasesRead(name -> RENAMED)).as("the current release is not earlier").isEmpty();
+                .isInstanceOf(AssertionError.class).hasMessageContaining("no file")
+                .hasMessageContaining("command.json");
+        assertThat(records.assertEarlierReleasesRead(name -> RENAMED)).as("the current release is not earlier")
+                .isEmpty();
     }
 
     /** Review finding: a value removed since (its file kept by the earlier release) was never looked at. */
@@ -78,22 +82,25 @@ class ReleaseRecordsTest {
         ReleaseRecords records = ReleaseRecords.of(root, "0.3.0");
 
         assertThatThrownBy(() -> records.assertEarlierReleasesRead(name -> name.equals("decision") ? RENAMED : null))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("release 0.2.0 kept the record decision-drill-abort,"
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("release 0.2.0 kept the record decision-drill-abort,"
                         + " which this build has no reader for");
     }
 
     @Test
     void aLaterReleaseIsNotReadAsAnEarlierOne(@TempDir Path root) throws IOException {
         write(root, "0.4.0/decision.json", "{\"group\":\"api\",\"target\":\"secondary\"}");
-        assertThat(ReleaseRecords.of(root, "0.3.1").assertEarlierReleasesRead(name -> RENAMED)).as("0.4.0 is later").isEmpty();
+        assertThat(ReleaseRecords.of(root, "0.3.1").assertEarlierReleasesRead(name -> RENAMED)).as("0.4.0 is later")
+                .isEmpty();
     }
 
     @Test
     void releasesAreOrderedByVersionNumber(@TempDir Path root) throws IOException {
-        for (String v : new String[] {"0.10.0", "0.2.0", "0.9.1", "1.0.0", "0.3.10-rc1"}) {
+        for (String v : new String[] { "0.10.0", "0.2.0", "0.9.1", "1.0.0", "0.3.10-rc1" }) {
             Files.createDirectories(root.resolve(v));
         }
-        assertThat(ReleaseRecords.of(root, "1.0.0").releases()).containsExactly("0.2.0", "0.3.10-rc1", "0.9.1", "0.10.0",
+        assertThat(ReleaseRecords.of(root, "1.0.0").releases()).containsExactly("0.2.0", "0.3.10-rc1", "0.9.1",
+                "0.10.0",
                 "1.0.0");
     }
 

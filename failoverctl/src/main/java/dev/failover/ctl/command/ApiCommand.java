@@ -11,8 +11,8 @@ import dev.failover.ctl.exit.Exits;
 import dev.failover.ctl.http.ApiClient;
 import dev.failover.ctl.http.ApiException;
 import dev.failover.ctl.render.Output;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * A command that calls an API: it turns the outcome into the documented exit code and prints expected failures as one

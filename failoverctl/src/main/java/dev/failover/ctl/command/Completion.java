@@ -4,8 +4,8 @@ import java.util.concurrent.Callable;
 
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Prints a bash completion script for every command and option: {@code source <(failoverctl completion)}. */
 @Command(name = "completion", description = "Print a bash (and zsh with bashcompinit) completion script: "

@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.failover.ctl.exit.Exits;
 import dev.failover.ctl.config.CtlConfig;
+import dev.failover.ctl.exit.Exits;
 import dev.failover.ctl.render.Table;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code failoverctl config}: the contexts of the config file, as kubectl's {@code config} verbs. */
 public final class ConfigCommands {
@@ -47,8 +47,9 @@ public final class ConfigCommands {
                 spec.commandLine().getErr().flush();
                 return Exits.USAGE;
             } catch (IOException e) {
-                spec.commandLine().getErr().println("failoverctl: " + options().configFile().path() + " cannot be written: "
-                        + e.getMessage());
+                spec.commandLine().getErr()
+                        .println("failoverctl: " + options().configFile().path() + " cannot be written: "
+                                + e.getMessage());
                 spec.commandLine().getErr().flush();
                 return Exits.USAGE;
             }
@@ -57,7 +58,8 @@ public final class ConfigCommands {
         abstract int run() throws ConnectionOptions.BadSetting, CtlConfig.InvalidConfigException, IOException;
     }
 
-    @Command(name = "get-contexts", description = "Every context: its plane's servers and its user; * marks the current.")
+    @Command(name = "get-contexts",
+            description = "Every context: its plane's servers and its user; * marks the current.")
     public static final class GetContexts extends ConfigVerb {
         @Override
         int run() throws ConnectionOptions.BadSetting {
@@ -71,7 +73,8 @@ public final class ConfigCommands {
                 table.row(current ? "*" : "", c.name(), c.plane(), c.user() == null ? "-" : c.user(), decision,
                         String.valueOf(plane.actuators().size()));
                 ObjectNode node = list.addObject().put("name", c.name()).put("current", current).put("plane", c.plane())
-                        .put("user", c.user()).put("decisionService", plane.decisionService() == null ? null : decision);
+                        .put("user", c.user())
+                        .put("decisionService", plane.decisionService() == null ? null : decision);
                 plane.actuators().forEach(a -> node.withArray("actuators").add(a.toString()));
             }
             String document = options().output.document(list);

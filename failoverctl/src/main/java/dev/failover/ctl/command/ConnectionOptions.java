@@ -30,7 +30,8 @@ public final class ConnectionOptions {
 
     /** The two APIs the CLI calls, each with its own token audience. */
     public enum Service {
-        DECISION("decision-service", "failover-decision-service", "FAILOVER_URL", "FAILOVER_TOKEN", "http://127.0.0.1:8280"),
+        DECISION("decision-service", "failover-decision-service", "FAILOVER_URL", "FAILOVER_TOKEN",
+                "http://127.0.0.1:8280"),
         ACTUATOR("actuator", "failover-actuator-service", "FAILOVER_ACTUATOR_URL", "FAILOVER_ACTUATOR_TOKEN",
                 "http://127.0.0.1:8380");
 
@@ -178,7 +179,8 @@ public final class ConnectionOptions {
             origin = "default";
         }
         for (URI u : urls) {
-            if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
+            if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+                    || u.getHost() == null) {
                 throw new BadSetting((origin.startsWith("--") ? origin : origin + ": the " + service.label + " URL")
                         + " must be an http(s) URL, was '" + u + "'");
             }
@@ -190,7 +192,8 @@ public final class ConnectionOptions {
             for (URI u : urls) {
                 if (u.getScheme().equals("http") && !thisMachine(u.getHost())) {
                     throw new BadSetting("refusing to send a bearer token over plain http to " + u.getHost() + " (the "
-                            + service.label + " URL " + u + ", from " + origin + "): anyone on the path could read it and act"
+                            + service.label + " URL " + u + ", from " + origin
+                            + "): anyone on the path could read it and act"
                             + " as you. Use https, or --insecure-http to send it anyway");
                 }
             }
@@ -296,7 +299,8 @@ public final class ConnectionOptions {
                     default -> throw new IllegalArgumentException();
                 };
             } catch (RuntimeException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + text + "' is not a duration like 15s, 500ms, 2m or 7d");
+                throw new picocli.CommandLine.TypeConversionException(
+                        "'" + text + "' is not a duration like 15s, 500ms, 2m or 7d");
             }
         }
     }

@@ -54,9 +54,10 @@ public final class DatabasesCommand extends ActuatorCommand {
         if (observed == null) {
             return Optional.empty();
         }
-        print(observed.body(), b -> group + ": as observed by " + observed.actuator() + ", which watches the group's nodes"
-                + " but does not drive it (no hold or promotion of the driver is shown)\n"
-                + nodes(b.path("databases")));
+        print(observed.body(),
+                b -> group + ": as observed by " + observed.actuator() + ", which watches the group's nodes"
+                        + " but does not drive it (no hold or promotion of the driver is shown)\n"
+                        + nodes(b.path("databases")));
         return Optional.of(ok());
     }
 
@@ -64,19 +65,22 @@ public final class DatabasesCommand extends ActuatorCommand {
         String group = text(body, "group");
         JsonNode nodes = body.path("databases");
         if (!nodes.isArray() || nodes.isEmpty()) {
-            return group + ": no database node observed by " + actuator + " (none in the topology, or the group's record"
+            return group + ": no database node observed by " + actuator
+                    + " (none in the topology, or the group's record"
                     + " is not served yet)\n";
         }
         StringBuilder text = new StringBuilder(group + ": desired " + text(body, "desiredTarget") + " at epoch "
                 + text(body, "desiredEpoch") + ", " + text(body, "status") + " (actuator " + actuator + ")\n");
         text.append(nodes(nodes));
         if (!text(body, "heldForDataLossSince").equals("-")) {
-            text.append("HELD since ").append(text(body, "heldForDataLossSince")).append(": the replica lags beyond the "
-                    + "group's safety.maxDataLossSeconds; an operator's force promotes it anyway\n");
+            text.append("HELD since ").append(text(body, "heldForDataLossSince"))
+                    .append(": the replica lags beyond the "
+                            + "group's safety.maxDataLossSeconds; an operator's force promotes it anyway\n");
         }
         if (!text(body, "lastPromotionSeconds").equals("-")) {
-            text.append(String.format(Locale.ROOT, "last promotion: %.1f s from its request until the node was writable%n",
-                    body.path("lastPromotionSeconds").asDouble()));
+            text.append(
+                    String.format(Locale.ROOT, "last promotion: %.1f s from its request until the node was writable%n",
+                            body.path("lastPromotionSeconds").asDouble()));
         }
         return text.toString();
     }

@@ -41,7 +41,8 @@ public final class PermissionsCommand extends ApiCommand {
                 if (e.status() != 404) {
                     throw e; // 401, 403: the same at every actuator
                 }
-                unreachable.add(client.endpoint().base() + ": no /permissions (an actuator older than this failoverctl)");
+                unreachable
+                        .add(client.endpoint().base() + ": no /permissions (an actuator older than this failoverctl)");
                 unknown = true;
             } catch (ApiException.NoCredentials e) {
                 throw e;

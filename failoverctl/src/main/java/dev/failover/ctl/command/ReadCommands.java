@@ -21,13 +21,15 @@ public final class ReadCommands {
     static String path(String... segments) {
         StringBuilder path = new StringBuilder("groups");
         for (String segment : segments) {
-            path.append('/').append(java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+            path.append('/').append(
+                    java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
         }
         return path.toString();
     }
 
-    @Command(name = "status", description = "Every group (one line each), or one group: active target, desired vs served "
-            + "DNS, health per target and location, what holds automation, the last decision.")
+    @Command(name = "status",
+            description = "Every group (one line each), or one group: active target, desired vs served "
+                    + "DNS, health per target and location, what holds automation, the last decision.")
     public static final class Status extends ApiCommand {
         @Parameters(arity = "0..1", paramLabel = "GROUP", description = "a group id; all groups when absent")
         String group;
@@ -41,9 +43,10 @@ public final class ReadCommands {
         }
     }
 
-    @Command(name = "explain", description = "Why: for a decision (its id from history), the evidence per location, the "
-            + "thresholds, the rules checked and the margin; without an id, why the group does what it does now (why it is "
-            + "not failing over).")
+    @Command(name = "explain",
+            description = "Why: for a decision (its id from history), the evidence per location, the "
+                    + "thresholds, the rules checked and the margin; without an id, why the group does what it does now (why it is "
+                    + "not failing over).")
     public static final class Explain extends ApiCommand {
         @Parameters(index = "0", paramLabel = "GROUP")
         String group;
@@ -73,8 +76,9 @@ public final class ReadCommands {
         }
     }
 
-    @Command(name = "watch", description = "status, refreshed until interrupted (or --count times); the screen is cleared "
-            + "between refreshes only on a terminal.")
+    @Command(name = "watch",
+            description = "status, refreshed until interrupted (or --count times); the screen is cleared "
+                    + "between refreshes only on a terminal.")
     public static final class Watch extends ApiCommand {
         @Parameters(arity = "0..1", paramLabel = "GROUP")
         String group;
@@ -83,7 +87,8 @@ public final class ReadCommands {
                 description = "time between refreshes; default ${DEFAULT-VALUE}")
         Duration interval;
 
-        @Option(names = "--count", description = "stop after this many refreshes (for scripts); default: until interrupted")
+        @Option(names = "--count",
+                description = "stop after this many refreshes (for scripts); default: until interrupted")
         Integer count;
 
         @Override
@@ -100,7 +105,8 @@ public final class ReadCommands {
                 }
                 out().print(document != null ? document
                         : "every " + interval.toMillis() / 1000.0 + " s, " + java.time.Instant.now() + "\n"
-                                + (group == null ? Views.groups(body, Instant.now()) : Views.group(body, Instant.now())) + "\n");
+                                + (group == null ? Views.groups(body, Instant.now()) : Views.group(body, Instant.now()))
+                                + "\n");
                 out().flush();
                 if (count != null && i + 1 >= count) {
                     break;

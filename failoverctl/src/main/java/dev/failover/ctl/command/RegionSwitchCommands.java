@@ -17,15 +17,18 @@ public final class RegionSwitchCommands {
     private RegionSwitchCommands() {
     }
 
-    @Command(name = "region-switch", description = "A group's ARC Region switch plan, run by its actuator before the DNS "
-            + "switch (docs/aws-arc.md).", subcommands = { Approve.class })
+    @Command(name = "region-switch",
+            description = "A group's ARC Region switch plan, run by its actuator before the DNS "
+                    + "switch (docs/aws-arc.md).",
+            subcommands = { Approve.class })
     public static final class RegionSwitch {
     }
 
-    @Command(name = "approve", description = "Approve (or --decline) the step of the group's Region switch execution that "
-            + "waits for a manual approval: asks each actuator until the one driving the group answers; the reason goes to "
-            + "AWS with your name and is published as a REGION_SWITCH result (operator role, actuator audience). A decline "
-            + "cancels the execution, as AWS does: the group is then BLOCKED.")
+    @Command(name = "approve",
+            description = "Approve (or --decline) the step of the group's Region switch execution that "
+                    + "waits for a manual approval: asks each actuator until the one driving the group answers; the reason goes to "
+                    + "AWS with your name and is published as a REGION_SWITCH result (operator role, actuator audience). A decline "
+                    + "cancels the execution, as AWS does: the group is then BLOCKED.")
     public static final class Approve extends ActuatorCommand {
 
         @Option(names = "--step", required = true, description = "the step waiting for approval (status shows it)")

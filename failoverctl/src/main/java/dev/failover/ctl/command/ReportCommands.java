@@ -96,10 +96,12 @@ public final class ReportCommands {
             JsonNode report = document.path("report");
             String group = report.path("group").asText();
             Verification verification = SignedReports.verify(keys, group, report, new SignedReports.Signature(
-                    document.path("signature").path("keyId").asText(null), document.path("signature").path("value").asText(null)));
+                    document.path("signature").path("keyId").asText(null),
+                    document.path("signature").path("value").asText(null)));
             if (!verification.isValid()) {
-                err().println("failoverctl: " + file + ": refused, the signature does not verify: " + verification.describe()
-                        + " (changed after it was signed, or signed by a key not in " + trustedKeys + ")");
+                err().println(
+                        "failoverctl: " + file + ": refused, the signature does not verify: " + verification.describe()
+                                + " (changed after it was signed, or signed by a key not in " + trustedKeys + ")");
                 err().flush();
                 return Exits.REPORT_REFUSED;
             }
@@ -112,14 +114,16 @@ public final class ReportCommands {
                 return ok();
             }
             if (!AUTOMATIC.contains(decision.path("kind").asText())) {
-                out().println("not replayed: " + decision.path("kind").asText() + " is " + decision.path("principal").asText()
-                        + "'s decision, not the rules'");
+                out().println(
+                        "not replayed: " + decision.path("kind").asText() + " is " + decision.path("principal").asText()
+                                + "'s decision, not the rules'");
                 out().flush();
                 return ok();
             }
             if (report.path("explanation").isMissingNode()) {
-                err().println("failoverctl: " + file + ": the report keeps no evidence to replay (its explanation was no "
-                        + "longer kept when it was written)");
+                err().println(
+                        "failoverctl: " + file + ": the report keeps no evidence to replay (its explanation was no "
+                                + "longer kept when it was written)");
                 err().flush();
                 return Exits.REPORT_REFUSED;
             }
@@ -137,18 +141,22 @@ public final class ReportCommands {
             List<String> again = path(replayed);
             boolean same = "SWITCHED".equals(replayed.path("outcome").asText())
                     && decision.path("kind").asText().equals(replayed.path("kind").asText())
-                    && decision.path("toTarget").asText().equals(replayed.path("toTarget").asText()) && recorded.equals(again);
+                    && decision.path("toTarget").asText().equals(replayed.path("toTarget").asText())
+                    && recorded.equals(again);
             if (!same) {
                 err().println("failoverctl: " + file + ": the replay of the recorded evidence decides otherwise: "
                         + replayed.path("outcome").asText() + " " + replayed.path("kind").asText("") + " to "
-                        + replayed.path("toTarget").asText("-") + " by " + again + ", the report says " + decision.path("kind")
-                                .asText() + " to " + decision.path("toTarget").asText() + " by " + recorded);
+                        + replayed.path("toTarget").asText("-") + " by " + again + ", the report says "
+                        + decision.path("kind")
+                                .asText()
+                        + " to " + decision.path("toTarget").asText() + " by " + recorded);
                 err().flush();
                 return Exits.REPORT_REFUSED;
             }
-            out().println("replayed: the recorded evidence (" + results(explanation) + " results, with their Kafka offsets) "
-                    + "decides " + replayed.path("kind").asText() + " to " + replayed.path("toTarget").asText()
-                    + " again, by the same rule path " + again);
+            out().println(
+                    "replayed: the recorded evidence (" + results(explanation) + " results, with their Kafka offsets) "
+                            + "decides " + replayed.path("kind").asText() + " to " + replayed.path("toTarget").asText()
+                            + " again, by the same rule path " + again);
             out().flush();
             return ok();
         }

@@ -16,9 +16,10 @@ import picocli.CommandLine.Parameters;
  * group's next RECONCILE result (CONVERGING: tried again; the status it stands at, "not needed", when the group was
  * not BLOCKED), shown by {@code status}.
  */
-@Command(name = "retry", description = "Make a BLOCKED group try its desired state again, after its cause was fixed: the "
-        + "decision-service hands it to the actuator that drives the group, in whichever region (operator role); the "
-        + "reason is recorded with your name.")
+@Command(name = "retry",
+        description = "Make a BLOCKED group try its desired state again, after its cause was fixed: the "
+                + "decision-service hands it to the actuator that drives the group, in whichever region (operator role); the "
+                + "reason is recorded with your name.")
 public final class RetryCommand extends ApiCommand {
 
     @Parameters(index = "0", paramLabel = "GROUP")
@@ -33,7 +34,8 @@ public final class RetryCommand extends ApiCommand {
         ObjectNode body = ApiClient.object().put("reason", reason);
         ApiClient.Reply reply = api.post(ReadCommands.path(group) + "/retry", body);
         print(reply.body(), b -> Text.fit("retry of " + group + " sent to the actuator that drives it (retry id "
-                + b.path("retryId").asText("-") + "): it tries again if the group is BLOCKED; its answer is the group's "
+                + b.path("retryId").asText("-")
+                + "): it tries again if the group is BLOCKED; its answer is the group's "
                 + "next RECONCILE result\nfollow it with: failoverctl status " + group + "\n", "  "));
         return ok();
     }

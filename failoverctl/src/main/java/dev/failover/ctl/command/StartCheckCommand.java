@@ -51,7 +51,8 @@ public final class StartCheckCommand extends ActuatorCommand {
                     + every);
         }
         if (count != null && count < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1, was " + count);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--count must be at least 1, was " + count);
         }
         return Optional.of(new Repeat(java.time.Duration.ofSeconds(every), count == null ? 0 : count,
                 StartCheckCommand::uptime));
@@ -78,7 +79,8 @@ public final class StartCheckCommand extends ActuatorCommand {
             return; // the line a question says it, once the answer counts
         }
         print(body, b -> Text.fit(group + "/" + target + ": " + (b.path("writable").asBoolean() ? "may start writable"
-                : "start read-only") + " (actuator " + actuator.endpoint().base() + "): " + text(b, "reason") + "\n", "  "));
+                : "start read-only") + " (actuator " + actuator.endpoint().base() + "): " + text(b, "reason") + "\n",
+                "  "));
     }
 
     /** Every actuator: a cut-off region's stale view must not be the first answer taken (ADR 0020, the start guard). */
@@ -96,7 +98,8 @@ public final class StartCheckCommand extends ActuatorCommand {
     Answered counts(List<Answered> answers) {
         long newest = answers.stream().mapToLong(StartCheckCommand::epoch).max().orElseThrow();
         List<Answered> atNewest = answers.stream().filter(a -> epoch(a) == newest).toList();
-        return atNewest.stream().filter(a -> !a.body().path("writable").asBoolean()).findFirst().orElse(atNewest.get(0));
+        return atNewest.stream().filter(a -> !a.body().path("writable").asBoolean()).findFirst()
+                .orElse(atNewest.get(0));
     }
 
     private static long epoch(Answered answer) {

@@ -23,10 +23,11 @@ import picocli.CommandLine.Option;
  * decision-service reads the window from Kafka and replays both through its core (POST /whatif); this prints the
  * comparison and writes the timeline picture.
  */
-@Command(name = "whatif", description = "Replay the recorded probe results of a window with a proposed topology and with "
-        + "the one in force, and compare what each would have done per group: switches and their rule paths, false "
-        + "failovers, flaps held, detection time per incident, the differences; --svg writes the timeline. A long window "
-        + "takes a while: give --timeout (e.g. 5m). From a file export instead: scripts/replay.sh --proposed.")
+@Command(name = "whatif",
+        description = "Replay the recorded probe results of a window with a proposed topology and with "
+                + "the one in force, and compare what each would have done per group: switches and their rule paths, false "
+                + "failovers, flaps held, detection time per incident, the differences; --svg writes the timeline. A long window "
+                + "takes a while: give --timeout (e.g. 5m). From a file export instead: scripts/replay.sh --proposed.")
 public final class WhatIfCommand extends ApiCommand {
 
     @Option(names = "--topology", required = true, paramLabel = "FILE", description = "the proposed topology file")
@@ -36,17 +37,20 @@ public final class WhatIfCommand extends ApiCommand {
             description = "how far back the window starts: 7d, 12h, 30m (default 7d)")
     Duration since;
 
-    @Option(names = "--from", paramLabel = "INSTANT", description = "the window's start as an ISO-8601 instant, instead of "
-            + "--since: the same window gives the same answer")
+    @Option(names = "--from", paramLabel = "INSTANT",
+            description = "the window's start as an ISO-8601 instant, instead of "
+                    + "--since: the same window gives the same answer")
     Instant from;
 
-    @Option(names = "--to", paramLabel = "INSTANT", description = "the window's end as an ISO-8601 instant; default now")
+    @Option(names = "--to", paramLabel = "INSTANT",
+            description = "the window's end as an ISO-8601 instant; default now")
     Instant to;
 
     @Option(names = "--group", description = "only this group")
     String group;
 
-    @Option(names = "--recovered-within", converter = ConnectionOptions.DurationConverter.class, paramLabel = "DURATION",
+    @Option(names = "--recovered-within", converter = ConnectionOptions.DurationConverter.class,
+            paramLabel = "DURATION",
             description = "a failover whose old target a majority of locations saw up again within this was a false "
                     + "one (default 30s)")
     Duration recoveredWithin;

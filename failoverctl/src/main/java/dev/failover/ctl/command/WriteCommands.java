@@ -28,14 +28,15 @@ public final class WriteCommands {
         @Option(names = { "-r", "--reason" }, required = true, description = "why, for the audit trail (required)")
         String reason;
 
-        @Option(names = "--idempotency-key", description = "send again with the same key to act at most once; default a new "
-                + "random key per run")
+        @Option(names = "--idempotency-key",
+                description = "send again with the same key to act at most once; default a new "
+                        + "random key per run")
         String idempotencyKey;
 
         @Option(names = "--wait", arity = "0..1", fallbackValue = "5m", paramLabel = "DURATION",
                 converter = ConnectionOptions.DurationConverter.class, description = "after the write, wait until the "
-                + "actuator serves the decision it made (exit 0), refuses it or it is superseded (exit 12), or DURATION "
-                + "passes (exit 8); default 5m when given without a value")
+                        + "actuator serves the decision it made (exit 0), refuses it or it is superseded (exit 12), or DURATION "
+                        + "passes (exit 8); default 5m when given without a value")
         java.time.Duration wait;
 
         /** The group this write is about. */
@@ -58,19 +59,23 @@ public final class WriteCommands {
             if (json()) {
                 out().print(options().output.document(reply.body()));
             } else if (reply.pending()) {
-                out().println(Text.wrap("pending: " + reply.body().path("message").asText("accepted, not yet confirmed by the "
-                        + "owner") + " (idempotency key " + key + "; check with: failoverctl status " + group() + ")",
+                out().println(Text.wrap(
+                        "pending: " + reply.body().path("message").asText("accepted, not yet confirmed by the "
+                                + "owner") + " (idempotency key " + key + "; check with: failoverctl status " + group()
+                                + ")",
                         Text.WIDTH, "  "));
             } else {
                 out().print(Views.applied(reply.body()));
             }
             if (reply.pending()) {
                 if (wait != null) {
-                    err().println("failoverctl: not waited for: the write is pending, so the decision it makes is not known");
+                    err().println(
+                            "failoverctl: not waited for: the write is pending, so the decision it makes is not known");
                 }
                 return Exits.PENDING;
             }
-            return wait == null ? ok() : awaitServed(api, reply.body().path("decisionIds"), reply.body().path("group").path("epoch"));
+            return wait == null ? ok()
+                    : awaitServed(api, reply.body().path("decisionIds"), reply.body().path("group").path("epoch"));
         }
 
         /**
@@ -109,7 +114,8 @@ public final class WriteCommands {
                     if (!decided.equals(decision) && ours >= 0 && newer > ours) {
                         String to = toTarget(group, decided);
                         if (target == null || !target.equals(to)) {
-                            out().println("superseded: the latest decision is " + decided + ", not " + decision + " (" + last + ")");
+                            out().println("superseded: the latest decision is " + decided + ", not " + decision + " ("
+                                    + last + ")");
                             out().flush();
                             return Exits.NOT_SERVED;
                         }
@@ -133,12 +139,14 @@ public final class WriteCommands {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    err().println("failoverctl: decision " + decision + " not served within " + wait.toSeconds() + " s: " + last);
+                    err().println("failoverctl: decision " + decision + " not served within " + wait.toSeconds()
+                            + " s: " + last);
                     err().flush();
                     return Exits.TIMEOUT;
                 }
                 try {
-                    Thread.sleep(Math.min(POLL.toMillis(), java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left) + 1));
+                    Thread.sleep(
+                            Math.min(POLL.toMillis(), java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left) + 1));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return Exits.TIMEOUT;
@@ -166,8 +174,9 @@ public final class WriteCommands {
         String group;
         @Parameters(index = "1", paramLabel = "TARGET")
         String target;
-        @Option(names = "--until", description = "ISO-8601 instant the pin ends, e.g. 2026-11-24T06:00:00Z; default: until "
-                + "released")
+        @Option(names = "--until",
+                description = "ISO-8601 instant the pin ends, e.g. 2026-11-24T06:00:00Z; default: until "
+                        + "released")
         String until;
 
         String group() {
@@ -183,8 +192,9 @@ public final class WriteCommands {
         }
     }
 
-    @Command(name = "pin", description = "Keep a HEALTHY target active (switching to it if needed); automation holds until "
-            + "the pin expires or is released.")
+    @Command(name = "pin",
+            description = "Keep a HEALTHY target active (switching to it if needed); automation holds until "
+                    + "the pin expires or is released.")
     public static final class Pin extends PinningWrite {
         String action() {
             return "pin";
@@ -201,8 +211,9 @@ public final class WriteCommands {
         }
     }
 
-    @Command(name = "release", description = "Drop the pin (or end a switchover, leaving traffic where it is); automation "
-            + "resumes at once.")
+    @Command(name = "release",
+            description = "Drop the pin (or end a switchover, leaving traffic where it is); automation "
+                    + "resumes at once.")
     public static final class Release extends GroupWrite {
         String action() {
             return "release";
@@ -216,8 +227,9 @@ public final class WriteCommands {
         }
     }
 
-    @Command(name = "resume", description = "Restart automatic switching; also lifts a flap-guard freeze, resets the daily "
-            + "switch budget and lets the group act despite a correlated-failure suspicion.")
+    @Command(name = "resume",
+            description = "Restart automatic switching; also lifts a flap-guard freeze, resets the daily "
+                    + "switch budget and lets the group act despite a correlated-failure suspicion.")
     public static final class Resume extends GroupWrite {
         String action() {
             return "resume";
@@ -250,8 +262,9 @@ public final class WriteCommands {
     public static final class Drill {
     }
 
-    @Command(name = "start", description = "Start a drill now (every target HEALTHY, automation running); the move goes "
-            + "through the TTL steps of a planned switchover.")
+    @Command(name = "start",
+            description = "Start a drill now (every target HEALTHY, automation running); the move goes "
+                    + "through the TTL steps of a planned switchover.")
     public static final class DrillStart extends GroupWrite {
         @Option(names = "--target", description = "target to drill on; default the first secondary")
         String target;
@@ -287,7 +300,8 @@ public final class WriteCommands {
         }
     }
 
-    @Command(name = "switchover", description = "Planned switchover: start one, or abort it (traffic back where it came from).",
+    @Command(name = "switchover",
+            description = "Planned switchover: start one, or abort it (traffic back where it came from).",
             subcommands = { SwitchoverStart.class, SwitchoverAbort.class })
     public static final class Switchover {
     }
@@ -301,7 +315,8 @@ public final class WriteCommands {
         }
     }
 
-    @Command(name = "abort", description = "Abort a switchover: traffic back to the target it left (if HEALTHY), pin dropped.")
+    @Command(name = "abort",
+            description = "Abort a switchover: traffic back to the target it left (if HEALTHY), pin dropped.")
     public static final class SwitchoverAbort extends GroupWrite {
         String action() {
             return "switchover/abort";

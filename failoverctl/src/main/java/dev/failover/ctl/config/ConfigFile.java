@@ -58,8 +58,10 @@ public record ConfigFile(Path path, boolean explicit) {
     public void useContext(String name) throws CtlConfig.InvalidConfigException, IOException {
         CtlConfig config = load();
         if (config.context(name).isEmpty()) {
-            throw new CtlConfig.InvalidConfigException(path, java.util.List.of("no context named '" + name + "' (contexts: "
-                    + (config.contexts().isEmpty() ? "none" : String.join(", ", config.contexts().keySet())) + ")"));
+            throw new CtlConfig.InvalidConfigException(path,
+                    java.util.List.of("no context named '" + name + "' (contexts: "
+                            + (config.contexts().isEmpty() ? "none" : String.join(", ", config.contexts().keySet()))
+                            + ")"));
         }
         String text = Files.exists(path) ? Files.readString(path) : "";
         String line = "current-context: " + name;

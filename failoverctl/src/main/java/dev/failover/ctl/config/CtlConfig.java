@@ -43,7 +43,8 @@ public record CtlConfig(Path file, String currentContext, Map<String, Plane> pla
      * Where a user's tokens come from: a literal, a file, or a command; the actuator's own (its audience differs) when
      * given, else the command asked for the actuator's audience.
      */
-    public record User(String name, String token, Path tokenFile, String actuatorToken, Path actuatorTokenFile, Exec exec) {
+    public record User(String name, String token, Path tokenFile, String actuatorToken, Path actuatorTokenFile,
+            Exec exec) {
     }
 
     /** A credential command, as kubectl's exec: its stdout is the token (or an ExecCredential / OAuth token JSON). */
@@ -80,7 +81,8 @@ public record CtlConfig(Path file, String currentContext, Map<String, Plane> pla
         try {
             root = text.isBlank() ? YAML.createObjectNode() : YAML.readTree(text);
         } catch (IOException e) {
-            throw new InvalidConfigException(file, List.of("not YAML: " + e.getMessage().lines().findFirst().orElse("")));
+            throw new InvalidConfigException(file,
+                    List.of("not YAML: " + e.getMessage().lines().findFirst().orElse("")));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             root = YAML.createObjectNode();
@@ -147,10 +149,12 @@ public record CtlConfig(Path file, String currentContext, Map<String, Plane> pla
             if (plane == null) {
                 errors.add(at + ".plane: required");
             } else if (!planes.containsKey(plane)) {
-                errors.add(at + ".plane: no plane named '" + plane + "' (planes: " + String.join(", ", planes.keySet()) + ")");
+                errors.add(at + ".plane: no plane named '" + plane + "' (planes: " + String.join(", ", planes.keySet())
+                        + ")");
             }
             if (user != null && !users.containsKey(user)) {
-                errors.add(at + ".user: no user named '" + user + "' (users: " + String.join(", ", users.keySet()) + ")");
+                errors.add(
+                        at + ".user: no user named '" + user + "' (users: " + String.join(", ", users.keySet()) + ")");
             }
             r.unique(contexts, name, at, new Context(name, plane, user));
         });
@@ -220,7 +224,8 @@ public record CtlConfig(Path file, String currentContext, Map<String, Plane> pla
             if (name == null) {
                 errors.add(at + ".name: required");
             } else if (!NAME.matcher(name).matches()) {
-                errors.add(at + ".name: '" + name + "' must be letters, digits and . _ @ : / - (starting with a letter or digit)");
+                errors.add(at + ".name: '" + name
+                        + "' must be letters, digits and . _ @ : / - (starting with a letter or digit)");
             }
             return name;
         }

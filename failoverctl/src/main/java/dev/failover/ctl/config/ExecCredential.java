@@ -47,8 +47,10 @@ public final class ExecCredential {
         File stderr = null;
         try {
             stderr = File.createTempFile("failoverctl-exec-", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(interactive ? ProcessBuilder.Redirect.INHERIT
-                    : ProcessBuilder.Redirect.PIPE).redirectError(interactive ? ProcessBuilder.Redirect.INHERIT
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectInput(interactive ? ProcessBuilder.Redirect.INHERIT
+                            : ProcessBuilder.Redirect.PIPE)
+                    .redirectError(interactive ? ProcessBuilder.Redirect.INHERIT
                             : ProcessBuilder.Redirect.to(stderr));
             builder.environment().putAll(exec.env());
             builder.environment().put("FAILOVERCTL_AUDIENCE", audience);
@@ -72,8 +74,10 @@ public final class ExecCredential {
             String text = new String(out.join(), StandardCharsets.UTF_8).trim();
             String errors = Files.readString(stderr.toPath()).trim();
             if (process.exitValue() != 0) {
-                throw new ApiException.NoCredentials("the token command '" + shown + "' failed (exit " + process.exitValue()
-                        + ")" + (errors.isEmpty() ? (interactive ? " (its messages are above)" : "") : ": " + last(errors)));
+                throw new ApiException.NoCredentials("the token command '" + shown + "' failed (exit "
+                        + process.exitValue()
+                        + ")"
+                        + (errors.isEmpty() ? (interactive ? " (its messages are above)" : "") : ": " + last(errors)));
             }
             String token = parse(text);
             if (token == null) {

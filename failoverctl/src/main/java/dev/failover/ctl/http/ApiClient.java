@@ -61,7 +61,8 @@ public final class ApiClient {
 
     /** @param idempotencyKey sent as the Idempotency-Key header: a retry with the same key acts at most once */
     public Reply post(String path, JsonNode body, String idempotencyKey) throws ApiException {
-        HttpRequest request = request(path).header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+        HttpRequest request = request(path).header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         return send(request, path, idempotencyKey);
     }
@@ -80,7 +81,8 @@ public final class ApiClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Accept", "application/json");
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Accept",
+                "application/json");
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
@@ -104,10 +106,12 @@ public final class ApiClient {
         }
         String message = serverMessage(status, body);
         if (status >= 500) {
-            throw new ApiException.Unreachable("the " + endpoint.service() + " could not answer " + request.method() + " " + path
-                    + " (" + status + "): " + message);
+            throw new ApiException.Unreachable(
+                    "the " + endpoint.service() + " could not answer " + request.method() + " " + path
+                            + " (" + status + "): " + message);
         }
-        throw new ApiException.Refused(status, "refused (" + status + " " + body.path("error").asText(reason(status)) + "): " + message);
+        throw new ApiException.Refused(status,
+                "refused (" + status + " " + body.path("error").asText(reason(status)) + "): " + message);
     }
 
     /** The server's own words: the field at fault and the message of its JSON error; a bare status gets a plain reason. */
@@ -183,7 +187,8 @@ public final class ApiClient {
         String message = Optional.ofNullable(e.getMessage()).filter(m -> !m.isBlank()).orElse(null);
         return new ApiException.Unreachable("cannot reach " + where + ": " + e.getClass().getSimpleName()
                 + (message == null ? "" : ": " + message) + (request.method().equals("POST") && idempotencyKey != null
-                        ? " (if it arrived, sending it again with --idempotency-key " + idempotencyKey + " acts at most once)"
+                        ? " (if it arrived, sending it again with --idempotency-key " + idempotencyKey
+                                + " acts at most once)"
                         : ""));
     }
 
@@ -230,7 +235,8 @@ public final class ApiClient {
 
     private static String tlsHint(javax.net.ssl.SSLException e) {
         String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
-        if (message.contains("PKIX") || message.contains("certification path") || message.contains("unable to find valid")) {
+        if (message.contains("PKIX") || message.contains("certification path")
+                || message.contains("unable to find valid")) {
             return "its certificate is not trusted (set certificate-authority in the context's plane, or "
                     + "--certificate-authority FILE)";
         }

@@ -46,7 +46,8 @@ public record Endpoint(String service, URI base, String origin, Path certificate
                 certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
             }
             if (certificates.isEmpty()) {
-                throw new IllegalArgumentException("certificate-authority " + certificateAuthority + " holds no PEM certificate");
+                throw new IllegalArgumentException(
+                        "certificate-authority " + certificateAuthority + " holds no PEM certificate");
             }
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);
@@ -60,10 +61,12 @@ public record Endpoint(String service, URI base, String origin, Path certificate
             context.init(null, trust.getTrustManagers(), null);
             return context;
         } catch (IOException e) {
-            throw new IllegalArgumentException("certificate-authority " + certificateAuthority + " cannot be read: " + e.getMessage());
+            throw new IllegalArgumentException(
+                    "certificate-authority " + certificateAuthority + " cannot be read: " + e.getMessage());
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("certificate-authority " + certificateAuthority + " is not a PEM certificate: "
-                    + e.getMessage());
+            throw new IllegalArgumentException(
+                    "certificate-authority " + certificateAuthority + " is not a PEM certificate: "
+                            + e.getMessage());
         }
     }
 }

@@ -73,11 +73,13 @@ final class LaneViews {
         if (!lanes.isArray() || lanes.isEmpty()) {
             return "";
         }
-        StringBuilder out = new StringBuilder("## Providers\n\n| provider | kind | end state | decided → served | results |\n"
-                + "|---|---|---|---|---|\n");
+        StringBuilder out = new StringBuilder(
+                "## Providers\n\n| provider | kind | end state | decided → served | results |\n"
+                        + "|---|---|---|---|---|\n");
         for (JsonNode lane : lanes) {
             JsonNode served = lane.path("decidedToServed");
-            out.append("| ").append(Views.text(lane, "lane")).append(" | ").append(Views.text(lane, "kind")).append(" | ")
+            out.append("| ").append(Views.text(lane, "lane")).append(" | ").append(Views.text(lane, "kind"))
+                    .append(" | ")
                     .append(Views.text(lane, "state")).append(" | ")
                     .append(served.isNumber() ? ReportView.seconds(served.asLong()) : "-").append(" | ")
                     .append(lane.path("results").asInt()).append(" |\n");

@@ -28,7 +28,8 @@ final class ObservedProviders {
         if (!providers.isObject() || providers.isEmpty()) {
             return null;
         }
-        Instant origin = instant(lastSwitch.path(lastSwitch.path("failedAt").isMissingNode() ? "decidedAt" : "failedAt"));
+        Instant origin = instant(
+                lastSwitch.path(lastSwitch.path("failedAt").isMissingNode() ? "decidedAt" : "failedAt"));
         List<String> parts = new ArrayList<>();
         providers.properties().forEach(e -> {
             Instant at = instant(e.getValue());
@@ -48,8 +49,10 @@ final class ObservedProviders {
                 .append(" since | after the decision |\n|---|---|---|\n");
         providers.properties().forEach(e -> {
             Instant at = instant(e.getValue());
-            out.append("| ").append(e.getKey()).append(" | ").append(at == null ? "not yet" : at.toString()).append(" | ")
-                    .append(at == null ? "-" : ReportView.seconds(Duration.between(decided, at).toMillis())).append(" |\n");
+            out.append("| ").append(e.getKey()).append(" | ").append(at == null ? "not yet" : at.toString())
+                    .append(" | ")
+                    .append(at == null ? "-" : ReportView.seconds(Duration.between(decided, at).toMillis()))
+                    .append(" |\n");
         });
         return out.append("\nA provider's servers are no clients' resolvers: they count towards no location.\n\n")
                 .toString();

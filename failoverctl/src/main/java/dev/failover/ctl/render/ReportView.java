@@ -39,7 +39,8 @@ public final class ReportView {
 
         out.append("## Stages\n\n| stage | time |\n|---|---|\n");
         if (!observed.path("failedAt").isMissingNode()) {
-            out.append("| failure: the first failing probe still failing at the decision | ").append(text(observed, "failedAt"))
+            out.append("| failure: the first failing probe still failing at the decision | ")
+                    .append(text(observed, "failedAt"))
                     .append(" |\n");
         }
         row(out, "failure → decided (detection)", stages.path("failureToDecided"));
@@ -65,7 +66,8 @@ public final class ReportView {
             }
             out.append("\n## Health per location at the decision\n\n");
             Set<String> locations = new LinkedHashSet<>();
-            explanation.path("targets").forEach(t -> t.path("locations").forEach(l -> locations.add(l.path("location").asText())));
+            explanation.path("targets")
+                    .forEach(t -> t.path("locations").forEach(l -> locations.add(l.path("location").asText())));
             out.append("| target | health |");
             locations.forEach(l -> out.append(' ').append(l).append(" |"));
             out.append("\n|---|---|").append("---|".repeat(locations.size())).append('\n');
@@ -76,14 +78,16 @@ public final class ReportView {
                     for (JsonNode l : t.path("locations")) {
                         if (location.equals(l.path("location").asText())) {
                             cell = text(l, "verdict") + " (" + l.path("consecutiveFailures").asInt() + " failed, "
-                                    + l.path("consecutiveSuccesses").asInt() + " ok; " + l.path("results").size() + " results)";
+                                    + l.path("consecutiveSuccesses").asInt() + " ok; " + l.path("results").size()
+                                    + " results)";
                         }
                     }
                     out.append(' ').append(cell).append(" |");
                 }
                 out.append('\n');
             }
-            out.append("\nEach result's Kafka partition and offset are in the JSON (`explanation.targets[].locations[].results`).\n\n");
+            out.append(
+                    "\nEach result's Kafka partition and offset are in the JSON (`explanation.targets[].locations[].results`).\n\n");
         }
 
         out.append("## Actuation steps\n\n");
@@ -106,21 +110,26 @@ public final class ReportView {
             out.append("Not observed: not the group's latest switch, or the topology names no observers.\n\n");
         } else {
             Instant decided = Instant.parse(d.path("issuedAt").asText());
-            out.append("| location | every resolver answers ").append(text(d, "toTarget")).append(" since | after the decision |\n|---|---|---|\n");
+            out.append("| location | every resolver answers ").append(text(d, "toTarget"))
+                    .append(" since | after the decision |\n|---|---|---|\n");
             observed.path("observedAt").properties().forEach(e -> out.append("| ").append(e.getKey()).append(" | ")
                     .append(e.getValue().asText()).append(" | ")
-                    .append(seconds(Duration.between(decided, Instant.parse(e.getValue().asText())).toMillis())).append(" |\n"));
-            out.append("\nObserved by ").append(observed.path("observedAt").size()).append(" of ").append(observed.path("of").asInt())
+                    .append(seconds(Duration.between(decided, Instant.parse(e.getValue().asText())).toMillis()))
+                    .append(" |\n"));
+            out.append("\nObserved by ").append(observed.path("observedAt").size()).append(" of ")
+                    .append(observed.path("of").asInt())
                     .append(" locations; the quorum (").append(observed.path("need").asInt()).append(") at ")
                     .append(text(observed, "quorumAt")).append(".\n\n");
             out.append(ObservedProviders.reportTable(observed, text(d, "toTarget"), decided));
         }
         JsonNode drill = r.path("drill");
         if (!drill.isMissingNode()) {
-            out.append("## Drill\n\nOn ").append(text(drill, "target")).append(" from ").append(text(drill, "startedAt"))
+            out.append("## Drill\n\nOn ").append(text(drill, "target")).append(" from ")
+                    .append(text(drill, "startedAt"))
                     .append(" to ").append(text(drill, "endedAt")).append(": ").append(cell(text(drill, "outcome")))
                     .append(drill.path("recoveryMillis").isMissingNode() ? "" : "; switch verified "
-                            + seconds(drill.path("recoveryMillis").asLong()) + " after its decision").append(".\n");
+                            + seconds(drill.path("recoveryMillis").asLong()) + " after its decision")
+                    .append(".\n");
         }
         return out.toString();
     }
@@ -149,7 +158,8 @@ public final class ReportView {
             lines.add("  section actuator");
             for (JsonNode a : r.path("actuations")) {
                 long at = millis(a.path("at"));
-                lines.add("  " + text(a, "step") + " " + text(a, "status") + " : " + previous + ", " + Math.max(at, previous + 1));
+                lines.add("  " + text(a, "step") + " " + text(a, "status") + " : " + previous + ", "
+                        + Math.max(at, previous + 1));
                 previous = Math.max(previous, at);
             }
         }

@@ -29,7 +29,8 @@ public final class Views {
     public static String groups(JsonNode groups, Instant now) {
         Table table = new Table("GROUP", "ACTIVE", "HEALTH", "AUTOMATION", "EPOCH", "SERVED", "DECIDED VS SERVED");
         for (JsonNode g : groups) {
-            table.row(text(g, "group"), text(g, "activeTarget"), text(g, "activeHealth"), text(g, "automation"), text(g, "epoch"),
+            table.row(text(g, "group"), text(g, "activeTarget"), text(g, "activeHealth"), text(g, "automation"),
+                    text(g, "epoch"),
                     served(g), decidedVsServedCell(g.path("decidedVsServed"), now));
         }
         return table.toString();
@@ -53,9 +54,10 @@ public final class Views {
             case "ACTUATING" -> "ACTUATING (decision " + decided(check) + "): reported, not converged yet";
             case "AWAITING_REPORT" -> "AWAITING_REPORT" + age(check, now) + ": actuator reports " + served;
             // the actuator reports the latest decision itself, refused (BLOCKED past the bound): its reason, not "another"
-            case "NOT_SERVED" -> text(check, "served").equals(text(check, "decided")) && !text(check, "decided").equals("-")
-                    ? "NOT_SERVED" + age(check, now) + ": " + text(check, "detail")
-                    : "NOT_SERVED" + age(check, now) + ": actuator serves " + served + ", not the last decision";
+            case "NOT_SERVED" ->
+                text(check, "served").equals(text(check, "decided")) && !text(check, "decided").equals("-")
+                        ? "NOT_SERVED" + age(check, now) + ": " + text(check, "detail")
+                        : "NOT_SERVED" + age(check, now) + ": actuator serves " + served + ", not the last decision";
             default -> state + ": " + text(check, "detail"); // a state this release does not know: the server's words
         };
     }
@@ -66,11 +68,13 @@ public final class Views {
             return "-";
         }
         String state = text(check, "state");
-        return state.equals("NOT_SERVED") || state.equals("AWAITING_REPORT") ? state + age(check, now).replace(" for", "") : state;
+        return state.equals("NOT_SERVED") || state.equals("AWAITING_REPORT")
+                ? state + age(check, now).replace(" for", "") : state;
     }
 
     private static String decided(JsonNode check) {
-        return text(check, "decided") + (text(check, "decidedEpoch").equals("-") ? "" : ", epoch " + text(check, "decidedEpoch"));
+        return text(check, "decided")
+                + (text(check, "decidedEpoch").equals("-") ? "" : ", epoch " + text(check, "decidedEpoch"));
     }
 
     /** " for 75 s" since the check's decidedAt; empty when it is absent or later than this machine's clock. */
@@ -91,16 +95,20 @@ public final class Views {
         }
         String epoch = text(serving, "epoch");
         boolean current = epoch.equals(text(g, "epoch"));
-        return text(serving, "status") + " epoch " + epoch + (current ? "" : " (decided: epoch " + text(g, "epoch") + ", not reported yet)");
+        return text(serving, "status") + " epoch " + epoch
+                + (current ? "" : " (decided: epoch " + text(g, "epoch") + ", not reported yet)");
     }
 
     /** One group: GET /groups/{id}; {@code now} dates the decided-vs-served check. */
     public static String group(JsonNode g, Instant now) {
         StringBuilder out = new StringBuilder();
-        out.append("group ").append(text(g, "group")).append("   mode ").append(text(g, "mode")).append("   automation ")
+        out.append("group ").append(text(g, "group")).append("   mode ").append(text(g, "mode"))
+                .append("   automation ")
                 .append(text(g, "automation")).append("   epoch ").append(text(g, "epoch")).append('\n');
-        out.append("active   ").append(text(g, "activeTarget")).append(" (").append(text(g, "activeHealth")).append(")\n");
-        out.append("desired  ").append(text(g, "activeTarget")).append(" at epoch ").append(text(g, "epoch")).append('\n');
+        out.append("active   ").append(text(g, "activeTarget")).append(" (").append(text(g, "activeHealth"))
+                .append(")\n");
+        out.append("desired  ").append(text(g, "activeTarget")).append(" at epoch ").append(text(g, "epoch"))
+                .append('\n');
         JsonNode serving = g.path("serving");
         out.append("served   ").append(served(g));
         if (!serving.isMissingNode() && !serving.isNull()) {
@@ -156,14 +164,17 @@ public final class Views {
             marks.add("served " + since(origin, Instant.parse(s.path("servedAt").asText())));
         }
         if (!s.path("quorumAt").isMissingNode()) {
-            marks.add("observed by the quorum (" + s.path("need").asInt() + " of " + s.path("of").asInt() + " locations) "
-                    + since(origin, Instant.parse(s.path("quorumAt").asText())));
+            marks.add(
+                    "observed by the quorum (" + s.path("need").asInt() + " of " + s.path("of").asInt() + " locations) "
+                            + since(origin, Instant.parse(s.path("quorumAt").asText())));
         }
-        return (failure ? "failure at " : "decided at ") + origin + (marks.isEmpty() ? "" : "; " + String.join(", ", marks));
+        return (failure ? "failure at " : "decided at ") + origin
+                + (marks.isEmpty() ? "" : "; " + String.join(", ", marks));
     }
 
     private static String since(Instant from, Instant to) {
-        return String.format(java.util.Locale.ROOT, "%+.1f s", java.time.Duration.between(from, to).toMillis() / 1000.0);
+        return String.format(java.util.Locale.ROOT, "%+.1f s",
+                java.time.Duration.between(from, to).toMillis() / 1000.0);
     }
 
     /** What holds automation, in the server's words. */
@@ -174,7 +185,8 @@ public final class Views {
             String from = text(pin, "switchedFrom");
             holds.add((pin.path("forced").asBoolean() ? "forced and pinned to " : "pinned to ") + text(pin, "target")
                     + (from.equals("-") ? "" : " (switchover from " + from + ")") + " by " + text(pin, "principal")
-                    + (text(pin, "until").equals("-") ? "" : " until " + text(pin, "until")) + ": " + text(pin, "reason"));
+                    + (text(pin, "until").equals("-") ? "" : " until " + text(pin, "until")) + ": "
+                    + text(pin, "reason"));
         }
         JsonNode pause = g.path("pause");
         if (!pause.isMissingNode() && !pause.isNull()) {
@@ -208,8 +220,9 @@ public final class Views {
         header.add("DESTINATION");
         Table table = new Table(header.toArray(String[]::new));
         for (JsonNode t : g.path("targets")) {
-            List<String> row = new ArrayList<>(List.of(text(t, "target") + (text(t, "target").equals(text(g, "activeTarget"))
-                    ? " *" : ""), text(t, "region"), text(t, "health")));
+            List<String> row = new ArrayList<>(
+                    List.of(text(t, "target") + (text(t, "target").equals(text(g, "activeTarget"))
+                            ? " *" : ""), text(t, "region"), text(t, "health")));
             for (String location : locations) {
                 String verdict = "-";
                 for (JsonNode l : t.path("locations")) {
@@ -226,7 +239,8 @@ public final class Views {
     }
 
     static String decision(JsonNode d) {
-        return text(d, "kind") + " " + text(d, "fromTarget") + " -> " + text(d, "toTarget") + " (epoch " + text(d, "epoch")
+        return text(d, "kind") + " " + text(d, "fromTarget") + " -> " + text(d, "toTarget") + " (epoch "
+                + text(d, "epoch")
                 + ", " + text(d, "decisionId") + ") at " + text(d, "issuedAt") + " by " + text(d, "principal") + ": "
                 + text(d, "reason");
     }
@@ -235,7 +249,8 @@ public final class Views {
     public static String history(JsonNode h) {
         Table decisions = new Table("ISSUED", "KIND", "FROM", "TO", "EPOCH", "BY", "DECISION", "REASON");
         for (JsonNode d : h.path("decisions")) {
-            decisions.row(text(d, "issuedAt"), text(d, "kind"), text(d, "fromTarget"), text(d, "toTarget"), text(d, "epoch"),
+            decisions.row(text(d, "issuedAt"), text(d, "kind"), text(d, "fromTarget"), text(d, "toTarget"),
+                    text(d, "epoch"),
                     text(d, "principal"), text(d, "decisionId"), text(d, "reason"));
         }
         Table actions = new Table("AT", "BY", "ACTION", "REASON");
@@ -264,7 +279,8 @@ public final class Views {
     public static String explanation(JsonNode e) {
         StringBuilder out = new StringBuilder();
         String decision = text(e, "decisionId");
-        out.append(decision.equals("-") ? "now" : "decision " + decision).append(" of ").append(text(e, "group")).append(" at ")
+        out.append(decision.equals("-") ? "now" : "decision " + decision).append(" of ").append(text(e, "group"))
+                .append(" at ")
                 .append(text(e, "at")).append(": ").append(text(e, "outcome"));
         if (!text(e, "kind").equals("-")) {
             out.append(' ').append(text(e, "kind")).append(' ').append(text(e, "fromTarget")).append(" -> ")
@@ -291,17 +307,20 @@ public final class Views {
                 out.append(" - ").append(text(t, "margin"));
             }
             out.append('\n');
-            Table locations = new Table("  LOCATION", "VERDICT", "FAILS", "OKS", "RECENT RESULTS (oldest first)", "MARGIN");
+            Table locations = new Table("  LOCATION", "VERDICT", "FAILS", "OKS", "RECENT RESULTS (oldest first)",
+                    "MARGIN");
             for (JsonNode l : t.path("locations")) {
                 List<String> results = new ArrayList<>();
                 for (JsonNode r : l.path("results")) {
                     String at = text(r, "startedAt");
                     String time = at.length() >= 19 ? at.substring(11, 19) : at;
-                    String position = r.hasNonNull("offset") ? "@" + text(r, "partition") + ":" + text(r, "offset") : "";
+                    String position = r.hasNonNull("offset") ? "@" + text(r, "partition") + ":" + text(r, "offset")
+                            : "";
                     results.add(text(r, "outcome") + " " + time + position);
                 }
                 locations.row("  " + text(l, "location"), text(l, "verdict"), text(l, "consecutiveFailures"),
-                        text(l, "consecutiveSuccesses"), results.isEmpty() ? "-" : String.join(", ", results), text(l, "margin"));
+                        text(l, "consecutiveSuccesses"), results.isEmpty() ? "-" : String.join(", ", results),
+                        text(l, "margin"));
             }
             out.append(locations);
         }

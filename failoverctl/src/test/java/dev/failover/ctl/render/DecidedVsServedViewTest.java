@@ -38,7 +38,8 @@ class DecidedVsServedViewTest {
                 Arguments.of("{\"state\":\"NOT_SERVED\"," + DECIDED.replace("10:00:00Z", "10:02:00Z") + "}",
                         "NOT_SERVED: actuator serves no decision, not the last decision",
                         "NOT_SERVED"), // decided after this machine's now (clocks apart): no negative age
-                Arguments.of("{\"state\":\"SPLIT\",\"detail\":\"a state of a newer server\"}", "SPLIT: a state of a newer server",
+                Arguments.of("{\"state\":\"SPLIT\",\"detail\":\"a state of a newer server\"}",
+                        "SPLIT: a state of a newer server",
                         "SPLIT"));
     }
 
@@ -53,7 +54,8 @@ class DecidedVsServedViewTest {
     @ParameterizedTest
     @MethodSource("checks")
     void statusOfAGroupShowsItUnderWhatTheActuatorReports(String check, String line, String cell) throws Exception {
-        JsonNode group = new ObjectMapper().readTree("{\"group\":\"api\",\"epoch\":2,\"decidedVsServed\":" + check + "}");
+        JsonNode group = new ObjectMapper()
+                .readTree("{\"group\":\"api\",\"epoch\":2,\"decidedVsServed\":" + check + "}");
         assertThat(Views.group(group, NOW)).contains("\ndecided  " + line + "\n");
     }
 
@@ -61,7 +63,8 @@ class DecidedVsServedViewTest {
     void anOlderServerWithoutTheCheckShowsNoLineAndADash() throws Exception {
         JsonNode group = new ObjectMapper().readTree("{\"group\":\"api\",\"epoch\":2}");
         assertThat(Views.group(group, NOW)).doesNotContain("decided  ");
-        assertThat(Views.groups(new ObjectMapper().readTree("[{\"group\":\"api\",\"epoch\":2}]"), NOW).lines().skip(1).findFirst()
+        assertThat(Views.groups(new ObjectMapper().readTree("[{\"group\":\"api\",\"epoch\":2}]"), NOW).lines().skip(1)
+                .findFirst()
                 .orElseThrow()).endsWith("  -");
     }
 }

@@ -31,7 +31,8 @@ class LaneViewsTest {
 
     static String lane(String id, String state, String detail, String since) {
         return "{\"lane\":\"" + id + "\",\"kind\":\"rfc2136\",\"state\":\"" + state + "\""
-                + (detail == null ? "" : ",\"detail\":\"" + detail + "\"") + ",\"since\":\"" + since + "\",\"results\":2}";
+                + (detail == null ? "" : ",\"detail\":\"" + detail + "\"") + ",\"since\":\"" + since
+                + "\",\"results\":2}";
     }
 
     static Stream<Arguments> lines() {
@@ -44,7 +45,8 @@ class LaneViewsTest {
                         "[" + lane("r53", "SERVED", null, "2026-11-30T10:00:02.300Z") + ","
                                 + lane("bind", "SERVED", null, "2026-11-30T10:00:00.400Z") + ","
                                 + lane("knot", "CONVERGING", "attempt 31: cannot reach 192.0.2.53:53",
-                                        "2026-11-30T10:00:00.100Z") + "]",
+                                        "2026-11-30T10:00:00.100Z")
+                                + "]",
                         "providers r53 SERVED 2.3 s · bind SERVED 0.4 s · knot CONVERGING attempt 31: cannot reach "
                                 + "192.0.2.53:53"),
                 Arguments.of("a state without a detail: since when",

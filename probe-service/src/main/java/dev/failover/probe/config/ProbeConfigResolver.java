@@ -17,9 +17,9 @@ import org.jboss.logging.Logger;
 
 import dev.failover.contract.topology.TopologyValidator;
 import dev.failover.kafka.security.KafkaSecurityCheck;
-import io.smallrye.common.annotation.Identifier;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * The one place the probe-service's configuration is checked: {@link ProbeServiceConfig} in, {@link ProbeSettings} out,
@@ -60,8 +60,9 @@ public class ProbeConfigResolver {
             problems.add("failover.location", "is required: the probing location this instance runs as");
         }
         if (!INSTANCE_ID.matcher(config.instanceId()).matches()) {
-            problems.add("failover.instance-id", "'" + config.instanceId() + "' must be 1 to 249 ASCII letters, digits, '.', '_' "
-                    + "and '-' (it names this instance on its results)");
+            problems.add("failover.instance-id",
+                    "'" + config.instanceId() + "' must be 1 to 249 ASCII letters, digits, '.', '_' "
+                            + "and '-' (it names this instance on its results)");
         }
         problems.positive("failover.reload-interval", config.reloadInterval());
         problems.atLeastOne("failover.buffer-size", config.bufferSize());
@@ -70,7 +71,8 @@ public class ProbeConfigResolver {
         for (int i = 0; i < urls.size(); i++) {
             String key = "failover.self-check.urls[" + i + "]";
             String url = urls.get(i);
-            TopologyValidator.httpUrlProblem(url).ifPresent(problem -> problems.add(key, "'" + url + "' is not a valid URL: " + problem));
+            TopologyValidator.httpUrlProblem(url)
+                    .ifPresent(problem -> problems.add(key, "'" + url + "' is not a valid URL: " + problem));
         }
         problems.positive("failover.self-check.interval", config.selfCheck().interval());
         problems.positive("failover.self-check.timeout", config.selfCheck().timeout());
@@ -78,7 +80,8 @@ public class ProbeConfigResolver {
         problems.positive("failover.probe.max-loop-lag", config.probe().maxLoopLag());
         problems.positive("failover.probe.observe-interval", config.probe().observeInterval());
         problems.throwIfAny();
-        return new ProbeSettings(config.location(), config.instanceId(), config.topologyFile(), config.reloadInterval(), config.bufferSize(),
+        return new ProbeSettings(config.location(), config.instanceId(), config.topologyFile(), config.reloadInterval(),
+                config.bufferSize(),
                 config.maxConnections(), urls, config.selfCheck().interval(), config.selfCheck().timeout(),
                 config.probe().maxStartDelay(), config.probe().maxLoopLag(), config.metrics().perTargetDetail(),
                 config.probe().observeInterval());
@@ -108,7 +111,8 @@ public class ProbeConfigResolver {
 
         void throwIfAny() {
             if (!messages.isEmpty()) {
-                throw new ConfigurationException("invalid configuration of the probe-service: " + String.join("; ", messages), keys);
+                throw new ConfigurationException(
+                        "invalid configuration of the probe-service: " + String.join("; ", messages), keys);
             }
         }
     }

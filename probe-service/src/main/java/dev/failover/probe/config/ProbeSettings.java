@@ -16,8 +16,10 @@ import java.util.Optional;
  * @param perTargetMetrics {@code failover.metrics.per-target-detail}
  * @param observeInterval  {@code failover.probe.observe-interval}, positive
  */
-public record ProbeSettings(String location, String instanceId, Path topologyFile, Duration reloadInterval, int bufferSize, int maxConnections,
-        List<String> selfCheckUrls, Duration selfCheckInterval, Duration selfCheckTimeout, Optional<Duration> maxStartDelay,
+public record ProbeSettings(String location, String instanceId, Path topologyFile, Duration reloadInterval,
+        int bufferSize, int maxConnections,
+        List<String> selfCheckUrls, Duration selfCheckInterval, Duration selfCheckTimeout,
+        Optional<Duration> maxStartDelay,
         Duration maxLoopLag, boolean perTargetMetrics, Duration observeInterval) {
 
     public ProbeSettings {

@@ -17,7 +17,8 @@ public sealed interface Observation {
     /** A DNS probe's answer; null for other probes and when no answer came. */
     DnsAnswer dnsAnswer();
 
-    record Up(Integer httpStatus, PhaseTimings timings, Integer tlsDaysToExpiry, DnsAnswer dnsAnswer) implements Observation {
+    record Up(Integer httpStatus, PhaseTimings timings, Integer tlsDaysToExpiry, DnsAnswer dnsAnswer)
+            implements Observation {
 
         public Up(Integer httpStatus, PhaseTimings timings, Integer tlsDaysToExpiry) {
             this(httpStatus, timings, tlsDaysToExpiry, null);
@@ -27,7 +28,8 @@ public sealed interface Observation {
     record Down(FailureReason reason, String detail, Integer httpStatus, PhaseTimings timings, Integer tlsDaysToExpiry,
             DnsAnswer dnsAnswer) implements Observation {
 
-        public Down(FailureReason reason, String detail, Integer httpStatus, PhaseTimings timings, Integer tlsDaysToExpiry) {
+        public Down(FailureReason reason, String detail, Integer httpStatus, PhaseTimings timings,
+                Integer tlsDaysToExpiry) {
             this(reason, detail, httpStatus, timings, tlsDaysToExpiry, null);
         }
     }

@@ -62,7 +62,8 @@ public final class ResolverWatch {
      * @param ask     asks one resolver (the dns probe's prober)
      * @param timeout how long a resolver has to answer: at most the round's interval
      */
-    public ResolverWatch(String location, String instance, Clock clock, Function<DnsProbe, CompletionStage<Observation>> ask,
+    public ResolverWatch(String location, String instance, Clock clock,
+            Function<DnsProbe, CompletionStage<Observation>> ask,
             Duration timeout) {
         this.location = Objects.requireNonNull(location);
         this.instance = instance;
@@ -101,7 +102,8 @@ public final class ResolverWatch {
     /** Forgets what was sent for groups and resolvers no longer in the topology. */
     public void retain(Topology topology) {
         Set<Key> keep = new HashSet<>();
-        topology.groups().forEach(g -> topology.observersOf(location, g).forEach(o -> keep.add(new Key(g.id(), o.name()))));
+        topology.groups()
+                .forEach(g -> topology.observersOf(location, g).forEach(o -> keep.add(new Key(g.id(), o.name()))));
         sent.keySet().retainAll(keep);
     }
 
@@ -124,7 +126,8 @@ public final class ResolverWatch {
         DnsProbe.AddressType type = group.dns().type() == RecordType.AAAA ? DnsProbe.AddressType.AAAA
                 : DnsProbe.AddressType.A;
         int millis = (int) timeout.toMillis();
-        return new DnsProbe(group.dns().name(), type, observer.address(), observer.port(), observer.transport(), null, null,
+        return new DnsProbe(group.dns().name(), type, observer.address(), observer.port(), observer.transport(), null,
+                null,
                 millis, millis, null);
     }
 

@@ -74,7 +74,8 @@ public final class ResponseJudge {
      */
     public Verdict judge(int status, String body, Progress progress, long elapsedMillis) {
         if (!accepted.accepts(status)) {
-            return new Verdict.Down(FailureReason.UNEXPECTED_STATUS, "status " + status + " is not in " + spec.expectedStatus());
+            return new Verdict.Down(FailureReason.UNEXPECTED_STATUS,
+                    "status " + status + " is not in " + spec.expectedStatus());
         }
         if (!needsBody()) {
             return latency(elapsedMillis);
@@ -97,11 +98,13 @@ public final class ResponseJudge {
         return switch (progress) {
             case LIMIT_REACHED -> new Verdict.Down(FailureReason.BODY_MISMATCH,
                     check + " within its first " + spec.bodyLimitBytes() + " bytes");
-            case ENDED -> new Verdict.Down(FailureReason.BODY_MISMATCH, check + " (the whole body, " + bytes + " bytes)");
+            case ENDED ->
+                new Verdict.Down(FailureReason.BODY_MISMATCH, check + " (the whole body, " + bytes + " bytes)");
             case CLOSED_EARLY -> new Verdict.Down(FailureReason.BODY_MISMATCH,
                     check + " in the " + bytes + " bytes received before the connection closed");
-            case TIMED_OUT -> new Verdict.Down(FailureReason.TIMEOUT, check + " in the " + bytes + " bytes received within "
-                    + spec.timeoutMillis() + " ms");
+            case TIMED_OUT ->
+                new Verdict.Down(FailureReason.TIMEOUT, check + " in the " + bytes + " bytes received within "
+                        + spec.timeoutMillis() + " ms");
             case HEAD, READING -> throw new IllegalStateException("judged above");
         };
     }
@@ -117,8 +120,9 @@ public final class ResponseJudge {
 
     private Verdict latency(long elapsedMillis) {
         if (spec.maxLatencyMillis() != null && elapsedMillis > spec.maxLatencyMillis()) {
-            return new Verdict.Down(FailureReason.TOO_SLOW, "took " + elapsedMillis + " ms, more than " + spec.maxLatencyMillis()
-                    + " ms");
+            return new Verdict.Down(FailureReason.TOO_SLOW,
+                    "took " + elapsedMillis + " ms, more than " + spec.maxLatencyMillis()
+                            + " ms");
         }
         return UP;
     }

@@ -16,12 +16,12 @@ import dev.failover.contract.event.LocationImpairment;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.Dependency;
+import dev.failover.contract.topology.DnsProbe;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.HttpProbe;
 import dev.failover.contract.topology.ProbeSpec;
-import dev.failover.contract.topology.DnsProbe;
-import dev.failover.contract.topology.TcpProbe;
 import dev.failover.contract.topology.Target;
+import dev.failover.contract.topology.TcpProbe;
 
 /**
  * Runs the probe of one target, or of one of its dependencies, and labels what it saw with the group, target (and
@@ -48,7 +48,8 @@ public final class TargetProbe {
     public record Limits(int maxInFlight, Optional<Duration> maxStartDelay, Duration maxLoopLag) {
 
         Attribution.Bounds boundsOf(ProbeSpec probe) {
-            return new Attribution.Bounds(maxStartDelay.orElse(Duration.ofSeconds(probe.intervalSeconds()).dividedBy(4)), maxLoopLag);
+            return new Attribution.Bounds(
+                    maxStartDelay.orElse(Duration.ofSeconds(probe.intervalSeconds()).dividedBy(4)), maxLoopLag);
         }
     }
 
@@ -136,33 +137,42 @@ public final class TargetProbe {
         if (!inFlight.tryAcquire()) {
             boolean impaired = selfCheckFailed.getAsBoolean();
             Attribution.Verdict refused = Attribution.of(new Attempt.Refused(), impaired, bounds);
-            ProbeResult notProbed = ProbeResult.of(group.id(), target.id(), target.region(), location, startedAt, refused.outcome())
+            ProbeResult notProbed = ProbeResult
+                    .of(group.id(), target.id(), target.region(), location, startedAt, refused.outcome())
                     .durationMillis(0L).locationImpaired(impaired).impairment(refused.impairment())
-                    .detail("not probed: " + limits.maxInFlight() + " probes of this location already in flight").build();
+                    .detail("not probed: " + limits.maxInFlight() + " probes of this location already in flight")
+                    .build();
             return CompletableFuture.completedFuture(new Probed(subject.label(notProbed), null));
         }
         AtomicLong connectingAt = new AtomicLong(NOT_CONNECTING);
-        return subject.probe().match(spec -> http.probe(spec, connectingAt::set), spec -> tcp.probe(spec, connectingAt::set),
-                spec -> dns.probe(spec, connectingAt::set))
+        return subject.probe()
+                .match(spec -> http.probe(spec, connectingAt::set), spec -> tcp.probe(spec, connectingAt::set),
+                        spec -> dns.probe(spec, connectingAt::set))
                 .whenComplete((observation, error) -> inFlight.release())
                 .thenApply(observation -> {
                     long end = System.nanoTime();
                     long connecting = connectingAt.get();
-                    Duration startDelay = connecting == NOT_CONNECTING ? null : Duration.ofNanos(Math.max(0, connecting - tickNanos));
+                    Duration startDelay = connecting == NOT_CONNECTING ? null
+                            : Duration.ofNanos(Math.max(0, connecting - tickNanos));
                     boolean impaired = selfCheckFailed.getAsBoolean();
                     Attribution.Verdict verdict = Attribution.of(new Attempt.Made(observation, startDelay,
                             loopLag.worstBetween(Math.max(start, end - LAG_WINDOW_NANOS), end)), impaired, bounds);
                     long durationMillis = TimeUnit.NANOSECONDS.toMillis(end - start);
                     ProbeResult result = switch (verdict.outcome()) {
-                        case UP -> ProbeResult.of(group.id(), target.id(), target.region(), location, startedAt, ProbeOutcome.UP)
+                        case UP -> ProbeResult
+                                .of(group.id(), target.id(), target.region(), location, startedAt, ProbeOutcome.UP)
                                 .durationMillis(durationMillis).httpStatus(observation.httpStatus())
                                 .timings(observation.timings()).locationImpaired(impaired)
                                 .tlsDaysToExpiry(observation.tlsDaysToExpiry()).build();
                         case DOWN, UNKNOWN -> {
                             Observation.Down down = (Observation.Down) observation;
-                            yield ProbeResult.of(group.id(), target.id(), target.region(), location, startedAt, verdict.outcome())
-                                    .durationMillis(durationMillis).failureReason(down.reason()).httpStatus(down.httpStatus())
-                                    .timings(down.timings()).locationImpaired(impaired).tlsDaysToExpiry(down.tlsDaysToExpiry())
+                            yield ProbeResult
+                                    .of(group.id(), target.id(), target.region(), location, startedAt,
+                                            verdict.outcome())
+                                    .durationMillis(durationMillis).failureReason(down.reason())
+                                    .httpStatus(down.httpStatus())
+                                    .timings(down.timings()).locationImpaired(impaired)
+                                    .tlsDaysToExpiry(down.tlsDaysToExpiry())
                                     .detail(verdict.impairment() == null ? down.detail()
                                             : why(verdict.impairment(), startDelay, bounds) + "; saw: " + down.detail())
                                     .impairment(verdict.impairment()).build();
@@ -178,7 +188,8 @@ public final class TargetProbe {
     private static String why(LocationImpairment impairment, Duration startDelay, Attribution.Bounds bounds) {
         return switch (impairment) {
             case LATE_START -> startDelay == null ? "no connect attempt began within the timeout"
-                    : "connect attempt began " + startDelay.toMillis() + " ms after its tick (bound " + bounds.maxStartDelay().toMillis()
+                    : "connect attempt began " + startDelay.toMillis() + " ms after its tick (bound "
+                            + bounds.maxStartDelay().toMillis()
                             + " ms)";
             case CPU_STARVED -> "event loops held up longer than " + bounds.maxLoopLag().toMillis() + " ms meanwhile";
             case SELF_CHECK_FAILED -> "this location's self-check fails";

@@ -2,24 +2,22 @@ package dev.failover.probe.messaging;
 
 import java.nio.charset.StandardCharsets;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.reactive.messaging.Message;
-
-import dev.failover.contract.event.ResolverObservation;
-import dev.failover.contract.event.Topics;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 import dev.failover.contract.event.EventCodec;
 import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.event.ResolverObservation;
+import dev.failover.contract.event.Topics;
 import dev.failover.probe.config.ProbeSettings;
 import dev.failover.probe.metrics.ProbeMetrics;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Sends each result to failover.probe-results, keyed by group. Results go through a bounded buffer that drops the
@@ -34,7 +32,8 @@ public class ProbeResultPublisher {
     private final ResultBuffer buffer;
 
     @Inject
-    public ProbeResultPublisher(@Channel("probe-results") MutinyEmitter<Record<String, String>> emitter, ProbeMetrics metrics,
+    public ProbeResultPublisher(@Channel("probe-results") MutinyEmitter<Record<String, String>> emitter,
+            ProbeMetrics metrics,
             ProbeSettings config) {
         this.emitter = emitter;
         this.metrics = metrics;
@@ -62,8 +61,9 @@ public class ProbeResultPublisher {
         }
         RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.RECORD_HEADER, ResolverObservation.RECORD.getBytes(StandardCharsets.UTF_8));
-        emitter.sendMessageAndForget(Message.of(Record.of(observation.group(), EventCodec.instance().encode(observation)))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withHeaders(headers).build()));
+        emitter.sendMessageAndForget(
+                Message.of(Record.of(observation.group(), EventCodec.instance().encode(observation)))
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withHeaders(headers).build()));
         return true;
     }
 

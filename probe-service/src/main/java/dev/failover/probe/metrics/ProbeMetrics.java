@@ -123,10 +123,14 @@ public class ProbeMetrics {
         this.perTarget = settings.perTargetMetrics();
         this.duration = perTarget ? null : durationTimer(DURATION, Tags.of("location", location));
         this.skipped = perTarget ? null : registry.counter(SKIPPED, "location", location);
-        this.lateness = Timer.builder(LATENESS).publishPercentileHistogram().serviceLevelObjectives(Duration.ofMillis(10),
-                Duration.ofMillis(50), Duration.ofMillis(100)).register(registry);
-        this.startDelay = Timer.builder(START_DELAY).serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50),
-                Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1)).register(registry);
+        this.lateness = Timer.builder(LATENESS).publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofMillis(10),
+                        Duration.ofMillis(50), Duration.ofMillis(100))
+                .register(registry);
+        this.startDelay = Timer.builder(START_DELAY)
+                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50),
+                        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1))
+                .register(registry);
         // present from the start, so that a rate sees the first one
         for (LocationImpairment reason : LocationImpairment.values()) {
             impaired.put(reason, registry.counter(IMPAIRED, "reason", reason.name()));
@@ -179,7 +183,8 @@ public class ProbeMetrics {
     }
 
     public void trackLoopLag(Supplier<Duration> worstOfLastSecond) {
-        io.micrometer.core.instrument.TimeGauge.builder(LOOP_LAG, () -> worstOfLastSecond.get().toNanos(), TimeUnit.NANOSECONDS)
+        io.micrometer.core.instrument.TimeGauge
+                .builder(LOOP_LAG, () -> worstOfLastSecond.get().toNanos(), TimeUnit.NANOSECONDS)
                 .register(registry);
     }
 
@@ -246,7 +251,8 @@ public class ProbeMetrics {
         private final SeriesNames names;
         private final Tags tags;
         private final AtomicInteger up = new AtomicInteger();
-        private final AtomicReferenceArray<Counter> results = new AtomicReferenceArray<>(ProbeOutcome.values().length * REASONS);
+        private final AtomicReferenceArray<Counter> results = new AtomicReferenceArray<>(
+                ProbeOutcome.values().length * REASONS);
         private final Set<Meter> meters = ConcurrentHashMap.newKeySet();
         private final AtomicInteger tlsDays = new AtomicInteger();
         private volatile boolean tlsExported;

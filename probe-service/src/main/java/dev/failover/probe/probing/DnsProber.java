@@ -55,7 +55,8 @@ public final class DnsProber implements Prober<DnsProbe> {
     @Override
     public CompletionStage<Observation> probe(DnsProbe spec, LongConsumer connecting) {
         long start = System.nanoTime();
-        String server = (spec.resolver().contains(":") ? "[" + spec.resolver() + "]" : spec.resolver()) + ":" + spec.port();
+        String server = (spec.resolver().contains(":") ? "[" + spec.resolver() + "]" : spec.resolver()) + ":"
+                + spec.port();
         CompletableFuture<Message> answered = CompletableFuture.supplyAsync(() -> {
             InetSocketAddress address = new InetSocketAddress(spec.resolver(), spec.port());
             if (address.isUnresolved()) {
@@ -119,17 +120,25 @@ public final class DnsProber implements Prober<DnsProbe> {
             return new Observation.Down(FailureReason.DNS_FAILURE, asked + ": " + rcode, null, timings, null, answer);
         }
         if (addresses.isEmpty()) {
-            return new Observation.Down(FailureReason.UNEXPECTED_ANSWER, asked + ": no " + spec.recordType() + " record ("
-                    + (aliases.isEmpty() ? "NOERROR, empty answer" : "NOERROR, only CNAME to " + String.join(", ", aliases)
-                            + ", not followed by this resolver") + ")", null, timings, null, answer);
+            return new Observation.Down(FailureReason.UNEXPECTED_ANSWER,
+                    asked + ": no " + spec.recordType() + " record ("
+                            + (aliases.isEmpty() ? "NOERROR, empty answer"
+                                    : "NOERROR, only CNAME to " + String.join(", ", aliases)
+                                            + ", not followed by this resolver")
+                            + ")",
+                    null, timings, null, answer);
         }
         if (!spec.expect().isEmpty() && addresses.stream().noneMatch(a -> expected(spec, a))) {
-            return new Observation.Down(FailureReason.UNEXPECTED_ANSWER, asked + ": answered " + addresses + " (TTL " + ttl
-                    + " s), none of the expected " + spec.expect(), null, timings, null, answer);
+            return new Observation.Down(FailureReason.UNEXPECTED_ANSWER,
+                    asked + ": answered " + addresses + " (TTL " + ttl
+                            + " s), none of the expected " + spec.expect(),
+                    null, timings, null, answer);
         }
         if (spec.maxLatencyMillis() != null && elapsedMillis > spec.maxLatencyMillis()) {
-            return new Observation.Down(FailureReason.TOO_SLOW, asked + ": answered after " + elapsedMillis + " ms, more than "
-                    + spec.maxLatencyMillis() + " ms", null, timings, null, answer);
+            return new Observation.Down(FailureReason.TOO_SLOW,
+                    asked + ": answered after " + elapsedMillis + " ms, more than "
+                            + spec.maxLatencyMillis() + " ms",
+                    null, timings, null, answer);
         }
         return new Observation.Up(null, timings, null, answer);
     }

@@ -79,7 +79,8 @@ final class OneQueryTcpClient implements TcpIoClient {
         }
         channel.read(buffer, null, handler(done, count -> {
             if (count < 0) {
-                done.completeExceptionally(new EOFException("the resolver closed the connection before its whole answer"));
+                done.completeExceptionally(
+                        new EOFException("the resolver closed the connection before its whole answer"));
             } else if (buffer.hasRemaining()) {
                 read(channel, buffer).whenComplete((b, e) -> complete(done, b, e));
             } else {
@@ -97,7 +98,8 @@ final class OneQueryTcpClient implements TcpIoClient {
         }
     }
 
-    private static <V> CompletionHandler<V, Void> handler(CompletableFuture<?> done, java.util.function.Consumer<V> then) {
+    private static <V> CompletionHandler<V, Void> handler(CompletableFuture<?> done,
+            java.util.function.Consumer<V> then) {
         return new CompletionHandler<>() {
             @Override
             public void completed(V result, Void attachment) {

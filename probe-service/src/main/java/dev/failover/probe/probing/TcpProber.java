@@ -45,10 +45,13 @@ public final class TcpProber implements Prober<TcpProbe> {
                 .handle((channel, error) -> {
                     long end = System.nanoTime();
                     Long dns = resolvedAt[0] == 0 ? null : TimeUnit.NANOSECONDS.toMillis(resolvedAt[0] - start);
-                    Long connect = resolvedAt[0] == 0 || error != null ? null : TimeUnit.NANOSECONDS.toMillis(end - resolvedAt[0]);
-                    PhaseTimings timings = new PhaseTimings(dns, connect, null, null, TimeUnit.NANOSECONDS.toMillis(end - start));
+                    Long connect = resolvedAt[0] == 0 || error != null ? null
+                            : TimeUnit.NANOSECONDS.toMillis(end - resolvedAt[0]);
+                    PhaseTimings timings = new PhaseTimings(dns, connect, null, null,
+                            TimeUnit.NANOSECONDS.toMillis(end - start));
                     if (error != null) {
-                        return new Observation.Down(FailureClassifier.classify(error), FailureClassifier.describe(error), null,
+                        return new Observation.Down(FailureClassifier.classify(error),
+                                FailureClassifier.describe(error), null,
                                 timings, null);
                     }
                     closeQuietly(channel);

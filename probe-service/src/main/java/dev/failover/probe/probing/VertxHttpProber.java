@@ -64,15 +64,16 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
     }
 
     private HttpClient client(HttpProbe spec) {
-        return clients.computeIfAbsent(new ClientKey(spec.verifyTls(), spec.connectTimeoutMillis()), key -> vertx.createHttpClient(
-                new HttpClientOptions()
-                        .setKeepAlive(false) // every probe measures a real connect, as a client arriving would
-                        // twice the bound: a connection being closed still holds its slot for a moment
-                        .setMaxPoolSize(2 * maxConnections)
-                        .setConnectTimeout(key.connectTimeoutMillis())
-                        .setTrustAll(!key.verifyTls())
-                        .setVerifyHost(key.verifyTls())
-                        .setMaxRedirects(5)));
+        return clients.computeIfAbsent(new ClientKey(spec.verifyTls(), spec.connectTimeoutMillis()),
+                key -> vertx.createHttpClient(
+                        new HttpClientOptions()
+                                .setKeepAlive(false) // every probe measures a real connect, as a client arriving would
+                                // twice the bound: a connection being closed still holds its slot for a moment
+                                .setMaxPoolSize(2 * maxConnections)
+                                .setConnectTimeout(key.connectTimeoutMillis())
+                                .setTrustAll(!key.verifyTls())
+                                .setVerifyHost(key.verifyTls())
+                                .setMaxRedirects(5)));
     }
 
     @Override
@@ -94,7 +95,8 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
             timer.resolved = System.nanoTime();
             long left = spec.timeoutMillis() - timer.elapsedMillis();
             if (left <= 0) {
-                result.complete(down(FailureReason.TIMEOUT, "name resolution took the whole timeout", null, timer.timings(), null));
+                result.complete(down(FailureReason.TIMEOUT, "name resolution took the whole timeout", null,
+                        timer.timings(), null));
                 return;
             }
             send(spec, https, port, path, uri.getHost(), address, left, timer, result, connecting);
@@ -126,7 +128,8 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
         }
     }
 
-    private void send(HttpProbe spec, boolean https, int port, String path, String urlHost, InetAddress address, long timeoutMillis,
+    private void send(HttpProbe spec, boolean https, int port, String path, String urlHost, InetAddress address,
+            long timeoutMillis,
             Timer timer, CompletableFuture<Observation> result, LongConsumer connecting) {
         String virtualHost = spec.hostHeader() != null ? spec.hostHeader() : urlHost;
         RequestOptions options = new RequestOptions()
@@ -184,7 +187,8 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
 
         /** No response head: the connection, the TLS handshake or the request failed. */
         synchronized void failed(Throwable error) {
-            finish(new Observation.Down(FailureClassifier.classify(error), FailureClassifier.describe(error), null, timer.timings(),
+            finish(new Observation.Down(FailureClassifier.classify(error), FailureClassifier.describe(error), null,
+                    timer.timings(),
                     null));
         }
 
@@ -224,7 +228,8 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
                 return;
             }
             if (status == null) {
-                finish(new Observation.Down(FailureReason.TIMEOUT, "no response head within " + spec.timeoutMillis() + " ms", null,
+                finish(new Observation.Down(FailureReason.TIMEOUT,
+                        "no response head within " + spec.timeoutMillis() + " ms", null,
                         timer.timings(), null));
                 return;
             }
@@ -234,12 +239,14 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
         /** @return whether the judge decided (then the result is complete and the connection closed) */
         private boolean judge(Progress progress, String why) {
             PhaseTimings timings = timer.timings();
-            Verdict verdict = judge.judge(status, body.toString(StandardCharsets.UTF_8), progress, timings.totalMillis());
+            Verdict verdict = judge.judge(status, body.toString(StandardCharsets.UTF_8), progress,
+                    timings.totalMillis());
             if (verdict instanceof Verdict.ReadOn) {
                 return false;
             }
             if (verdict instanceof Verdict.Down down) {
-                finish(new Observation.Down(down.reason(), why == null ? down.detail() : down.detail() + " (" + why + ")", status,
+                finish(new Observation.Down(down.reason(),
+                        why == null ? down.detail() : down.detail() + " (" + why + ")", status,
                         timings, days));
             } else {
                 finish(new Observation.Up(status, timings, days));
@@ -275,7 +282,8 @@ public final class VertxHttpProber implements Prober<HttpProbe> {
         return null;
     }
 
-    private static Observation down(FailureReason reason, String detail, Integer status, PhaseTimings timings, Integer days) {
+    private static Observation down(FailureReason reason, String detail, Integer status, PhaseTimings timings,
+            Integer days) {
         return new Observation.Down(reason, detail, status, timings, days);
     }
 

@@ -19,8 +19,8 @@ import dev.failover.contract.topology.HttpProbe;
 import dev.failover.contract.topology.ProbeSpec;
 import dev.failover.contract.topology.Target;
 import dev.failover.probe.config.ProbeSettings;
-import dev.failover.probe.topology.TopologyHolder;
 import dev.failover.probe.scheduling.LatestResults;
+import dev.failover.probe.topology.TopologyHolder;
 
 /**
  * Read-only view of what this location probes, its last result and its last verdicts; a target's dependencies are shown
@@ -87,8 +87,10 @@ public class TargetsResource {
      */
     static ProbeSpec withSecretsHidden(ProbeSpec probe) {
         return probe.match(http -> new HttpProbe(urlWithSecretsHidden(http.url()), http.method(),
-                http.headers().keySet().stream().collect(Collectors.toMap(name -> name, name -> HIDDEN)), http.hostHeader(),
-                http.expectedStatus(), http.bodyContains(), http.bodyRegex(), http.bodyLimitBytes(), http.followRedirects(),
+                http.headers().keySet().stream().collect(Collectors.toMap(name -> name, name -> HIDDEN)),
+                http.hostHeader(),
+                http.expectedStatus(), http.bodyContains(), http.bodyRegex(), http.bodyLimitBytes(),
+                http.followRedirects(),
                 http.verifyTls(), http.intervalSeconds(), http.connectTimeoutMillis(), http.timeoutMillis(),
                 http.maxLatencyMillis()), tcp -> tcp, dns -> dns);
     }
@@ -96,10 +98,12 @@ public class TargetsResource {
     static String urlWithSecretsHidden(String url) {
         URI uri = URI.create(url); // the topology validator accepted it
         String query = uri.getRawQuery() == null ? null : Arrays.stream(uri.getRawQuery().split("&"))
-                .map(p -> p.contains("=") ? p.substring(0, p.indexOf('=')) + "=" + HIDDEN : p).collect(Collectors.joining("&"));
+                .map(p -> p.contains("=") ? p.substring(0, p.indexOf('=')) + "=" + HIDDEN : p)
+                .collect(Collectors.joining("&"));
         String userInfo = uri.getRawUserInfo() == null ? "" : HIDDEN + "@";
         String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
-        return uri.getScheme() + "://" + userInfo + uri.getHost() + port + uri.getRawPath() + (query == null ? "" : "?" + query);
+        return uri.getScheme() + "://" + userInfo + uri.getHost() + port + uri.getRawPath()
+                + (query == null ? "" : "?" + query);
     }
 
     private TargetView view(FailoverGroup g, Target t) {
@@ -108,7 +112,8 @@ public class TargetsResource {
             List<ProbeResult> ofDependency = latest.recent(g.id(), t.id(), d.id());
             return new DependencyView(d.id(), first(ofDependency), verdicts(ofDependency));
         }).toList();
-        return new TargetView(g.id(), t.id(), t.region(), config.location(), first(recent), verdicts(recent), dependencies);
+        return new TargetView(g.id(), t.id(), t.region(), config.location(), first(recent), verdicts(recent),
+                dependencies);
     }
 
     private static ProbeResult first(List<ProbeResult> newestFirst) {

@@ -31,7 +31,8 @@ public class LatestResults {
     }
 
     void record(ProbeResult result) {
-        Deque<ProbeResult> results = recent.computeIfAbsent(new Key(result.group(), result.target(), result.dependency()),
+        Deque<ProbeResult> results = recent.computeIfAbsent(
+                new Key(result.group(), result.target(), result.dependency()),
                 k -> new ArrayDeque<>());
         synchronized (results) {
             results.addFirst(result);

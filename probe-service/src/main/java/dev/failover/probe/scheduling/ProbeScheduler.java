@@ -22,14 +22,14 @@ import org.jboss.logging.Logger;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.Topology;
 import dev.failover.probe.config.ProbeSettings;
-import dev.failover.probe.topology.TopologyHolder;
+import dev.failover.probe.domain.ResolverWatch;
 import dev.failover.probe.domain.TargetProbe;
 import dev.failover.probe.messaging.ProbeResultPublisher;
 import dev.failover.probe.metrics.ProbeMetrics;
 import dev.failover.probe.probing.DnsProber;
-import dev.failover.probe.domain.ResolverWatch;
 import dev.failover.probe.probing.TcpProber;
 import dev.failover.probe.probing.VertxHttpProber;
+import dev.failover.probe.topology.TopologyHolder;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -86,7 +86,8 @@ public class ProbeScheduler {
         observers = new ResolverWatch(config.location(), config.instanceId(), Clock.systemUTC(),
                 spec -> dns.probe(spec, connecting -> {
                 }), config.observeInterval());
-        probe = new TargetProbe(http, new TcpProber(io), dns, Clock.systemUTC(), config.location(), selfCheck::impaired, loops,
+        probe = new TargetProbe(http, new TcpProber(io), dns, Clock.systemUTC(), config.location(), selfCheck::impaired,
+                loops,
                 new TargetProbe.Limits(config.maxConnections(), config.maxStartDelay(), config.maxLoopLag()));
         if (selfCheck.enabled()) {
             long every = config.selfCheckInterval().toMillis();
@@ -114,11 +115,13 @@ public class ProbeScheduler {
                 .flatMap(g -> g.targets().stream().flatMap(t -> TargetProbe.Subject.allOf(g, t))).toList();
         subjects.forEach(this::schedule);
         observe(next);
-        latest.retain(subjects.stream().map(s -> new LatestResults.Key(s.group().id(), s.target().id(), s.dependencyId()))
-                .collect(Collectors.toSet()));
+        latest.retain(
+                subjects.stream().map(s -> new LatestResults.Key(s.group().id(), s.target().id(), s.dependencyId()))
+                        .collect(Collectors.toSet()));
         metrics.retain(subjects.stream().map(ProbeScheduler::metricsKey).collect(Collectors.toSet()));
         long dependencies = subjects.stream().filter(s -> s.dependency() != null).count();
-        LOG.infof("probing %d targets and %d dependencies from location %s", subjects.size() - dependencies, dependencies,
+        LOG.infof("probing %d targets and %d dependencies from location %s", subjects.size() - dependencies,
+                dependencies,
                 config.location());
     }
 

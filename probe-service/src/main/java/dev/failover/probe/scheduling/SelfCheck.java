@@ -38,7 +38,8 @@ public final class SelfCheck {
         if (references.isEmpty()) {
             return CompletableFuture.completedFuture(false);
         }
-        List<CompletableFuture<Observation>> probes = references.stream().map(r -> prober.probe(r).toCompletableFuture()).toList();
+        List<CompletableFuture<Observation>> probes = references.stream()
+                .map(r -> prober.probe(r).toCompletableFuture()).toList();
         return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new)).thenApply(x -> {
             boolean allFailed = probes.stream().allMatch(p -> p.join() instanceof Observation.Down);
             impaired.set(allFailed);

@@ -52,7 +52,8 @@ public class TopologyHolder {
         current = text == null ? forThisLocation(TopologyLoader.load(config.topologyFile())) : parse(text);
         loadedText = text;
         metrics.topologyRuns(current);
-        LOG.infof("topology %s loaded: %d groups, probing as location %s", config.topologyFile(), current.groups().size(),
+        LOG.infof("topology %s loaded: %d groups, probing as location %s", config.topologyFile(),
+                current.groups().size(),
                 config.location());
     }
 
@@ -87,9 +88,10 @@ public class TopologyHolder {
 
     private Topology forThisLocation(Topology topology) {
         if (!topology.locations().contains(config.location())) {
-            throw new InvalidTopologyException(config.topologyFile() + " for this probe-service", List.of(new TopologyError(
-                    "failover.location", "'" + config.location() + "' is not one of the topology's locations "
-                            + topology.locations())));
+            throw new InvalidTopologyException(config.topologyFile() + " for this probe-service",
+                    List.of(new TopologyError(
+                            "failover.location", "'" + config.location() + "' is not one of the topology's locations "
+                                    + topology.locations())));
         }
         return topology;
     }

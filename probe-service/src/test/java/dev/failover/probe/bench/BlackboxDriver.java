@@ -145,7 +145,8 @@ public final class BlackboxDriver {
                 return;
             }
             try {
-                count(System.nanoTime() - scrape.dueNanos() > INTERVAL.toNanos() ? Outcome.MISSED_NO_SLOT : scrape(scrape.target()));
+                count(System.nanoTime() - scrape.dueNanos() > INTERVAL.toNanos() ? Outcome.MISSED_NO_SLOT
+                        : scrape(scrape.target()));
             } finally {
                 inFlight[scrape.target()].set(false);
             }

@@ -18,16 +18,19 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 class ProbeConfigResolverTest {
 
     /** A configuration as SmallRye would map it, with the given self-check URLs and durations. */
-    static ProbeServiceConfig config(String location, List<String> urls, Duration interval, Duration timeout, int bufferSize) {
+    static ProbeServiceConfig config(String location, List<String> urls, Duration interval, Duration timeout,
+            int bufferSize) {
         return config(location, urls, interval, timeout, bufferSize, Optional.empty(), Duration.ofMillis(200));
     }
 
-    static ProbeServiceConfig config(String location, List<String> urls, Duration interval, Duration timeout, int bufferSize,
+    static ProbeServiceConfig config(String location, List<String> urls, Duration interval, Duration timeout,
+            int bufferSize,
             Optional<Duration> maxStartDelay, Duration maxLoopLag) {
         return config(location, "probe-loc-a-0", urls, interval, timeout, bufferSize, maxStartDelay, maxLoopLag);
     }
 
-    static ProbeServiceConfig config(String location, String instanceId, List<String> urls, Duration interval, Duration timeout,
+    static ProbeServiceConfig config(String location, String instanceId, List<String> urls, Duration interval,
+            Duration timeout,
             int bufferSize, Optional<Duration> maxStartDelay, Duration maxLoopLag) {
         ProbeServiceConfig.Probe probe = new ProbeServiceConfig.Probe() {
             @Override
@@ -113,8 +116,10 @@ class ProbeConfigResolverTest {
     void aValidConfigurationBecomesPlainSettings() {
         ProbeSettings settings = resolve(config("loc-a", List.of("https://example.com/", "http://10.0.0.1:8080/x"),
                 Duration.ofSeconds(10), Duration.ofSeconds(3), 100));
-        assertThat(settings).isEqualTo(new ProbeSettings("loc-a", "probe-loc-a-0", Path.of("config/failover.yaml"), Duration.ofSeconds(5), 100, 512,
-                List.of("https://example.com/", "http://10.0.0.1:8080/x"), Duration.ofSeconds(10), Duration.ofSeconds(3),
+        assertThat(settings).isEqualTo(new ProbeSettings("loc-a", "probe-loc-a-0", Path.of("config/failover.yaml"),
+                Duration.ofSeconds(5), 100, 512,
+                List.of("https://example.com/", "http://10.0.0.1:8080/x"), Duration.ofSeconds(10),
+                Duration.ofSeconds(3),
                 Optional.empty(), Duration.ofMillis(200), false, Duration.ofSeconds(1)));
     }
 
@@ -140,15 +145,17 @@ class ProbeConfigResolverTest {
         assertThatThrownBy(() -> resolve(config("loc-a", List.of("https://example.com/", "ftp://example.com/"),
                 Duration.ofSeconds(10), Duration.ofSeconds(3), 100)))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("invalid configuration of the probe-service: failover.self-check.urls[1]: 'ftp://example.com/' is not a "
-                        + "valid URL: scheme must be http or https");
+                .hasMessage(
+                        "invalid configuration of the probe-service: failover.self-check.urls[1]: 'ftp://example.com/' is not a "
+                                + "valid URL: scheme must be http or https");
     }
 
     @Test
     void everyBadKeyIsReportedAtOnce() {
         ConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
                 () -> resolve(config(" ", List.of("http://"), Duration.ZERO, Duration.ofSeconds(-1), 0)));
-        assertThat(e.getConfigKeys()).containsExactly("failover.location", "failover.buffer-size", "failover.self-check.urls[0]",
+        assertThat(e.getConfigKeys()).containsExactly("failover.location", "failover.buffer-size",
+                "failover.self-check.urls[0]",
                 "failover.self-check.interval", "failover.self-check.timeout");
         assertThat(e.getMessage()).contains("failover.self-check.urls[0]: 'http://' is not a valid URL: ")
                 .contains("failover.buffer-size: must be at least 1, was 0")
@@ -163,7 +170,8 @@ class ProbeConfigResolverTest {
         assertThat(e.getConfigKeys()).containsExactly("failover.probe.max-start-delay", "failover.probe.max-loop-lag");
         assertThat(e.getMessage()).contains("failover.probe.max-start-delay: must be positive, was PT0S");
         assertThat(resolve(config("loc-a", null, Duration.ofSeconds(10), Duration.ofSeconds(3), 100,
-                Optional.of(Duration.ofMillis(100)), Duration.ofMillis(50))).maxStartDelay()).contains(Duration.ofMillis(100));
+                Optional.of(Duration.ofMillis(100)), Duration.ofMillis(50))).maxStartDelay())
+                .contains(Duration.ofMillis(100));
     }
 
     private static ProbeSettings resolve(ProbeServiceConfig config) {

@@ -25,7 +25,8 @@ class AttributionTest {
 
     /** A probe made: connect attempt {@code startMillis} after its tick (null: never), loops held up {@code lagMillis}. */
     static Attempt made(Observation observation, Integer startMillis, int lagMillis) {
-        return new Attempt.Made(observation, startMillis == null ? null : Duration.ofMillis(startMillis), Duration.ofMillis(lagMillis));
+        return new Attempt.Made(observation, startMillis == null ? null : Duration.ofMillis(startMillis),
+                Duration.ofMillis(lagMillis));
     }
 
     static Stream<Arguments> cases() {
@@ -34,17 +35,20 @@ class AttributionTest {
                 Arguments.of("answered although late and starved: an answer is evidence", made(UP, 900, 800), false,
                         ProbeOutcome.UP, null),
                 Arguments.of("answered while the self-check fails", made(UP, 3, 0), true, ProbeOutcome.UP, null),
-                Arguments.of("on time, refused by the target", made(down(FailureReason.CONNECTION_REFUSED), 3, 0), false,
+                Arguments.of("on time, refused by the target", made(down(FailureReason.CONNECTION_REFUSED), 3, 0),
+                        false,
                         ProbeOutcome.DOWN, null),
                 Arguments.of("on time, timed out, loops fine", made(down(FailureReason.TIMEOUT), 250, 200), false,
                         ProbeOutcome.DOWN, null),
                 Arguments.of("on time, wrong status while starved: the status is the target's",
                         made(down(FailureReason.UNEXPECTED_STATUS), 3, 900), false, ProbeOutcome.DOWN, null),
-                Arguments.of("name does not exist, no connect attempt: evidence", made(down(FailureReason.DNS_FAILURE), null, 0),
+                Arguments.of("name does not exist, no connect attempt: evidence",
+                        made(down(FailureReason.DNS_FAILURE), null, 0),
                         false, ProbeOutcome.DOWN, null),
                 Arguments.of("refused at the in-flight limit", new Attempt.Refused(), false, ProbeOutcome.UNKNOWN,
                         LocationImpairment.IN_FLIGHT_LIMIT),
-                Arguments.of("self-check fails: a failure says nothing", made(down(FailureReason.CONNECTION_REFUSED), 3, 0), true,
+                Arguments.of("self-check fails: a failure says nothing",
+                        made(down(FailureReason.CONNECTION_REFUSED), 3, 0), true,
                         ProbeOutcome.UNKNOWN, LocationImpairment.SELF_CHECK_FAILED),
                 Arguments.of("connect began past the bound", made(down(FailureReason.TIMEOUT), 251, 0), false,
                         ProbeOutcome.UNKNOWN, LocationImpairment.LATE_START),
@@ -62,6 +66,7 @@ class AttributionTest {
     @MethodSource("cases")
     void aFailureIsEvidenceOnlyWhenTheLocationProbedOnTime(String name, Attempt attempt, boolean selfCheckFailed,
             ProbeOutcome outcome, LocationImpairment impairment) {
-        assertThat(Attribution.of(attempt, selfCheckFailed, BOUNDS)).isEqualTo(new Attribution.Verdict(outcome, impairment));
+        assertThat(Attribution.of(attempt, selfCheckFailed, BOUNDS))
+                .isEqualTo(new Attribution.Verdict(outcome, impairment));
     }
 }

@@ -37,7 +37,8 @@ class DependencyProbeTest {
     static Vertx vertx = Vertx.vertx();
     static ExecutorService io = Executors.newFixedThreadPool(2);
     static DemoBackend backend = DemoBackend.start("primary", 0);
-    static TargetProbe probe = new TargetProbe(new VertxHttpProber(vertx, io, 16), new TcpProber(io), new DnsProber(io), Clock.systemUTC(), "loc-a",
+    static TargetProbe probe = new TargetProbe(new VertxHttpProber(vertx, io, 16), new TcpProber(io), new DnsProber(io),
+            Clock.systemUTC(), "loc-a",
             () -> false, LoopLag.NONE, new TargetProbe.Limits(10, Optional.empty(), Duration.ofMillis(200)));
 
     /**
@@ -60,7 +61,8 @@ class DependencyProbeTest {
     }
 
     static FailoverGroup group(String primaryUrl, int dependencyPort) {
-        return TopologyLoader.parse(TopologyWithDependency.yaml(primaryUrl, backend.healthUrl(), dependencyPort), "test").groups()
+        return TopologyLoader
+                .parse(TopologyWithDependency.yaml(primaryUrl, backend.healthUrl(), dependencyPort), "test").groups()
                 .get(0);
     }
 
@@ -95,12 +97,14 @@ class DependencyProbeTest {
 
     @Test
     void aDependencyUpUnderADownTargetIsUp() throws Exception {
-        FailoverGroup group = group("http://127.0.0.1:" + TopologyWithDependency.closedPort() + "/health", backend.port());
+        FailoverGroup group = group("http://127.0.0.1:" + TopologyWithDependency.closedPort() + "/health",
+                backend.port());
 
         assertThat(run(TargetProbe.Subject.of(group, group.primary())).outcome()).as("the target's own port is closed")
                 .isEqualTo(ProbeOutcome.DOWN);
         ProbeResult dependency = run(dependencyOfPrimary(group));
-        assertThat(dependency.outcome()).as("a listening port for the dependency: %s", dependency).isEqualTo(ProbeOutcome.UP);
+        assertThat(dependency.outcome()).as("a listening port for the dependency: %s", dependency)
+                .isEqualTo(ProbeOutcome.UP);
         assertThat(dependency.dependency()).isEqualTo(TopologyWithDependency.DEPENDENCY);
     }
 
@@ -109,7 +113,8 @@ class DependencyProbeTest {
     void aDnsDependencysAnswerGoesWithItsResult() throws Exception {
         try (BindServer resolver = BindServer.start("dep.test.", java.util.List.of("db 30 IN A 10.0.0.5"))) {
             String yaml = TopologyWithDependency.yaml(backend.healthUrl(), backend.healthUrl(), 1).replaceFirst(
-                    "probe: \\{type: tcp, host: 127.0.0.1, port: 1,", "probe: {type: dns, name: db.dep.test, resolver: 127.0.0.1, port: "
+                    "probe: \\{type: tcp, host: 127.0.0.1, port: 1,",
+                    "probe: {type: dns, name: db.dep.test, resolver: 127.0.0.1, port: "
                             + resolver.port() + ", expect: [10.0.0.5],");
             FailoverGroup group = TopologyLoader.parse(yaml, "test").groups().get(0);
             ProbeResult dependency = run(dependencyOfPrimary(group));
@@ -126,7 +131,8 @@ class DependencyProbeTest {
 
         assertThat(TargetProbe.Subject.allOf(group, group.primary()).map(TargetProbe.Subject::dependencyId))
                 .containsExactly(null, TopologyWithDependency.DEPENDENCY);
-        assertThat(TargetProbe.Subject.allOf(group, group.target(TestTopology.SECONDARY).orElseThrow()).map(TargetProbe.Subject::dependencyId))
+        assertThat(TargetProbe.Subject.allOf(group, group.target(TestTopology.SECONDARY).orElseThrow())
+                .map(TargetProbe.Subject::dependencyId))
                 .as("a target without dependencies").containsExactly((String) null);
     }
 }

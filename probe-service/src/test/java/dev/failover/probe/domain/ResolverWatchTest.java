@@ -111,7 +111,8 @@ class ResolverWatchTest {
 
         CompletionStage<Observation> ask(DnsProbe question) {
             synchronized (asked) {
-                asked.add(question.name() + " " + question.recordType() + " @" + question.resolver() + ":" + question.port());
+                asked.add(question.name() + " " + question.recordType() + " @" + question.resolver() + ":"
+                        + question.port());
             }
             List<String> addresses = answers.get(question.resolver());
             if (addresses == null) {
@@ -127,7 +128,8 @@ class ResolverWatchTest {
         for (String address : answering) {
             resolvers.answers.put(address, List.of("192.0.2.10"));
         }
-        ResolverWatch watch = new ResolverWatch("loc-a", "probe-a", new ManualClock(T0), resolvers::ask, Duration.ofSeconds(1));
+        ResolverWatch watch = new ResolverWatch("loc-a", "probe-a", new ManualClock(T0), resolvers::ask,
+                Duration.ofSeconds(1));
         List<ResolverObservation> sent = new ArrayList<>();
         watch.round(topology, sent::add).toCompletableFuture().join();
         return sent;
@@ -141,7 +143,8 @@ class ResolverWatchTest {
                 "v6.example.test. AAAA @10.0.0.2:53", "api.example.test. A @10.0.0.3:5353",
                 "v6.example.test. AAAA @10.0.0.3:5353");
         assertThat(sent).filteredOn(o -> o.group().equals("api")).extracting(ResolverObservation::observer,
-                ResolverObservation::target).containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("vpc", "primary"),
+                ResolverObservation::target)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("vpc", "primary"),
                         org.assertj.core.groups.Tuple.tuple("cache", "primary"));
         assertThat(sent).allSatisfy(o -> {
             assertThat(o.location()).isEqualTo("loc-a");
@@ -158,20 +161,26 @@ class ResolverWatchTest {
     @Test
     void aProvidersServerIsAskedOnlyForTheGroupsWrittenToItsProvider() {
         Topology tied = TopologyLoader.parse(YAML
-                .replace("locations: [loc-a, loc-b]\n", "locations: [loc-a, loc-b]\ndnsProviders: [{id: bind, kind: rfc2136},"
-                        + " {id: knot, kind: rfc2136}]\n")
-                .replace("{name: cache, address: 10.0.0.3, port: 5353}", "{name: knot-ns1, address: 192.0.2.53, provider: knot}")
-                .replace("name: api.example.test., ttl: 30}", "name: api.example.test., ttl: 30, providers: [{provider: bind},"
-                        + " {provider: knot}]}")
+                .replace("locations: [loc-a, loc-b]\n",
+                        "locations: [loc-a, loc-b]\ndnsProviders: [{id: bind, kind: rfc2136},"
+                                + " {id: knot, kind: rfc2136}]\n")
+                .replace("{name: cache, address: 10.0.0.3, port: 5353}",
+                        "{name: knot-ns1, address: 192.0.2.53, provider: knot}")
+                .replace("name: api.example.test., ttl: 30}",
+                        "name: api.example.test., ttl: 30, providers: [{provider: bind},"
+                                + " {provider: knot}]}")
                 .replace("name: v6.example.test., type: AAAA, ttl: 30}", "name: v6.example.test., type: AAAA, ttl: 30,"
-                        + " providers: [{provider: bind}]}"), "test");
+                        + " providers: [{provider: bind}]}"),
+                "test");
         Resolvers resolvers = new Resolvers();
         List<ResolverObservation> sent = roundAtLocA(tied, resolvers, "10.0.0.2", "192.0.2.53");
         assertThat(resolvers.asked).containsExactlyInAnyOrder("api.example.test. A @10.0.0.2:53",
                 "v6.example.test. AAAA @10.0.0.2:53", "api.example.test. A @192.0.2.53:53");
-        assertThat(sent).extracting(ResolverObservation::group, ResolverObservation::observer).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple("api", "vpc"), org.assertj.core.groups.Tuple.tuple("v6", "vpc"),
-                org.assertj.core.groups.Tuple.tuple("api", "knot-ns1"));
+        assertThat(sent).extracting(ResolverObservation::group, ResolverObservation::observer)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("api", "vpc"),
+                        org.assertj.core.groups.Tuple.tuple("v6", "vpc"),
+                        org.assertj.core.groups.Tuple.tuple("api", "knot-ns1"));
     }
 
     @Test

@@ -12,7 +12,8 @@ import dev.failover.contract.event.ProbeResult;
 class ResultBufferTest {
 
     static ProbeResult result(int second) {
-        return ProbeResult.of("g", "t", "r", "loc-a", Instant.EPOCH.plusSeconds(second), ProbeOutcome.UP).durationMillis(1L)
+        return ProbeResult.of("g", "t", "r", "loc-a", Instant.EPOCH.plusSeconds(second), ProbeOutcome.UP)
+                .durationMillis(1L)
                 .build();
     }
 

@@ -25,12 +25,15 @@ class ProbeMetricsTest {
     static final int TARGETS = 200;
 
     static ProbeSettings settings(boolean perTargetDetail) {
-        return new ProbeSettings("loc-a", "probe-loc-a-0", Path.of("unused.yaml"), Duration.ofSeconds(5), 100, 512, List.of(), Duration.ofSeconds(10),
-                Duration.ofSeconds(3), Optional.empty(), Duration.ofMillis(200), perTargetDetail, Duration.ofSeconds(1));
+        return new ProbeSettings("loc-a", "probe-loc-a-0", Path.of("unused.yaml"), Duration.ofSeconds(5), 100, 512,
+                List.of(), Duration.ofSeconds(10),
+                Duration.ofSeconds(3), Optional.empty(), Duration.ofMillis(200), perTargetDetail,
+                Duration.ofSeconds(1));
     }
 
     static ProbeResult result(String target, ProbeOutcome outcome, FailureReason reason, Integer tlsDays) {
-        return ProbeResult.of("g", target, "r", "loc-a", Instant.parse("2026-11-22T10:00:00Z"), outcome).durationMillis(12L)
+        return ProbeResult.of("g", target, "r", "loc-a", Instant.parse("2026-11-22T10:00:00Z"), outcome)
+                .durationMillis(12L)
                 .failureReason(reason).httpStatus(200).tlsDaysToExpiry(tlsDays).build();
     }
 
@@ -72,17 +75,21 @@ class ProbeMetricsTest {
                 .isLessThanOrEqualTo(failingHttpsAtMost);
         assertThat(scrape).as("its up gauge and results counter")
                 .contains("failover_probe_up{group=\"g\",location=\"loc-a\",target=\"t7\",} 1.0")
-                .contains("failover_probe_results_total{group=\"g\",location=\"loc-a\",outcome=\"UP\",reason=\"none\",target=\"t7\",} 3.0")
-                .contains("failover_probe_results_total{group=\"g\",location=\"loc-a\",outcome=\"DOWN\",reason=\"TLS_ERROR\",target=\"tls\",} 1.0")
+                .contains(
+                        "failover_probe_results_total{group=\"g\",location=\"loc-a\",outcome=\"UP\",reason=\"none\",target=\"t7\",} 3.0")
+                .contains(
+                        "failover_probe_results_total{group=\"g\",location=\"loc-a\",outcome=\"DOWN\",reason=\"TLS_ERROR\",target=\"tls\",} 1.0")
                 .contains("failover_probe_tls_days_to_expiry{group=\"g\",location=\"loc-a\",target=\"tls\",} 40.0");
         if (detail) {
             assertThat(healthy).as("a duration histogram per target").isGreaterThan(10);
             assertThat(scrape).contains("failover_probe_skipped_total{group=\"g\",target=\"t7\",} 1.0");
-            assertThat(scrape).contains("failover_probe_duration_seconds_count{group=\"g\",location=\"loc-a\",target=\"t7\",} 3.0");
+            assertThat(scrape).contains(
+                    "failover_probe_duration_seconds_count{group=\"g\",location=\"loc-a\",target=\"t7\",} 3.0");
         } else {
             assertThat(scrape).as("one duration histogram for the location, counting every result")
                     .contains("failover_probe_duration_seconds_count{location=\"loc-a\",} " + (3.0 * TARGETS + 3))
-                    .as("skipped ticks counted for the location").contains("failover_probe_skipped_total{location=\"loc-a\",} 1.0");
+                    .as("skipped ticks counted for the location")
+                    .contains("failover_probe_skipped_total{location=\"loc-a\",} 1.0");
         }
         assertThat(seriesNamingNoTarget(scrape)).as("series without a target do not grow with the targets")
                 .isEqualTo(withOneTarget);
@@ -118,16 +125,20 @@ class ProbeMetricsTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ProbeMetrics metrics = new ProbeMetrics(registry, settings(detail), "test");
         metrics.probed(result("primary", ProbeOutcome.UP, null, null));
-        metrics.probed(result("primary", ProbeOutcome.DOWN, FailureReason.CONNECTION_REFUSED, null).forDependency("db"));
-        metrics.probed(result("primary", ProbeOutcome.DOWN, FailureReason.CONNECTION_REFUSED, null).forDependency("db"));
+        metrics.probed(
+                result("primary", ProbeOutcome.DOWN, FailureReason.CONNECTION_REFUSED, null).forDependency("db"));
+        metrics.probed(
+                result("primary", ProbeOutcome.DOWN, FailureReason.CONNECTION_REFUSED, null).forDependency("db"));
         metrics.skipped(new ProbeMetrics.TargetKey("g", "primary", "db"));
 
         String scrape = registry.scrape();
-        assertThat(linesOf(scrape, "failover_probe_up")).as("the target's up gauge, untouched by its dependency being DOWN")
+        assertThat(linesOf(scrape, "failover_probe_up"))
+                .as("the target's up gauge, untouched by its dependency being DOWN")
                 .containsExactly("failover_probe_up{group=\"g\",location=\"loc-a\",target=\"primary\",} 1.0");
         assertThat(linesOf(scrape, "failover_probe_results_total")).as("the target's results, without its dependency's")
-                .containsExactly("failover_probe_results_total{group=\"g\",location=\"loc-a\",outcome=\"UP\",reason=\"none\","
-                        + "target=\"primary\",} 1.0");
+                .containsExactly(
+                        "failover_probe_results_total{group=\"g\",location=\"loc-a\",outcome=\"UP\",reason=\"none\","
+                                + "target=\"primary\",} 1.0");
         assertThat(linesOf(scrape, "failover_probe_dependency_up")).containsExactly(
                 "failover_probe_dependency_up{dependency=\"db\",group=\"g\",location=\"loc-a\",target=\"primary\",} 0.0");
         assertThat(linesOf(scrape, "failover_probe_dependency_results_total")).containsExactly(
@@ -135,10 +146,12 @@ class ProbeMetricsTest {
                         + "reason=\"CONNECTION_REFUSED\",target=\"primary\",} 2.0");
         if (detail) {
             assertThat(scrape).as("the dependency's own duration histogram and skipped ticks")
-                    .contains("failover_probe_duration_seconds_count{group=\"g\",location=\"loc-a\",target=\"primary\",} 1.0")
+                    .contains(
+                            "failover_probe_duration_seconds_count{group=\"g\",location=\"loc-a\",target=\"primary\",} 1.0")
                     .contains("failover_probe_dependency_duration_seconds_count{dependency=\"db\",group=\"g\","
                             + "location=\"loc-a\",target=\"primary\",} 2.0")
-                    .contains("failover_probe_dependency_skipped_total{dependency=\"db\",group=\"g\",target=\"primary\",} 1.0");
+                    .contains(
+                            "failover_probe_dependency_skipped_total{dependency=\"db\",group=\"g\",target=\"primary\",} 1.0");
         } else {
             assertThat(scrape).as("the location's series count its probes of dependencies too")
                     .contains("failover_probe_duration_seconds_count{location=\"loc-a\",} 3.0")
@@ -148,7 +161,8 @@ class ProbeMetricsTest {
         metrics.retain(Set.of(new ProbeMetrics.TargetKey("g", "primary")));
 
         String afterRemoval = registry.scrape();
-        assertThat(linesOf(afterRemoval, "failover_probe_dependency_up")).as("the removed dependency's up gauge").isEmpty();
+        assertThat(linesOf(afterRemoval, "failover_probe_dependency_up")).as("the removed dependency's up gauge")
+                .isEmpty();
         assertThat(linesOf(afterRemoval, "failover_probe_dependency_results_total")).as("its results").isEmpty();
         assertThat(linesOf(afterRemoval, "failover_probe_up")).as("its target's, kept").hasSize(1);
     }

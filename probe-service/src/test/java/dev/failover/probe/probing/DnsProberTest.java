@@ -75,9 +75,11 @@ class DnsProberTest {
     @interface OnBothServers {
     }
 
-    static DnsProbe probe(AuthoritativeServer server, String name, DnsProbe.AddressType type, DnsProbe.Transport transport,
+    static DnsProbe probe(AuthoritativeServer server, String name, DnsProbe.AddressType type,
+            DnsProbe.Transport transport,
             List<String> expect) {
-        return new DnsProbe(name + "." + ZONE, type, "127.0.0.1", server.port(), transport, expect, 10, 2000, TIMEOUT_MILLIS,
+        return new DnsProbe(name + "." + ZONE, type, "127.0.0.1", server.port(), transport, expect, 10, 2000,
+                TIMEOUT_MILLIS,
                 null);
     }
 
@@ -87,7 +89,8 @@ class DnsProberTest {
 
     @OnBothServers
     void anExpectedAddressIsUpWithTheAnswerItsTtlAndTheResolver(AuthoritativeServer server) {
-        Observation seen = probe(probe(server, "api", DnsProbe.AddressType.A, DnsProbe.Transport.UDP, List.of("192.0.2.10")));
+        Observation seen = probe(
+                probe(server, "api", DnsProbe.AddressType.A, DnsProbe.Transport.UDP, List.of("192.0.2.10")));
         assertThat(seen).isInstanceOf(Observation.Up.class);
         assertThat(seen.dnsAnswer().rcode()).isEqualTo("NOERROR");
         assertThat(seen.dnsAnswer().addresses()).containsExactly("192.0.2.10");
@@ -106,7 +109,8 @@ class DnsProberTest {
 
     @OnBothServers
     void anAnswerWithOnlyUnexpectedAddressesIsDownSayingWhatItWas(AuthoritativeServer server) {
-        Observation seen = probe(probe(server, "api", DnsProbe.AddressType.A, DnsProbe.Transport.UDP, List.of("192.0.2.99")));
+        Observation seen = probe(
+                probe(server, "api", DnsProbe.AddressType.A, DnsProbe.Transport.UDP, List.of("192.0.2.99")));
         assertThat(seen).isInstanceOfSatisfying(Observation.Down.class, down -> {
             assertThat(down.reason()).isEqualTo(FailureReason.UNEXPECTED_ANSWER);
             assertThat(down.detail()).contains("[192.0.2.10]", "TTL 30 s", "192.0.2.99");
@@ -116,7 +120,8 @@ class DnsProberTest {
 
     @OnBothServers
     void aNameThatDoesNotExistIsADnsFailure(AuthoritativeServer server) {
-        Observation seen = probe(probe(server, "nothing-here", DnsProbe.AddressType.A, DnsProbe.Transport.UDP, List.of()));
+        Observation seen = probe(
+                probe(server, "nothing-here", DnsProbe.AddressType.A, DnsProbe.Transport.UDP, List.of()));
         assertThat(seen).isInstanceOfSatisfying(Observation.Down.class, down -> {
             assertThat(down.reason()).isEqualTo(FailureReason.DNS_FAILURE);
             assertThat(down.detail()).endsWith(": NXDOMAIN");
@@ -132,14 +137,16 @@ class DnsProberTest {
             assertThat(down.reason()).isEqualTo(FailureReason.UNEXPECTED_ANSWER);
             assertThat(down.detail()).contains("no AAAA record (NOERROR, empty answer)");
         });
-        Observation v6 = probe(probe(server, "v6", DnsProbe.AddressType.AAAA, DnsProbe.Transport.UDP, List.of("2001:0db8:0:0:0:0:0:10")));
+        Observation v6 = probe(probe(server, "v6", DnsProbe.AddressType.AAAA, DnsProbe.Transport.UDP,
+                List.of("2001:0db8:0:0:0:0:0:10")));
         assertThat(v6).as("an IPv6 address expected in another spelling").isInstanceOf(Observation.Up.class);
         assertThat(v6.dnsAnswer().addresses()).as("reported as people write it").containsExactly("2001:db8::10");
     }
 
     @OnBothServers
     void aCnameIsFollowedToItsAddressesInTheSameAnswer(AuthoritativeServer server) {
-        Observation seen = probe(probe(server, "alias", DnsProbe.AddressType.A, DnsProbe.Transport.UDP, List.of("192.0.2.10")));
+        Observation seen = probe(
+                probe(server, "alias", DnsProbe.AddressType.A, DnsProbe.Transport.UDP, List.of("192.0.2.10")));
         assertThat(seen).isInstanceOf(Observation.Up.class);
         assertThat(seen.dnsAnswer().addresses()).containsExactly("192.0.2.10");
         assertThat(seen.dnsAnswer().ttlSeconds()).as("the smallest TTL of the chain, the CNAME's here: what a client"
@@ -148,7 +155,8 @@ class DnsProberTest {
 
     @OnBothServers
     void aZoneTheServerDoesNotServeIsADnsFailure(AuthoritativeServer server) {
-        DnsProbe elsewhere = new DnsProbe("api.example.org.", DnsProbe.AddressType.A, "127.0.0.1", server.port(), DnsProbe.Transport.UDP,
+        DnsProbe elsewhere = new DnsProbe("api.example.org.", DnsProbe.AddressType.A, "127.0.0.1", server.port(),
+                DnsProbe.Transport.UDP,
                 List.of(), 10, 2000, TIMEOUT_MILLIS, null);
         assertThat(probe(elsewhere)).isInstanceOfSatisfying(Observation.Down.class,
                 down -> assertThat(down.reason()).isEqualTo(FailureReason.DNS_FAILURE));
@@ -161,7 +169,8 @@ class DnsProberTest {
      */
     @Test
     void overTcpASilentResolverTimesOutAndItsConnectionIsClosed() throws Exception {
-        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 4,
+                java.net.InetAddress.getLoopbackAddress())) {
             DnsProbe spec = new DnsProbe("api." + ZONE, DnsProbe.AddressType.A, "127.0.0.1", silent.getLocalPort(),
                     DnsProbe.Transport.TCP, List.of(), 10, 2000, 700, null);
             Observation seen = probe(spec);
@@ -182,7 +191,8 @@ class DnsProberTest {
     @Test
     void aResolverThatDoesNotAnswerIsATimeoutWithinTheProbesTimeout() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            DnsProbe spec = new DnsProbe("api." + ZONE, DnsProbe.AddressType.A, "127.0.0.1", silent.getLocalPort(), DnsProbe.Transport.UDP,
+            DnsProbe spec = new DnsProbe("api." + ZONE, DnsProbe.AddressType.A, "127.0.0.1", silent.getLocalPort(),
+                    DnsProbe.Transport.UDP,
                     List.of(), 10, 2000, 700, null);
             long start = System.nanoTime();
             Observation seen = probe(spec);

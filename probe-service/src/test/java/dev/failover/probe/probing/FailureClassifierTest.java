@@ -38,10 +38,12 @@ class FailureClassifierTest {
     static Stream<Arguments> table() {
         return Stream.of(
                 // timeouts
-                Arguments.of(new NoStackTraceTimeoutException("The timeout period of 900ms has been exceeded"), FailureReason.TIMEOUT),
+                Arguments.of(new NoStackTraceTimeoutException("The timeout period of 900ms has been exceeded"),
+                        FailureReason.TIMEOUT),
                 Arguments.of(new TimeoutException(), FailureReason.TIMEOUT),
                 Arguments.of(new ConnectTimeoutException("connection timed out: /10.0.0.1:80"), FailureReason.TIMEOUT),
-                Arguments.of(new SslHandshakeTimeoutException("handshake timed out after 10000ms"), FailureReason.TIMEOUT),
+                Arguments.of(new SslHandshakeTimeoutException("handshake timed out after 10000ms"),
+                        FailureReason.TIMEOUT),
                 Arguments.of(new SocketTimeoutException("Read timed out"), FailureReason.TIMEOUT),
                 // names
                 Arguments.of(new UnknownHostException("nowhere.invalid"), FailureReason.DNS_FAILURE),
@@ -49,7 +51,8 @@ class FailureClassifierTest {
                 // TLS
                 Arguments.of(new SSLHandshakeException("PKIX path building failed"), FailureReason.TLS_ERROR),
                 Arguments.of(new NotSslRecordException("not an SSL/TLS record"), FailureReason.TLS_ERROR),
-                Arguments.of(new DecoderException(new SSLHandshakeException("bad certificate")), FailureReason.TLS_ERROR),
+                Arguments.of(new DecoderException(new SSLHandshakeException("bad certificate")),
+                        FailureReason.TLS_ERROR),
                 // nobody there
                 Arguments.of(new ConnectException("Connection refused"), FailureReason.CONNECTION_REFUSED),
                 Arguments.of(new NoRouteToHostException("No route to host"), FailureReason.CONNECTION_REFUSED),
@@ -61,9 +64,11 @@ class FailureClassifierTest {
                 Arguments.of(new ClosedChannelException(), FailureReason.CONNECTION_RESET),
                 Arguments.of(new EOFException(), FailureReason.CONNECTION_RESET),
                 // wrapped on the way through futures, or as a cause
-                Arguments.of(new CompletionException(new HttpClosedException("Connection was closed")), FailureReason.CONNECTION_RESET),
+                Arguments.of(new CompletionException(new HttpClosedException("Connection was closed")),
+                        FailureReason.CONNECTION_RESET),
                 Arguments.of(new ExecutionException(new UnknownHostException("x")), FailureReason.DNS_FAILURE),
-                Arguments.of(new IOException("while reading", new SocketException("Connection reset")), FailureReason.CONNECTION_RESET),
+                Arguments.of(new IOException("while reading", new SocketException("Connection reset")),
+                        FailureReason.CONNECTION_RESET),
                 // the message does not count, only the type
                 Arguments.of(new VertxException("Connection was closed"), FailureReason.OTHER),
                 Arguments.of(new IOException("connection reset, timed out, closed"), FailureReason.OTHER),

@@ -25,7 +25,8 @@ final class Observed {
     }
 
     static Observation.Down down(Observation observation, FailureReason reason) {
-        assertThat(observation).as("expected DOWN %s, saw %s", reason, observation).isInstanceOf(Observation.Down.class);
+        assertThat(observation).as("expected DOWN %s, saw %s", reason, observation)
+                .isInstanceOf(Observation.Down.class);
         Observation.Down down = (Observation.Down) observation;
         assertThat(down.reason()).as("failure reason of %s", observation).isEqualTo(reason);
         return down;

@@ -10,9 +10,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -118,9 +118,11 @@ class ProbersTest {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    static HttpProbe httpSpec(String url, List<String> status, String bodyContains, Boolean follow, Integer timeout, Integer maxLatency) {
+    static HttpProbe httpSpec(String url, List<String> status, String bodyContains, Boolean follow, Integer timeout,
+            Integer maxLatency) {
         return HttpProbe.get(url).expectedStatus(status).bodyContains(bodyContains).followRedirects(follow)
-                .connectTimeoutMillis(GENEROUS_CONNECT_TIMEOUT_MILLIS).timeoutMillis(timeout).maxLatencyMillis(maxLatency).build();
+                .connectTimeoutMillis(GENEROUS_CONNECT_TIMEOUT_MILLIS).timeoutMillis(timeout)
+                .maxLatencyMillis(maxLatency).build();
     }
 
     static TcpProbe tcpSpec(int port) {
@@ -159,19 +161,22 @@ class ProbersTest {
         Observation.Down notFollowed = down(run(http, httpSpec(url("/redirect"), List.of("200"), null, false,
                 GENEROUS_TIMEOUT_MILLIS, null)), FailureReason.UNEXPECTED_STATUS);
         assertThat(notFollowed.httpStatus()).as("the redirect's own status, in %s", notFollowed).isEqualTo(302);
-        Observation followed = up(run(http, httpSpec(url("/redirect"), List.of("200"), "ok", true, GENEROUS_TIMEOUT_MILLIS, null)));
+        Observation followed = up(
+                run(http, httpSpec(url("/redirect"), List.of("200"), "ok", true, GENEROUS_TIMEOUT_MILLIS, null)));
         assertThat(followed.httpStatus()).as("the status after the redirect, in %s", followed).isEqualTo(200);
     }
 
     @Test
     void bodyTextBeyondTheByteLimitDoesNotCount() throws Exception {
-        down(run(http, httpSpec(url("/big"), null, "needle", null, GENEROUS_TIMEOUT_MILLIS, null)), FailureReason.BODY_MISMATCH);
+        down(run(http, httpSpec(url("/big"), null, "needle", null, GENEROUS_TIMEOUT_MILLIS, null)),
+                FailureReason.BODY_MISMATCH);
     }
 
     @Test
     void anAnswerThatNeverComesWithinTheTimeoutIsATimeout() throws Exception {
         int timeout = 1_000;
-        Observation.Down d = down(run(http, httpSpec(url("/hang"), null, null, null, timeout, null)), FailureReason.TIMEOUT);
+        Observation.Down d = down(run(http, httpSpec(url("/hang"), null, null, null, timeout, null)),
+                FailureReason.TIMEOUT);
         assertThat(d.timings().totalMillis()).as("the probe ends at its %d ms timeout, long before the %d ms hang ends",
                 timeout, HANG_MILLIS).isGreaterThanOrEqualTo(timeout).isLessThan(HANG_MILLIS / 2);
     }
@@ -185,9 +190,11 @@ class ProbersTest {
 
     @Test
     void aBodyCheckSettledOnlyAtTheEndOfATricklingBodyIsTooSlowThoughTheHeadCameFirst() throws Exception {
-        Observation.Down d = down(run(http, httpSpec(url("/slowbody"), null, "okok", null, GENEROUS_TIMEOUT_MILLIS, 300)),
+        Observation.Down d = down(
+                run(http, httpSpec(url("/slowbody"), null, "okok", null, GENEROUS_TIMEOUT_MILLIS, 300)),
                 FailureReason.TOO_SLOW);
-        assertThat(d.timings().totalMillis()).as("latency counts until the text arrived, %d ms after the head", SLOW_MILLIS)
+        assertThat(d.timings().totalMillis())
+                .as("latency counts until the text arrived, %d ms after the head", SLOW_MILLIS)
                 .isGreaterThanOrEqualTo(SLOW_MILLIS);
         assertThat(d.timings().firstByteMillis()).as("the head came before the trickling body ended, in %s", d)
                 .isLessThan(d.timings().totalMillis());
@@ -196,7 +203,8 @@ class ProbersTest {
     @Test
     void withoutABodyCheckTheHeadDecidesAndTheTricklingBodyDoesNotCount() throws Exception {
         Observation o = up(run(http, httpSpec(url("/slowbody"), null, null, null, GENEROUS_TIMEOUT_MILLIS, 60_000)));
-        assertThat(o.timings().totalMillis()).as("judged at the head, not %d ms later at the end of the body, in %s", SLOW_MILLIS, o)
+        assertThat(o.timings().totalMillis())
+                .as("judged at the head, not %d ms later at the end of the body, in %s", SLOW_MILLIS, o)
                 .isLessThan(o.timings().firstByteMillis() + SLOW_MILLIS);
     }
 

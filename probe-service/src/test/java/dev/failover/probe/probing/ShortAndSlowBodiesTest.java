@@ -159,14 +159,16 @@ class ShortAndSlowBodiesTest {
     void aTricklingBodyDoesNotMatterWithoutABodyCheck() throws Exception {
         Observation o = up(run(spec("/trickle", null, null, GENEROUS_TIMEOUT_MILLIS)));
         assertThat(o.httpStatus()).as("status of %s", o).isEqualTo(200);
-        assertThat(o.timings().totalMillis()).as("judged at the head, not after the %d ms body, in %s", TRICKLE_MILLIS, o)
+        assertThat(o.timings().totalMillis())
+                .as("judged at the head, not after the %d ms body, in %s", TRICKLE_MILLIS, o)
                 .isLessThan(GENEROUS_TIMEOUT_MILLIS);
     }
 
     @Test
     void aTricklingBodyIsUpAsSoonAsItsFirstBytesHoldTheText() throws Exception {
         Observation o = up(run(spec("/trickle", "ok", null, GENEROUS_TIMEOUT_MILLIS)));
-        assertThat(o.timings().totalMillis()).as("judged once the text arrived, not after the %d ms body, in %s", TRICKLE_MILLIS, o)
+        assertThat(o.timings().totalMillis())
+                .as("judged once the text arrived, not after the %d ms body, in %s", TRICKLE_MILLIS, o)
                 .isLessThan(GENEROUS_TIMEOUT_MILLIS);
     }
 
@@ -177,8 +179,10 @@ class ShortAndSlowBodiesTest {
         assertThat(d.httpStatus()).as("the head arrived: its status is kept, in %s", d).isEqualTo(200);
         assertThat(d.detail()).as("detail of %s", d).startsWith("body does not contain 'needle' in the ")
                 .endsWith(" bytes received within " + timeout + " ms");
-        assertThat(d.timings().totalMillis()).as("ended by the %d ms timeout, long before the %d ms body would end", timeout,
-                TRICKLE_MILLIS).isGreaterThanOrEqualTo(timeout).isLessThan(TRICKLE_MILLIS / 2);
+        assertThat(d.timings().totalMillis())
+                .as("ended by the %d ms timeout, long before the %d ms body would end", timeout,
+                        TRICKLE_MILLIS)
+                .isGreaterThanOrEqualTo(timeout).isLessThan(TRICKLE_MILLIS / 2);
     }
 
     // (b) a 200 whose connection closes before its Content-Length is reached
@@ -194,12 +198,16 @@ class ShortAndSlowBodiesTest {
         // "then$" matches what arrived, but only the end of the body can tell: the close ends it
         up(run(spec("/short", null, "then$", GENEROUS_TIMEOUT_MILLIS)));
         up(run(spec("/short-reset", null, "then$", GENEROUS_TIMEOUT_MILLIS)));
-        Observation.Down closed = down(run(spec("/short", "needle", null, GENEROUS_TIMEOUT_MILLIS)), FailureReason.BODY_MISMATCH);
+        Observation.Down closed = down(run(spec("/short", "needle", null, GENEROUS_TIMEOUT_MILLIS)),
+                FailureReason.BODY_MISMATCH);
         assertThat(closed.detail()).as("detail of %s", closed)
-                .startsWith("body does not contain 'needle' in the " + SHORT_BODY.length() + " bytes received before the connection closed");
-        Observation.Down reset = down(run(spec("/short-reset", "needle", null, GENEROUS_TIMEOUT_MILLIS)), FailureReason.BODY_MISMATCH);
+                .startsWith("body does not contain 'needle' in the " + SHORT_BODY.length()
+                        + " bytes received before the connection closed");
+        Observation.Down reset = down(run(spec("/short-reset", "needle", null, GENEROUS_TIMEOUT_MILLIS)),
+                FailureReason.BODY_MISMATCH);
         assertThat(reset.detail()).as("detail of %s", reset)
-                .startsWith("body does not contain 'needle' in the " + SHORT_BODY.length() + " bytes received before the connection closed");
+                .startsWith("body does not contain 'needle' in the " + SHORT_BODY.length()
+                        + " bytes received before the connection closed");
     }
 
     @Test
@@ -245,7 +253,8 @@ class ShortAndSlowBodiesTest {
             root.removeHandler(capture);
         }
         assertThat(errors).as("ERROR lines logged while probing failing targets")
-                .extracting(r -> r.getLoggerName() + ": " + r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown()))
+                .extracting(r -> r.getLoggerName() + ": " + r.getMessage()
+                        + (r.getThrown() == null ? "" : " " + r.getThrown()))
                 .isEmpty();
     }
 }

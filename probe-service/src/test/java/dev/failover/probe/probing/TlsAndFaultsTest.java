@@ -16,11 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
@@ -63,8 +64,10 @@ class TlsAndFaultsTest {
     static void start() throws Exception {
         dir = Files.createTempDirectory("probe-tls-");
         Path keystore = dir.resolve("server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
-                "-alias", "probe", "-keyalg", "RSA", "-keysize", "2048", "-validity", "30", "-dname", "CN=api.failover.test",
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias", "probe", "-keyalg", "RSA", "-keysize", "2048", "-validity", "30", "-dname",
+                "CN=api.failover.test",
                 "-ext", "SAN=dns:api.failover.test", "-keystore", keystore.toString(), "-storetype", "PKCS12",
                 "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
         assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -105,7 +108,8 @@ class TlsAndFaultsTest {
     }
 
     static HttpProbe spec(String url, String hostHeader, Boolean verifyTls, int timeoutMillis) {
-        return HttpProbe.get(url).hostHeader(hostHeader).bodyContains("ok").verifyTls(verifyTls).connectTimeoutMillis(5_000)
+        return HttpProbe.get(url).hostHeader(hostHeader).bodyContains("ok").verifyTls(verifyTls)
+                .connectTimeoutMillis(5_000)
                 .timeoutMillis(timeoutMillis).build();
     }
 
@@ -125,7 +129,8 @@ class TlsAndFaultsTest {
     @Test
     void withVerificationOffItIsUpAndReportsDaysToExpiry() throws Exception {
         Observation o = up(run(spec(httpsUrl(), null, false, GENEROUS_TIMEOUT_MILLIS)));
-        assertThat(o.tlsDaysToExpiry()).as("days to expiry of a certificate valid for 30 days, in %s", o).isBetween(29, 30);
+        assertThat(o.tlsDaysToExpiry()).as("days to expiry of a certificate valid for 30 days, in %s", o).isBetween(29,
+                30);
         assertThat(o.timings().connectMillis()).as("connect phase of %s", o).isNotNull();
     }
 
@@ -153,8 +158,10 @@ class TlsAndFaultsTest {
             acceptor.setDaemon(true);
             acceptor.start();
             long start = System.nanoTime();
-            CompletableFuture<Observation> hungProbe = http.probe(spec("http://127.0.0.1:" + hung.getLocalPort() + "/", null,
-                    false, HANG_MILLIS)).toCompletableFuture();
+            CompletableFuture<Observation> hungProbe = http
+                    .probe(spec("http://127.0.0.1:" + hung.getLocalPort() + "/", null,
+                            false, HANG_MILLIS))
+                    .toCompletableFuture();
             Observation fine = up(run(spec(httpsUrl(), null, false, GENEROUS_TIMEOUT_MILLIS)));
             long fineMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertThat(fineMillis).as("the healthy target answered (%s) long before the hung one's %d ms timeout", fine,

@@ -30,12 +30,14 @@ class SecretsHiddenTest {
     @ParameterizedTest(name = "header {0}")
     @CsvSource({ "Authorization, Basic dXNlcjpwYXNz", "X-Api-Key, 0123456789abcdef" })
     void headerValuesAreHiddenAndEverythingElseKept(String name, String value) {
-        HttpProbe probe = new HttpProbe("https://api.example.com/health", "HEAD", Map.of(name, value, "Accept", "text/plain"),
+        HttpProbe probe = new HttpProbe("https://api.example.com/health", "HEAD",
+                Map.of(name, value, "Accept", "text/plain"),
                 "api.internal", null, "ok", null, 1024, true, false, 5, 1000, 3000, 500);
         HttpProbe shown = (HttpProbe) TargetsResource.withSecretsHidden(probe);
         assertThat(shown.headers()).as("headers shown").isEqualTo(Map.of(name, "(hidden)", "Accept", "(hidden)"));
         assertThat(shown).as("the probe with only the header values changed")
-                .isEqualTo(new HttpProbe(probe.url(), probe.method(), shown.headers(), probe.hostHeader(), probe.expectedStatus(),
+                .isEqualTo(new HttpProbe(probe.url(), probe.method(), shown.headers(), probe.hostHeader(),
+                        probe.expectedStatus(),
                         probe.bodyContains(), probe.bodyRegex(), probe.bodyLimitBytes(), probe.followRedirects(),
                         probe.verifyTls(), probe.intervalSeconds(), probe.connectTimeoutMillis(), probe.timeoutMillis(),
                         probe.maxLatencyMillis()));

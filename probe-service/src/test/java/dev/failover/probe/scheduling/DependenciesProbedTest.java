@@ -48,7 +48,8 @@ class DependenciesProbedTest {
         public Map<String, String> start() {
             primary = DemoBackend.start(TestTopology.PRIMARY, 0);
             secondary = DemoBackend.start(TestTopology.SECONDARY, 0);
-            String yaml = TopologyWithDependency.yaml(primary.healthUrl(), secondary.healthUrl(), TopologyWithDependency.closedPort());
+            String yaml = TopologyWithDependency.yaml(primary.healthUrl(), secondary.healthUrl(),
+                    TopologyWithDependency.closedPort());
             return Map.of("failover.topology-file", TestTopology.writeRaw(yaml).toString());
         }
 
@@ -76,7 +77,8 @@ class DependenciesProbedTest {
             assertThat(dependency.outcome()).as("%s", dependency).isEqualTo(ProbeOutcome.DOWN);
             assertThat(dependency.failureReason()).isEqualTo(FailureReason.CONNECTION_REFUSED);
             ProbeResult target = decode(reader.await(r -> decode(r).target().equals(TestTopology.PRIMARY)
-                    && decode(r).dependency() == null && decode(r).outcome() != ProbeOutcome.UNKNOWN, Duration.ofSeconds(30)));
+                    && decode(r).dependency() == null && decode(r).outcome() != ProbeOutcome.UNKNOWN,
+                    Duration.ofSeconds(30)));
             assertThat(target.outcome()).as("the primary itself: %s", target).isEqualTo(ProbeOutcome.UP);
         }
 
@@ -84,18 +86,22 @@ class DependenciesProbedTest {
                 .body("find { it.target == 'primary' }.lastResult.outcome", equalTo("UP"))
                 .body("find { it.target == 'primary' }.dependencies.dependency", equalTo(List.of(DEPENDENCY)))
                 .body("find { it.target == 'primary' }.dependencies[0].lastResult.outcome", equalTo("DOWN"))
-                .body("find { it.target == 'primary' }.dependencies[0].recentVerdicts[0]", equalTo("DOWN CONNECTION_REFUSED"))
+                .body("find { it.target == 'primary' }.dependencies[0].recentVerdicts[0]",
+                        equalTo("DOWN CONNECTION_REFUSED"))
                 .body("find { it.target == 'secondary' }.dependencies", equalTo(List.of())));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/targets/api/primary").then().statusCode(200)
-                .body("recentResults.outcome", everyItem(not(equalTo("DOWN"))))
-                .body("recentResults.outcome", hasItem("UP"))
-                .body("dependencies[0].probe.type", equalTo("tcp"))
-                .body("dependencies[0].recentResults.dependency", everyItem(equalTo(DEPENDENCY))));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/targets/api/primary").then().statusCode(200)
+                        .body("recentResults.outcome", everyItem(not(equalTo("DOWN"))))
+                        .body("recentResults.outcome", hasItem("UP"))
+                        .body("dependencies[0].probe.type", equalTo("tcp"))
+                        .body("dependencies[0].recentResults.dependency", everyItem(equalTo(DEPENDENCY))));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-            assertThat(metrics.lines().filter(l -> l.startsWith("failover_probe_up{") && l.contains("target=\"primary\"")))
-                    .as("the primary's up gauge").singleElement().asString().endsWith(" 1.0").doesNotContain("dependency");
+            assertThat(
+                    metrics.lines().filter(l -> l.startsWith("failover_probe_up{") && l.contains("target=\"primary\"")))
+                    .as("the primary's up gauge").singleElement().asString().endsWith(" 1.0")
+                    .doesNotContain("dependency");
             assertThat(metrics.lines().filter(l -> l.startsWith("failover_probe_dependency_up{")))
                     .as("the dependency's up gauge").singleElement().asString().contains("dependency=\"db\"")
                     .contains("target=\"primary\"").endsWith(" 0.0");

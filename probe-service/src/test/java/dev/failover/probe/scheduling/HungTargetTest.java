@@ -71,9 +71,11 @@ class HungTargetTest {
             String hungUrl = "http://127.0.0.1:" + hung.getLocalPort() + "/health";
             String probe = "bodyContains: ok, intervalSeconds: 1, connectTimeoutMillis: 500, timeoutMillis: 900";
             String yaml = TestTopology.yaml(hungUrl, fine.healthUrl())
-                    .replace(hungUrl + "\", " + probe, hungUrl + "\", bodyContains: ok, intervalSeconds: 10, timeoutMillis: "
-                            + HUNG_TIMEOUT_MILLIS)
-                    .replace(probe, "bodyContains: ok, intervalSeconds: 1, connectTimeoutMillis: 1000, timeoutMillis: 1000");
+                    .replace(hungUrl + "\", " + probe,
+                            hungUrl + "\", bodyContains: ok, intervalSeconds: 10, timeoutMillis: "
+                                    + HUNG_TIMEOUT_MILLIS)
+                    .replace(probe,
+                            "bodyContains: ok, intervalSeconds: 1, connectTimeoutMillis: 1000, timeoutMillis: 1000");
             return Map.of("failover.topology-file", TestTopology.writeRaw(yaml).toString());
         }
 
@@ -96,8 +98,10 @@ class HungTargetTest {
                     () -> reader.poll().stream()
                             .map(r -> EventCodec.instance().decode(r.value(), ProbeResult.class))
                             .filter(r -> r.group().equals(TestTopology.GROUP)).toList(),
-                    seen -> seen.stream().anyMatch(p -> isHung(p) && answeredWithin(p, seen).size() >= ANSWERED_MEANWHILE));
-            ProbeResult hungProbe = results.stream().filter(p -> isHung(p) && answeredWithin(p, results).size() >= ANSWERED_MEANWHILE)
+                    seen -> seen.stream()
+                            .anyMatch(p -> isHung(p) && answeredWithin(p, seen).size() >= ANSWERED_MEANWHILE));
+            ProbeResult hungProbe = results.stream()
+                    .filter(p -> isHung(p) && answeredWithin(p, results).size() >= ANSWERED_MEANWHILE)
                     .findFirst().orElseThrow();
             assertThat(hungProbe.durationMillis()).as("the hung primary's probe ran to its timeout: %s", hungProbe)
                     .isGreaterThanOrEqualTo(HUNG_TIMEOUT_MILLIS);

@@ -16,7 +16,8 @@ class LatestResultsTest {
 
     static ProbeResult ofTarget(ProbeOutcome outcome) {
         return ProbeResult.of("g", "primary", "us-east-1", "loc-a", Instant.parse("2026-11-22T10:00:00Z"), outcome)
-                .durationMillis(5L).failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.CONNECTION_REFUSED : null)
+                .durationMillis(5L)
+                .failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.CONNECTION_REFUSED : null)
                 .build();
     }
 
@@ -29,7 +30,8 @@ class LatestResultsTest {
         latest.record(target);
         latest.record(dependency);
 
-        assertThat(latest.last("g", "primary")).as("the target's last result, recorded before its dependency's").contains(target);
+        assertThat(latest.last("g", "primary")).as("the target's last result, recorded before its dependency's")
+                .contains(target);
         assertThat(latest.recent("g", "primary")).containsExactly(target);
         assertThat(latest.recent("g", "primary", "db")).containsExactly(dependency);
         assertThat(latest.recent("g", "primary", "cache")).as("another dependency of the target").isEmpty();
@@ -42,7 +44,8 @@ class LatestResultsTest {
         latest.record(ofTarget(ProbeOutcome.DOWN).forDependency("db"));
         latest.record(ofTarget(ProbeOutcome.UP).forDependency("cache"));
 
-        latest.retain(Set.of(new LatestResults.Key("g", "primary", null), new LatestResults.Key("g", "primary", "cache")));
+        latest.retain(
+                Set.of(new LatestResults.Key("g", "primary", null), new LatestResults.Key("g", "primary", "cache")));
 
         assertThat(latest.recent("g", "primary")).hasSize(1);
         assertThat(latest.recent("g", "primary", "cache")).hasSize(1);

@@ -86,16 +86,19 @@ class LoopLagWindowTest {
         FailoverGroup group = hungGroup();
         AtomicLong startedAt = new AtomicLong();
         LoopLag reported = (from, to) -> lag.apply(startedAt.get()).worstBetween(from, to);
-        TargetProbe probe = new TargetProbe(http, new TcpProber(io), new DnsProber(io), Clock.systemUTC(), "loc-a", () -> false, reported,
+        TargetProbe probe = new TargetProbe(http, new TcpProber(io), new DnsProber(io), Clock.systemUTC(), "loc-a",
+                () -> false, reported,
                 new TargetProbe.Limits(10, Optional.empty(), Duration.ofMillis(200)));
         startedAt.set(System.nanoTime());
-        return probe.run(group, group.primary(), startedAt.get()).toCompletableFuture().get(20, TimeUnit.SECONDS).result();
+        return probe.run(group, group.primary(), startedAt.get()).toCompletableFuture().get(20, TimeUnit.SECONDS)
+                .result();
     }
 
     @Test
     void aPauseEarlyInALongTimeoutDoesNotExcuseIt() throws Exception {
         // a pause in the first 300 ms of the probe: reported for any window reaching back that far
-        ProbeResult result = probe(start -> (from, to) -> from < start + TimeUnit.MILLISECONDS.toNanos(300) ? PAUSE : Duration.ZERO);
+        ProbeResult result = probe(
+                start -> (from, to) -> from < start + TimeUnit.MILLISECONDS.toNanos(300) ? PAUSE : Duration.ZERO);
         assertThat(result.outcome()).as("a hung target stays DOWN: %s", result).isEqualTo(ProbeOutcome.DOWN);
         assertThat(result.failureReason()).isEqualTo(FailureReason.TIMEOUT);
     }

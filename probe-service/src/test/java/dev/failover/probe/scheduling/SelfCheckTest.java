@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
 
+import dev.failover.contract.event.LocationImpairment;
+import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.contract.event.LocationImpairment;
-import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.probe.domain.LoopLag;
 import dev.failover.probe.domain.TargetProbe;
 import dev.failover.probe.probing.DnsProber;
@@ -70,7 +70,8 @@ class SelfCheckTest {
         assertThat(check.impaired()).isTrue();
 
         Topology topology = TopologyLoader.parse(TestTopology.yaml(closedUrl(), closedUrl()), "test");
-        TargetProbe probe = new TargetProbe(http, new TcpProber(io), new DnsProber(io), Clock.systemUTC(), "loc-a", check::impaired, LoopLag.NONE,
+        TargetProbe probe = new TargetProbe(http, new TcpProber(io), new DnsProber(io), Clock.systemUTC(), "loc-a",
+                check::impaired, LoopLag.NONE,
                 new TargetProbe.Limits(10, Optional.empty(), Duration.ofMillis(200)));
         ProbeResult result = probe.run(topology.groups().get(0), topology.groups().get(0).primary(), System.nanoTime())
                 .toCompletableFuture().get(10, TimeUnit.SECONDS).result();
@@ -82,7 +83,8 @@ class SelfCheckTest {
 
     @Test
     void oneAnsweringReferenceIsEnough() throws Exception {
-        SelfCheck check = new SelfCheck(List.of(closedUrl(), "http://127.0.0.1:" + reference.getAddress().getPort() + "/"), 1000,
+        SelfCheck check = new SelfCheck(
+                List.of(closedUrl(), "http://127.0.0.1:" + reference.getAddress().getPort() + "/"), 1000,
                 http);
         assertThat(check.round().get(10, TimeUnit.SECONDS)).isFalse();
         assertThat(check.impaired()).isFalse();

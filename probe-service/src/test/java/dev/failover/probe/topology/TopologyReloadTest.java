@@ -60,7 +60,8 @@ class TopologyReloadTest {
             Files.createDirectory(dir.resolve(version));
             Files.writeString(dir.resolve(version).resolve("failover.yaml"), text);
             Path link = Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of(version));
-            Files.move(link, dir.resolve("..data"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(link, dir.resolve("..data"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         }
 
         @Override
@@ -95,21 +96,25 @@ class TopologyReloadTest {
         assertThat(targets()).as("targets after an invalid change: the previous topology keeps running")
                 .containsExactlyInAnyOrder("primary", "secondary");
 
-        rewrite(TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health").replace("id: secondary", "id: standby"));
+        rewrite(TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health").replace("id: secondary",
+                "id: standby"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(targets())
                 .as("targets after a valid change").containsExactlyInAnyOrder("primary", "standby"));
         given().get("/targets/api/standby").then().statusCode(200).body("location", equalTo("loc-a"))
                 .body("probe.type", equalTo("http")).body("probe.url", equalTo("http://127.0.0.1:2/health"));
         given().get("/targets/api/secondary").then().statusCode(404);
-        assertThat(metrics()).as("one valid change applied, one refused").contains(APPLIED + " 1.0").contains(REFUSED + " 1.0");
+        assertThat(metrics()).as("one valid change applied, one refused").contains(APPLIED + " 1.0")
+                .contains(REFUSED + " 1.0");
         given().get("/targets").then().body("group", hasItem("api"));
 
         // other text under the same time stamp, as when a writer's truncate and write fall in one tick of the file clock
         FileTime stamp = Files.getLastModifiedTime(Reloadable.file);
-        rewrite(TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health").replace("id: secondary", "id: reserve"));
+        rewrite(TestTopology.yaml("http://127.0.0.1:1/health", "http://127.0.0.1:2/health").replace("id: secondary",
+                "id: reserve"));
         Files.setLastModifiedTime(Reloadable.file, stamp);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(targets())
                 .as("targets after a change that kept the time stamp").containsExactlyInAnyOrder("primary", "reserve"));
-        assertThat(metrics()).as("two valid changes applied, one refused").contains(APPLIED + " 2.0").contains(REFUSED + " 1.0");
+        assertThat(metrics()).as("two valid changes applied, one refused").contains(APPLIED + " 2.0")
+                .contains(REFUSED + " 1.0");
     }
 }

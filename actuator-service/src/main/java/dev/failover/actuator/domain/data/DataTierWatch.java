@@ -81,10 +81,7 @@ public final class DataTierWatch {
         }
     }
 
-    /**
-     * What this watch knows of what a promotion may lose, to keep beyond this instance's life; empty before it saw a
-     * primary or a replica's coverage.
-     */
+    /** What this watch knows of what a promotion may lose, to keep beyond this instance's life; empty before any. */
     synchronized Optional<DataTierEvidence> evidence() {
         return evidence.kept().map(e -> new DataTierEvidence(e.primary(), e.covered(), newest.kept().orElse(null)));
     }
@@ -124,8 +121,8 @@ public final class DataTierWatch {
             return newest.former(target, wal, t -> promoted != null && promoted.target().equals(t));
         }
         if (promoted != null && !promoted.target().equals(target) && writable(promoted.target())) {
-            return Optional.of(new FormerPrimary(promoted.target(), "the plane promoted " + promoted.target() + "'s node"
-                    + " at " + promoted.at() + " and it still writes"));
+            return Optional.of(new FormerPrimary(promoted.target(), "the plane promoted " + promoted.target()
+                    + "'s node at " + promoted.at() + " and it still writes"));
         }
         return Optional.empty();
     }
@@ -138,7 +135,8 @@ public final class DataTierWatch {
      */
     public synchronized void takenBack(String promoted, long timeline, String restored, long restoredTimeline) {
         DataTier.Node last = nodes.get(promoted);
-        if (last != null && last.observation() instanceof Database.Observation.Observed o && o.role() == Database.Role.REPLICA) {
+        if (last != null && last.observation() instanceof Database.Observation.Observed o
+                && o.role() == Database.Role.REPLICA) {
             // rebuilt since: what it begins next is a new primary's timeline (a desired state may still carry it); the
             // abandoned one is not the newest history (a new owner learning of the way back only now saw it written)
             newest.takenBack(promoted, timeline, restored, restoredTimeline);
@@ -159,7 +157,8 @@ public final class DataTierWatch {
      * say): what shows a former primary without timelines, and where {@link DataTier#unfencedSincePromotion} starts.
      */
     public synchronized void promotedByThePlane(DesiredState.Promoted said) {
-        if (said == null || promoted == null || !promoted.target().equals(said.target()) || !promoted.at().equals(said.at())) {
+        if (said == null || promoted == null || !promoted.target().equals(said.target())
+                || !promoted.at().equals(said.at())) {
             promoted = said == null ? null : new DataTier.Promotion(said.target(), said.at(), null);
         }
     }

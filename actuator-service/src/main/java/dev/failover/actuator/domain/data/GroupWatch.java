@@ -87,7 +87,8 @@ public final class GroupWatch {
     /** Hands the evidence to the store when it moved on since it was last kept, at most every {@link #KEEP_EVERY}. */
     private void keep(Instant now) {
         Optional<DataTierEvidence> evidence = facts.evidence();
-        if (evidence.isEmpty() || evidence.get().equals(kept) || keptAt != null && now.isBefore(keptAt.plus(KEEP_EVERY))) {
+        if (evidence.isEmpty() || evidence.get().equals(kept)
+                || keptAt != null && now.isBefore(keptAt.plus(KEEP_EVERY))) {
             return;
         }
         store.save(group, evidence.get());

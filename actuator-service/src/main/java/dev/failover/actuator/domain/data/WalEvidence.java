@@ -31,13 +31,15 @@ final class WalEvidence {
                     && wal.standbys().stream().noneMatch(s -> "potential".equals(s.syncState())
                             || "quorum".equals(s.syncState())) ? wal.standbys().stream()
                                     .filter(s -> "sync".equals(s.syncState())).map(Database.Standby::name).toList()
-                            : java.util.List.of());
+                                    : java.util.List.of());
         }
 
         static Sample of(DataTierEvidence.Point point) {
             return new Sample(point.at(), point.target(), new Database.Wal(point.timeline(), point.lsn(),
-                    !point.syncStandbys().isEmpty(), point.syncStandbys().stream().map(name -> new Database.Standby(name,
-                            "sync", 0)).toList(), null, null), true);
+                    !point.syncStandbys().isEmpty(),
+                    point.syncStandbys().stream().map(name -> new Database.Standby(name,
+                            "sync", 0)).toList(),
+                    null, null), true);
         }
     }
 
@@ -123,8 +125,10 @@ final class WalEvidence {
                 && newest.wal().standbys().stream().noneMatch(s -> !s.name().equals(name)
                         && ("potential".equals(s.syncState()) || "quorum".equals(s.syncState())))
                 && (!newest.restored() || holds(node.wal(), newest))) {
-            return new LossExposure.None(String.format(java.util.Locale.ROOT, "%s was the only synchronous standby of %s"
-                    + " when it was last seen writable, %.1f s ago (a commit waits for it)", name, newest.target(),
+            return new LossExposure.None(String.format(java.util.Locale.ROOT,
+                    "%s was the only synchronous standby of %s"
+                            + " when it was last seen writable, %.1f s ago (a commit waits for it)",
+                    name, newest.target(),
                     Duration.between(newest.at(), now).toMillis() / 1000.0));
         }
         Sample coveredSample = covered(target, node.wal());
@@ -146,8 +150,10 @@ final class WalEvidence {
             }
             if (node.wal().timeline() != 0 && node.wal().timeline() != newest.wal().timeline()) {
                 return new LossExposure.Unknown("the replica follows timeline " + node.wal().timeline() + " while the"
-                        + " primary, " + newest.target() + "'s node, writes timeline " + newest.wal().timeline() + ": it"
-                        + " replicates another (an old) primary. Re-point it at " + newest.target() + "'s node (pg_rewind"
+                        + " primary, " + newest.target() + "'s node, writes timeline " + newest.wal().timeline()
+                        + ": it"
+                        + " replicates another (an old) primary. Re-point it at " + newest.target()
+                        + "'s node (pg_rewind"
                         + " or a new base backup, primary_conninfo)");
             }
             return new LossExposure.Unknown("the replica was never seen to have received a position the primary had"
@@ -155,10 +161,12 @@ final class WalEvidence {
                     + " at the last sample)");
         }
         Duration window = Duration.between(covered, now);
-        return new LossExposure.Window(window.isNegative() ? Duration.ZERO : window, "it received everything the primary"
-                + " had flushed at " + covered + ", and nothing shows what it acknowledged since"
-                + (newest != null && newest.at().isAfter(covered) ? " (the primary was last seen at " + newest.at() + ")"
-                        : ""));
+        return new LossExposure.Window(window.isNegative() ? Duration.ZERO : window,
+                "it received everything the primary"
+                        + " had flushed at " + covered + ", and nothing shows what it acknowledged since"
+                        + (newest != null && newest.at().isAfter(covered)
+                                ? " (the primary was last seen at " + newest.at() + ")"
+                                : ""));
     }
 
     /**

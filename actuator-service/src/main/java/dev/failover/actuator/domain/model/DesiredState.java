@@ -36,7 +36,7 @@ public record DesiredState(Decision decision, int step, Map<String, LaneRecord> 
             throw new IllegalArgumentException("step must not be negative, was " + step);
         }
         Map<String, LaneRecord> kept = new TreeMap<>();
-        (lanes == null ? Map.<String, LaneRecord> of() : lanes).forEach((lane, record) -> {
+        (lanes == null ? Map.<String, LaneRecord>of() : lanes).forEach((lane, record) -> {
             if (record != null && !record.isEmpty()) {
                 kept.put(lane, record);
             }

@@ -44,8 +44,9 @@ public record GroupDns(List<ProviderLane> lanes, ServePolicy policy, Duration di
      */
     public ProviderLane only() {
         if (lanes.size() != 1) {
-            throw new IllegalStateException("a group of several DNS providers is not served by this release (ADR 0036): "
-                    + lanes.stream().map(ProviderLane::id).toList());
+            throw new IllegalStateException(
+                    "a group of several DNS providers is not served by this release (ADR 0036): "
+                            + lanes.stream().map(ProviderLane::id).toList());
         }
         return lanes.get(0);
     }

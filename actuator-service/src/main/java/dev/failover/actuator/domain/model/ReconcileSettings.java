@@ -14,11 +14,13 @@ import dev.failover.contract.time.Backoff;
  * @param databaseWatch  how often each database node of the group is observed off the passes: the
  *                       primary's WAL positions sampled this often bound what a failover may lose
  */
-public record ReconcileSettings(Duration resync, Duration capacityPoll, Backoff backoff, Duration stepPause, Duration scaleDownAfter,
+public record ReconcileSettings(Duration resync, Duration capacityPoll, Backoff backoff, Duration stepPause,
+        Duration scaleDownAfter,
         Duration databaseWatch) {
 
     /** Database nodes watched every second. */
-    public ReconcileSettings(Duration resync, Duration capacityPoll, Backoff backoff, Duration stepPause, Duration scaleDownAfter) {
+    public ReconcileSettings(Duration resync, Duration capacityPoll, Backoff backoff, Duration stepPause,
+            Duration scaleDownAfter) {
         this(resync, capacityPoll, backoff, stepPause, scaleDownAfter, Duration.ofSeconds(1));
     }
 }

@@ -27,12 +27,14 @@ public final class RecordSets {
 
     /** The served sets this group manages: those with a set identifier it writes (the one set, with simple routing). */
     public static List<RecordSet> managed(List<RecordSet> served, List<RecordSet> wanted) {
-        return served.stream().filter(s -> wanted.stream().anyMatch(w -> Objects.equals(w.setIdentifier(), s.setIdentifier())))
+        return served.stream()
+                .filter(s -> wanted.stream().anyMatch(w -> Objects.equals(w.setIdentifier(), s.setIdentifier())))
                 .toList();
     }
 
     public static List<RecordSet> withoutTtl(List<RecordSet> sets) {
-        return sets.stream().map(s -> new RecordSet(s.setIdentifier(), s.weight(), null, s.values(), s.alias())).toList();
+        return sets.stream().map(s -> new RecordSet(s.setIdentifier(), s.weight(), null, s.values(), s.alias()))
+                .toList();
     }
 
     public static String describe(List<RecordSet> sets) {

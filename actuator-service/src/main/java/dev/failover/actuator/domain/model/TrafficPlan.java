@@ -109,7 +109,8 @@ public final class TrafficPlan {
     public String describeStep(FailoverGroup group, DesiredState desired) {
         int steps = steps(group, desired);
         if (planned(group, desired)) {
-            String what = desired.decision().kind().name().toLowerCase().replace('_', ' ') + " step " + (desired.step() + 1)
+            String what = desired.decision().kind().name().toLowerCase().replace('_', ' ') + " step "
+                    + (desired.step() + 1)
                     + " of " + steps + ": ";
             return what + switch (desired.step()) {
                 case LOWER -> "TTL " + group.dns().ttl() + " s lowered to " + ttlFloorSeconds + " s, still on "
@@ -119,7 +120,8 @@ public final class TrafficPlan {
             };
         }
         if (steps > 1) {
-            return "failback step " + (desired.step() + 1) + " of " + steps + ": " + percent(group, desired) + " % of traffic";
+            return "failback step " + (desired.step() + 1) + " of " + steps + ": " + percent(group, desired)
+                    + " % of traffic";
         }
         return "";
     }
@@ -138,8 +140,10 @@ public final class TrafficPlan {
         }
         Target from = group.target(desired.decision().fromTarget()).orElseThrow();
         List<RecordSet> allOnFrom = sets(group, from, null, 100, ttlFloorSeconds);
-        boolean fromServed = allOnFrom.stream().allMatch(w -> served.stream().anyMatch(s -> Objects.equals(s.setIdentifier(),
-                w.setIdentifier()) && Objects.equals(s.weight(), w.weight()) && Objects.equals(s.values(), w.values())));
+        boolean fromServed = allOnFrom.stream()
+                .allMatch(w -> served.stream().anyMatch(s -> Objects.equals(s.setIdentifier(),
+                        w.setIdentifier()) && Objects.equals(s.weight(), w.weight())
+                        && Objects.equals(s.values(), w.values())));
         return fromServed ? desired : desired.atStep(SWITCH);
     }
 
@@ -183,7 +187,8 @@ public final class TrafficPlan {
 
     private boolean stepped(FailoverGroup group, DesiredState desired) {
         String previous = desired.decision().fromTarget();
-        return routing == Routing.WEIGHTED && !failbackSteps.isEmpty() && desired.decision().kind() == DecisionKind.FAILBACK
+        return routing == Routing.WEIGHTED && !failbackSteps.isEmpty()
+                && desired.decision().kind() == DecisionKind.FAILBACK
                 && previous != null && !previous.equals(desired.target()) && group.target(previous).isPresent();
     }
 

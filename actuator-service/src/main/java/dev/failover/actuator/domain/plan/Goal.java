@@ -93,7 +93,8 @@ public sealed interface Goal {
 
         @Override
         public String butWants() {
-            return "but, with no decision yet, the initial state wants " + RecordSets.describe(wanted) + " (" + target().id()
+            return "but, with no decision yet, the initial state wants " + RecordSets.describe(wanted) + " ("
+                    + target().id()
                     + ")";
         }
 

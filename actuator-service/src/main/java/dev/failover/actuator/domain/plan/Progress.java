@@ -87,7 +87,8 @@ public record Progress(DesiredState desired, Convergence convergence, int attemp
 
     /** An operator's retry after BLOCKED: counted from nothing, a full capacity wait again. */
     public Progress retried(String detail, Instant now) {
-        return new Progress(desired, new Convergence.Converging(0, detail, now), 0, unservedSince, null, serving, reached);
+        return new Progress(desired, new Convergence.Converging(0, detail, now), 0, unservedSince, null, serving,
+                reached);
     }
 
     /** A passing failure or a wait: one more attempt, converging since the first. */
@@ -144,7 +145,8 @@ public record Progress(DesiredState desired, Convergence convergence, int attemp
     public Progress settled(Instant now, long millisFromDecision) {
         Convergence next = convergence instanceof Convergence.Converged ? convergence
                 : new Convergence.Converged(now, millisFromDecision);
-        Serving served = new Serving(serving.servedSince() == null ? now : serving.servedSince(), serving.stepServedAt(),
+        Serving served = new Serving(serving.servedSince() == null ? now : serving.servedSince(),
+                serving.stepServedAt(),
                 serving.heldUntil());
         return new Progress(desired, next, 0, null, capacityWaitSince, served, with(Milestone.SERVED_ONCE));
     }

@@ -35,11 +35,13 @@ final class ActuationReports {
     }
 
     /** A pass's result about {@code decision}; null: the initial state (epoch 0, no decision). */
-    synchronized void report(Decision decision, ActuationStep step, ActuationStatus status, String provider, String details,
+    synchronized void report(Decision decision, ActuationStep step, ActuationStatus status, String provider,
+            String details,
             Instant startedAt) {
         if (decision == null) {
-            sink.accept(new ActuationResult(EventCodec.SCHEMA_VERSION, group, DesiredState.INITIAL_DECISION_ID, 0L, step,
-                    status, provider, details, startedAt, clock.instant(), null, null));
+            sink.accept(
+                    new ActuationResult(EventCodec.SCHEMA_VERSION, group, DesiredState.INITIAL_DECISION_ID, 0L, step,
+                            status, provider, details, startedAt, clock.instant(), null, null));
         } else {
             send(decision, step, status, provider, details, startedAt);
         }
@@ -49,7 +51,8 @@ final class ActuationReports {
     }
 
     /** Publishes a pass's result unless the same step said the same thing last. */
-    synchronized void publishOnce(Decision decision, ActuationStep step, ActuationStatus status, String provider, String details,
+    synchronized void publishOnce(Decision decision, ActuationStep step, ActuationStatus status, String provider,
+            String details,
             Instant startedAt) {
         publishOnce(decision, step, status, provider, details.replaceFirst("^attempt \\d+: ", ""), details, startedAt);
     }
@@ -58,7 +61,8 @@ final class ActuationReports {
      * Publishes a pass's result unless the same step last said the same {@code condition}: a wait whose figures change
      * on every pass (a replica's lag) is said once while the condition lasts, with the figures of its first pass.
      */
-    synchronized void publishOnce(Decision decision, ActuationStep step, ActuationStatus status, String provider, String condition,
+    synchronized void publishOnce(Decision decision, ActuationStep step, ActuationStatus status, String provider,
+            String condition,
             String details, Instant startedAt) {
         String said = status + " " + condition;
         if (said.equals(lastPublished.put(step.name(), said))) {
@@ -72,7 +76,8 @@ final class ActuationReports {
      * old primary left unfenced because it does not answer) is not said again on every pass in which another result of
      * the same step comes between (a held failover said both on every pass, a flood).
      */
-    synchronized void publishOncePerDesiredState(Decision decision, ActuationStep step, ActuationStatus status, String provider,
+    synchronized void publishOncePerDesiredState(Decision decision, ActuationStep step, ActuationStatus status,
+            String provider,
             String details, Instant startedAt) {
         if (saidForDesiredState.add(step + " " + status + " " + details)) {
             report(decision, step, status, provider, details, startedAt);
@@ -100,7 +105,9 @@ final class ActuationReports {
     void send(Decision decision, ActuationStep step, ActuationStatus status, String provider, String details,
             Instant startedAt) {
         Instant now = clock.instant();
-        sink.accept(new ActuationResult(EventCodec.SCHEMA_VERSION, group, decision.decisionId(), decision.epoch(), step, status,
-                provider, details, startedAt, now, Duration.between(decision.issuedAt(), now).toMillis(), decision.kind()));
+        sink.accept(new ActuationResult(EventCodec.SCHEMA_VERSION, group, decision.decisionId(), decision.epoch(), step,
+                status,
+                provider, details, startedAt, now, Duration.between(decision.issuedAt(), now).toMillis(),
+                decision.kind()));
     }
 }

@@ -3,8 +3,8 @@ package dev.failover.actuator.domain.reconcile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import dev.failover.actuator.domain.data.DataTierWatch;
 import dev.failover.actuator.domain.data.GroupWatch;
@@ -80,8 +80,8 @@ public final class GroupReconciler {
         dataTier.newTenure();
         this.group = group;
         this.topology = topology;
-        Function<ProviderLane, Backends> backends = lane -> new Backends(group, lane, wiring.scalers(), wiring.databases(),
-                wiring.regionSwitch(), wiring.settings(), wiring.clock(), dataTier);
+        Function<ProviderLane, Backends> backends = lane -> new Backends(group, lane, wiring.scalers(),
+                wiring.databases(), wiring.regionSwitch(), wiring.settings(), wiring.clock(), dataTier);
         this.use = backends.apply(dns.lanes().get(0));
         this.newest = new NewestDesired(wiring.store());
         this.reports = new ActuationReports(group, wiring.sink(), wiring.clock());
@@ -158,8 +158,8 @@ public final class GroupReconciler {
             // a retry counts from nothing and waits a full readyTimeoutSeconds again (the initial state's too)
             String detail = retry.triedAgain();
             progress = progress.retried(detail, now);
-            reports.report(desired == null ? null : desired.decision(), ActuationStep.RECONCILE, ActuationStatus.CONVERGING,
-                    null, detail, now); // the audit of it
+            reports.report(desired == null ? null : desired.decision(), ActuationStep.RECONCILE,
+                    ActuationStatus.CONVERGING, null, detail, now); // the audit of it
         }
         Goal goal;
         if (desired == null) {
@@ -171,7 +171,8 @@ public final class GroupReconciler {
                     return use.settings().resync();
                 }
                 Next.Done done = Pass.start(null, now, progress).block(ActuationStep.FENCE, null, "group " + group
-                        + " or target " + desired.target() + " is not in this actuator's topology; nothing changed", use);
+                        + " or target " + desired.target() + " is not in this actuator's topology; nothing changed",
+                        use);
                 applied(done.pass());
                 publishStatus(null);
                 return done.after();
@@ -183,7 +184,8 @@ public final class GroupReconciler {
             // keeps running: an old primary can come back writable at any time
             Pass start = Pass.start(goal, now, progress);
             return blocked ? ReconcileSteps.guard(start, use, this::applied)
-                    : lanes != null ? lanes.groupPass(start, use, this::applied) : ReconcileSteps.run(start, use, this::applied);
+                    : lanes != null ? lanes.groupPass(start, use, this::applied)
+                            : ReconcileSteps.run(start, use, this::applied);
         } finally {
             dataTier.passEnded();
             publishStatus(null);
@@ -276,9 +278,9 @@ public final class GroupReconciler {
         synchronized (statusLock) { // beside the watch, which publishes the data tier it saw
             GroupStatus previous = status;
             DesiredState desired = progress.desired();
-            status = new GroupStatus(group, desired, progress.convergence(), progress.unservedSince(), served != null ? served
-                    : previous.served(), desired == null ? initialTarget : null, progress.heldUntil(),
-                    dataTier.snapshot(use.clock().instant()));
+            status = new GroupStatus(group, desired, progress.convergence(), progress.unservedSince(),
+                    served != null ? served : previous.served(), desired == null ? initialTarget : null,
+                    progress.heldUntil(), dataTier.snapshot(use.clock().instant()));
         }
     }
 

@@ -16,10 +16,12 @@ import dev.failover.actuator.domain.model.DesiredState;
  *                      move), or when the last such hold of this desired state ended; null when there was none. An
  *                      unserved time that is a planned hold is no failure to alert on.
  */
-public record GroupStatus(String group, DesiredState desired, Convergence convergence, Instant unservedSince, String served,
+public record GroupStatus(String group, DesiredState desired, Convergence convergence, Instant unservedSince,
+        String served,
         String initialTarget, Instant heldUntil, DataTier dataTier) {
 
-    public GroupStatus(String group, DesiredState desired, Convergence convergence, Instant unservedSince, String served,
+    public GroupStatus(String group, DesiredState desired, Convergence convergence, Instant unservedSince,
+            String served,
             String initialTarget) {
         this(group, desired, convergence, unservedSince, served, initialTarget, null, DataTier.NONE);
     }

@@ -160,7 +160,8 @@ final class LanePasses {
         Optional<Lane> newer = candidates.stream().filter(l -> l.view.served().owner()
                 .filter(mark -> mark.epoch() > goal.epoch()).isPresent()).findFirst();
         Lane by = newer.orElseGet(() -> policy == ServePolicy.ANY
-                ? first(candidates, served.and(propagated)).or(() -> first(candidates, served)).orElse(candidates.get(0))
+                ? first(candidates, served.and(propagated)).or(() -> first(candidates, served))
+                        .orElse(candidates.get(0))
                 : first(candidates, served.negate()).or(() -> first(candidates, propagated.negate()))
                         .orElse(candidates.get(0)));
         Next next = ReconcileSteps.groupOfLanes(start.judgedBy(by.view, views), by.use, applied);
@@ -191,8 +192,9 @@ final class LanePasses {
         synchronized (lane) {
             Instant at = clock.instant();
             DesiredState desired = now.desired();
-            if (desired != null && (lane.progress.desired() == null || lane.progress.desired().epoch() != desired.epoch()
-                    || lane.progress.desired().step() != desired.step())) {
+            if (desired != null
+                    && (lane.progress.desired() == null || lane.progress.desired().epoch() != desired.epoch()
+                            || lane.progress.desired().step() != desired.step())) {
                 lane.progress = lane.progress.adopt(desired, at);
                 lane.due = at;
             }
@@ -211,7 +213,8 @@ final class LanePasses {
             boolean refused = lane.progress.convergence() instanceof Convergence.Blocked;
             Duration after = observed instanceof Next.Done done ? done.after()
                     : refused ? lane.use.settings().resync()
-                    : ReconcileSteps.actLane(observed.pass().gated(open), lane.use, pass -> applied(lane, pass));
+                            : ReconcileSteps.actLane(observed.pass().gated(open), lane.use,
+                                    pass -> applied(lane, pass));
             lane.due = at.plus(after);
             status(lane, desired, at);
             if (!Objects.equals(before, lane.view) || stateBefore != lane.status.state()) {
@@ -267,7 +270,8 @@ final class LanePasses {
                 lane.progress.attempt(), since, unservedSince);
         if (changed && desired != null) {
             laneResults.accept(new ProviderLaneResult(EventCodec.SCHEMA_VERSION, group,
-                    desired.decision().decisionId(), desired.epoch(), lane.lane.id(), lane.lane.provider().name(), state,
+                    desired.decision().decisionId(), desired.epoch(), lane.lane.id(), lane.lane.provider().name(),
+                    state,
                     detail, since, now));
         }
     }

@@ -140,7 +140,8 @@ public final class Reconciler {
         ids.forEach(groups::remove);
         // the plane's last promotion is the owner's to say (it keeps it in the desired state): a former owner's copy
         // would keep the unfenced-since-promotion gauge counting after a later owner took the promotion back
-        ids.forEach(id -> java.util.Optional.ofNullable(watches.get(id)).ifPresent(w -> w.facts().promotedByThePlane(null)));
+        ids.forEach(id -> java.util.Optional.ofNullable(watches.get(id))
+                .ifPresent(w -> w.facts().promotedByThePlane(null)));
     }
 
     /**
@@ -211,8 +212,10 @@ public final class Reconciler {
      */
     public RegionSwitchApproval.Answer answerRegionSwitchStep(String id, String step, boolean approve, String principal,
             String reason) {
-        return RegionSwitchApproval.answer(id, status(id), topology.group(id), wiring.regionSwitch(), new ActuationReports(id,
-                wiring.sink(), clock), step, approve, principal, reason, clock.instant());
+        return RegionSwitchApproval.answer(id, status(id), topology.group(id), wiring.regionSwitch(),
+                new ActuationReports(id,
+                        wiring.sink(), clock),
+                step, approve, principal, reason, clock.instant());
     }
 
     /** Whether this instance drives the group now (its partition is assigned here, or a decision for it was seen). */

@@ -59,15 +59,17 @@ public final class RegionSwitchApproval {
         if (!(listed instanceof Outcome.Done<List<Execution>> done)) {
             return unavailable(listed);
         }
-        Optional<Execution> ours = done.value().stream().filter(e -> DecisionKey.in(e.comment()).filter(key::equals).isPresent())
+        Optional<Execution> ours = done.value().stream()
+                .filter(e -> DecisionKey.in(e.comment()).filter(key::equals).isPresent())
                 .findFirst();
         if (ours.isEmpty()) {
             return new Answer.NotWaiting("no Region switch execution of decision " + key.decisionId() + " (epoch "
                     + key.epoch() + ") in " + plan.region());
         }
         if (ours.get().state() != RegionSwitch.State.AWAITING_APPROVAL) {
-            return new Answer.NotWaiting("execution " + ours.get().id() + " is " + ours.get().state() + ", not waiting for an "
-                    + "approval");
+            return new Answer.NotWaiting(
+                    "execution " + ours.get().id() + " is " + ours.get().state() + ", not waiting for an "
+                            + "approval");
         }
         String comment = principal + ": " + reason;
         Outcome<Boolean> answered = regionSwitch.approve(plan, ours.get().id(), step, approve, comment);
@@ -77,7 +79,8 @@ public final class RegionSwitchApproval {
         if (!(answered instanceof Outcome.Done<Boolean>)) {
             return unavailable(answered);
         }
-        String detail = "step " + step + " of execution " + ours.get().id() + (approve ? " approved" : " declined") + " by "
+        String detail = "step " + step + " of execution " + ours.get().id() + (approve ? " approved" : " declined")
+                + " by "
                 + principal + ": " + reason;
         reports.report(status.desired().decision(), ActuationStep.REGION_SWITCH, approve ? ActuationStatus.SUCCEEDED
                 : ActuationStatus.SKIPPED, "arc-region-switch", detail, now);
@@ -85,6 +88,7 @@ public final class RegionSwitchApproval {
     }
 
     private static Answer unavailable(Outcome<?> outcome) {
-        return new Answer.Unavailable(outcome instanceof Outcome.Refused<?> r ? r.reason() : ((Outcome.Passing<?>) outcome).reason());
+        return new Answer.Unavailable(
+                outcome instanceof Outcome.Refused<?> r ? r.reason() : ((Outcome.Passing<?>) outcome).reason());
     }
 }

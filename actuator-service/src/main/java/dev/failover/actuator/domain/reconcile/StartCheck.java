@@ -68,8 +68,9 @@ public final class StartCheck {
             return new Answer.NotDriven();
         }
         if (lapsed.isPresent()) {
-            return new Answer.NotNow("this actuator cannot vouch for its view of " + status.group() + ": " + lapsed.get()
-                    + "; another region's actuator may drive the group at a newer epoch");
+            return new Answer.NotNow(
+                    "this actuator cannot vouch for its view of " + status.group() + ": " + lapsed.get()
+                            + "; another region's actuator may drive the group at a newer epoch");
         }
         return judge(status, target).<Answer>map(Answer.Given::new).orElseGet(Answer.NotDriven::new);
     }
@@ -87,8 +88,10 @@ public final class StartCheck {
         String record = ofRecord + "'s node (" + (status.desired() == null ? "the initial state, epoch 0"
                 : "epoch " + epoch) + ")";
         if (!ofRecord.equals(target)) {
-            return Optional.of(new Verdict(false, "the group's primary of record is " + record + ": " + target + "'s node"
-                    + " starts read-only; rebuild it as a replica of the primary (pg_rewind or a new base backup)", epoch));
+            return Optional.of(new Verdict(false, "the group's primary of record is " + record + ": " + target
+                    + "'s node"
+                    + " starts read-only; rebuild it as a replica of the primary (pg_rewind or a new base backup)",
+                    epoch));
         }
         Map<String, DataTier.Node> nodes = status.dataTier().nodes();
         for (Map.Entry<String, DataTier.Node> other : nodes.entrySet()) {
@@ -100,8 +103,9 @@ public final class StartCheck {
         DataTier.Node own = nodes.get(target);
         if (own != null && own.observation() instanceof Database.Observation.Observed o
                 && o.role() == Database.Role.FENCED) {
-            return Optional.of(new Verdict(false, target + "'s node was fenced as an old primary (last seen at " + own.at()
-                    + "): it starts read-only until it is rebuilt as a replica", epoch));
+            return Optional
+                    .of(new Verdict(false, target + "'s node was fenced as an old primary (last seen at " + own.at()
+                            + "): it starts read-only until it is rebuilt as a replica", epoch));
         }
         return Optional.of(new Verdict(true, target + "'s node is the group's primary of record, " + record
                 + ", and no other node was last seen taking writes", epoch));

@@ -26,10 +26,12 @@ record EnsureCapacity() implements ReconcileStep {
 
     @Override
     public Next apply(Pass pass, Backends use) {
-        if (pass.goal() instanceof Goal.Decided goal && !use.traffic().sendsTrafficToTarget(goal.config(), goal.desired())) {
+        if (pass.goal() instanceof Goal.Decided goal
+                && !use.traffic().sendsTrafficToTarget(goal.config(), goal.desired())) {
             return pass.go();
         }
-        boolean forced = pass.goal() instanceof Goal.Decided goal && goal.desired().decision().kind() == DecisionKind.FORCE;
+        boolean forced = pass.goal() instanceof Goal.Decided goal
+                && goal.desired().decision().kind() == DecisionKind.FORCE;
         return capacityWait(pass.goal().target(), forced, pass, use);
     }
 
@@ -54,7 +56,8 @@ record EnsureCapacity() implements ReconcileStep {
         }
         CapacityOutcome observed = read.get();
         Optional<String> goesAheadUnknown = forced ? Optional.of("an operator's FORCE")
-                : ref.capacity() == CapacityPolicy.BEST_EFFORT ? Optional.of("capacity: best-effort") : Optional.empty();
+                : ref.capacity() == CapacityPolicy.BEST_EFFORT ? Optional.of("capacity: best-effort")
+                        : Optional.empty();
         if (observed instanceof CapacityOutcome.Unavailable unavailable && goesAheadUnknown.isPresent()) {
             return reportOnce(pass, ActuationStatus.SKIPPED, provider, "capacity unknown: " + provider + " unavailable "
                     + "while reading " + target.id() + "'s capacity (" + unavailable.reason() + "); "
@@ -95,7 +98,8 @@ record EnsureCapacity() implements ReconcileStep {
         if (pass.progress().capacityReported()) {
             return pass;
         }
-        return pass.with(pass.progress().capacityReportedNow()).report(ActuationStep.SCALE_UP, status, provider, details);
+        return pass.with(pass.progress().capacityReportedNow()).report(ActuationStep.SCALE_UP, status, provider,
+                details);
     }
 
     /**
@@ -104,16 +108,19 @@ record EnsureCapacity() implements ReconcileStep {
      * starts again), then block with the last reading. The start is kept in memory: after a restart or a take-over the
      * new owner waits a full timeout from its own first look (longer, never shorter).
      */
-    private static Next notReady(Target target, ScalingRef ref, String reading, Duration poll, Pass pass, Backends use) {
+    private static Next notReady(Target target, ScalingRef ref, String reading, Duration poll, Pass pass,
+            Backends use) {
         Instant now = pass.now();
         Pass waiting = pass.with(pass.progress().capacityWaited(now));
         Instant since = waiting.progress().capacityWaitSince();
         Instant deadline = since.plusSeconds(ref.readyTimeoutSeconds());
         if (!now.isBefore(deadline)) {
             String provider = ref.kind().label();
-            String reason = target.id() + " not ready within readyTimeoutSeconds " + ref.readyTimeoutSeconds() + " (waiting"
+            String reason = target.id() + " not ready within readyTimeoutSeconds " + ref.readyTimeoutSeconds()
+                    + " (waiting"
                     + " since " + since + "); last reading: " + reading;
-            return waiting.report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, provider, reason + "; DNS not switched")
+            return waiting
+                    .report(ActuationStep.SCALE_UP, ActuationStatus.FAILED, provider, reason + "; DNS not switched")
                     .block(ActuationStep.SCALE_UP, provider, reason, use);
         }
         return waiting.retryLater(reading + "; DNS waits for it", poll, use).atMost(Duration.between(now, deadline));

@@ -63,7 +63,8 @@ record FenceOtherWritable() implements ReconcileStep {
             Optional<FormerPrimary> former = use.dataTier().formerPrimary(node.id());
             String beside;
             if (former.isPresent()) {
-                beside = node.id() + "'s database " + ref.node() + " takes writes as a former primary (" + former.get().why()
+                beside = node.id() + "'s database " + ref.node() + " takes writes as a former primary ("
+                        + former.get().why()
                         + "): ";
             } else if (other && targetServedWrites) {
                 beside = node.id() + "'s database " + ref.node() + " took writes beside " + goal.target().id() + "'s: ";

@@ -30,7 +30,8 @@ record HandleDrift() implements ReconcileStep {
         String served = pass.served().describe();
         Pass drifted = pass.with(pass.progress().drifted(served, pass.now())).publishOnce(ActuationStep.RECONCILE,
                 ActuationStatus.DRIFT, use.dns().name(), pass.key().name() + " is served as " + served + " "
-                        + pass.goal().butWants() + (correct ? "; correcting it" : "; reported, not corrected (drift: report)"));
+                        + pass.goal().butWants()
+                        + (correct ? "; correcting it" : "; reported, not corrected (drift: report)"));
         return correct ? drifted.go() : drifted.done(use.settings().resync());
     }
 

@@ -37,9 +37,11 @@ record OpenPromotedDatabase() implements ReconcileStep {
                     + " served: " + requested.details()).go();
         }
         // not served while clients cannot connect: tried again with backoff, said once while it fails
-        String failed = goal.target().id() + "'s database " + ref.node() + " takes writes but its application's database"
+        String failed = goal.target().id() + "'s database " + ref.node()
+                + " takes writes but its application's database"
                 + " is closed, as its source's fence left it, and opening it failed";
-        String detail = failed + ": " + opened.describe() + ". Open it by hand (ALTER DATABASE ... WITH ALLOW_CONNECTIONS"
+        String detail = failed + ": " + opened.describe()
+                + ". Open it by hand (ALTER DATABASE ... WITH ALLOW_CONNECTIONS"
                 + " true, from the postgres database) if this goes on";
         return pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, failed, detail)
                 .retryLater(detail, use);

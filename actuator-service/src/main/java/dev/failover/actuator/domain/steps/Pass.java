@@ -9,8 +9,8 @@ import java.util.Optional;
 import dev.failover.actuator.dns.OwnerMark;
 import dev.failover.actuator.dns.RecordKey;
 import dev.failover.actuator.dns.ServedRecord;
-import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.Convergence;
+import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.RecordSets;
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Effect;
@@ -19,8 +19,8 @@ import dev.failover.actuator.domain.plan.Goal;
 import dev.failover.actuator.domain.plan.Progress;
 import dev.failover.actuator.domain.plan.Said;
 import dev.failover.actuator.domain.plan.Stored;
-import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.domain.steps.ReconcileStep.Next;
+import dev.failover.actuator.requests.Priority;
 import dev.failover.contract.event.ActuationStatus;
 import dev.failover.contract.event.ActuationStep;
 
@@ -60,7 +60,8 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
 
     /** The record was read: it serves {@code record}, shown in the group's status. */
     Pass read(ServedRecord record) {
-        return new Pass(goal, now, key, record, owner, promoting, lanes, gate, progress, effects).and(new Said.Observed(record));
+        return new Pass(goal, now, key, record, owner, promoting, lanes, gate, progress, effects)
+                .and(new Said.Observed(record));
     }
 
     Pass owned(Ownership ownership) {
@@ -245,8 +246,9 @@ public record Pass(Goal goal, Instant now, RecordKey key, ServedRecord served, O
     Next.Done retryLater(String condition, String error, Duration poll, Backends use) {
         Progress next = progress.waiting(error, now);
         return with(next).publishOnce(ActuationStep.RECONCILE, ActuationStatus.CONVERGING, use.dns().name(), condition,
-                "attempt " + next.attempt() + ": " + error).done(poll != null ? poll
-                        : use.settings().backoff().after(next.attempt()));
+                "attempt " + next.attempt() + ": " + error).done(
+                        poll != null ? poll
+                                : use.settings().backoff().after(next.attempt()));
     }
 
     /** The provider asked to slow down: keep trying, with the longer backoff of throttling. */

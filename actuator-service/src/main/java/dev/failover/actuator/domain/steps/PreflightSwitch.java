@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
 import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
 import dev.failover.actuator.dns.RecordWrite;
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Goal;
@@ -40,16 +40,20 @@ record PreflightSwitch() implements ReconcileStep {
         if (asked.isEmpty()) {
             return pass.with(pass.progress().switchChecked()).publishOncePerDesiredState(ActuationStep.DATABASE,
                     ActuationStatus.SKIPPED, kind, kind + " cannot check the switch to " + goal.target().id()
-                            + " without making it: the database moves first, unchecked").go();
+                            + " without making it: the database moves first, unchecked")
+                    .go();
         }
         if (asked.get() instanceof WriteOutcome.Written checked) {
             return pass.with(pass.progress().switchChecked()).publishOncePerDesiredState(ActuationStep.DATABASE,
-                    ActuationStatus.SUCCEEDED, kind, "the switch to " + goal.target().id() + " checked before the database"
-                            + " moves: " + checked.details()).go();
+                    ActuationStatus.SUCCEEDED, kind,
+                    "the switch to " + goal.target().id() + " checked before the database"
+                            + " moves: " + checked.details())
+                    .go();
         }
         if (asked.get() instanceof WriteOutcome.Rejected refused) {
             return pass.block(ActuationStep.DATABASE, kind, kind + " would refuse the switch to " + goal.target().id()
-                    + " (" + refused.reason() + "; wanted: " + write.describe() + "): nothing was fenced or promoted. Fix"
+                    + " (" + refused.reason() + "; wanted: " + write.describe()
+                    + "): nothing was fenced or promoted. Fix"
                     + " what it refuses and retry the decision", use);
         }
         if (asked.get() instanceof WriteOutcome.Throttled throttled) {
@@ -88,7 +92,8 @@ record PreflightSwitch() implements ReconcileStep {
             }
         }
         String to = "the switch to " + goal.target().id();
-        if (!refused.isEmpty() && (pass.lanes().policy() == ServePolicy.ALL || (checked.isEmpty() && unanswered.isEmpty()))) {
+        if (!refused.isEmpty()
+                && (pass.lanes().policy() == ServePolicy.ALL || (checked.isEmpty() && unanswered.isEmpty()))) {
             return pass.block(ActuationStep.DATABASE, String.join(", ", refused), String.join(", ", refused)
                     + " would refuse " + to + ": nothing was fenced or promoted. Fix what it refuses and retry the"
                     + " decision", use);
@@ -99,7 +104,9 @@ record PreflightSwitch() implements ReconcileStep {
         }
         return pass.with(pass.progress().switchChecked()).publishOncePerDesiredState(ActuationStep.DATABASE,
                 ActuationStatus.SUCCEEDED, String.join(", ", checked), to + " checked by " + String.join(", ", checked)
-                        + " before the database moves" + (refused.isEmpty() ? "" : "; refused by " + String.join(", ", refused)
-                        + ", left to be REFUSED alone (served: any)")).go();
+                        + " before the database moves"
+                        + (refused.isEmpty() ? "" : "; refused by " + String.join(", ", refused)
+                                + ", left to be REFUSED alone (served: any)"))
+                .go();
     }
 }

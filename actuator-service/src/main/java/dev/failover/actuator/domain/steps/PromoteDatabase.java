@@ -1,7 +1,6 @@
 package dev.failover.actuator.domain.steps;
 
 import dev.failover.actuator.database.Database.WriteOutcome;
-import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.domain.data.LossExposure;
 import dev.failover.actuator.domain.plan.Backends;
@@ -47,8 +46,10 @@ record PromoteDatabase() implements ReconcileStep {
             WriteOutcome back = use.databases().unfence(old.database()).orElseThrow();
             boolean unfenced = back instanceof WriteOutcome.Requested;
             use.dataTier().fencedForMove(old.id(), goal.desired().epoch(), unfenced);
-            String after = unfenced ? old.id() + "'s database, fenced for this move, unfenced: it takes writes again, as"
-                    + " before the move" : old.id() + "'s database, fenced for this move, could not be unfenced ("
+            String after = unfenced
+                    ? old.id() + "'s database, fenced for this move, unfenced: it takes writes again, as"
+                            + " before the move"
+                    : old.id() + "'s database, fenced for this move, could not be unfenced ("
                             + back.describe() + "): no node takes writes. Unfence it by hand, or promote a replica";
             return told.report(ActuationStep.DATABASE, unfenced ? ActuationStatus.SUCCEEDED : ActuationStatus.FAILED,
                     kind, after).block(ActuationStep.DATABASE, kind, refused + "; " + after, use);
@@ -62,7 +63,8 @@ record PromoteDatabase() implements ReconcileStep {
         return pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, kind,
                 ((WriteOutcome.Requested) promoted).details() + " (" + decision.kind() + ", replica lag "
                         + PromotionGate.lag(pass.promoting().node()) + (exposure == null ? "" : "; "
-                                + exposure.describe()) + ")")
+                                + exposure.describe())
+                        + ")")
                 .retryLater("promotion of " + target.id() + "'s database requested; DNS waits until it is writable",
                         use.settings().backoff().after(requests), use);
     }

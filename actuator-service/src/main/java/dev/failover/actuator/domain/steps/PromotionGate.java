@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Database.Observation;
 import dev.failover.actuator.database.Database.WriteOutcome;
-import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.domain.data.LossExposure;
 import dev.failover.actuator.domain.plan.Backends;

@@ -2,13 +2,13 @@ package dev.failover.actuator.domain.steps;
 
 import java.util.Optional;
 
-import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
 import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
 import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Goal;
-import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.domain.steps.ReconcileStep.Next;
+import dev.failover.actuator.requests.Priority;
 import dev.failover.contract.event.ActuationStep;
 
 /**
@@ -37,7 +37,8 @@ record ReadRecord() implements ReconcileStep {
         String name = pass.key().name();
         Priority own = pass.priority(lane);
         if (own == Priority.SWITCH && pass.goal().changeToCheck(lane).isEmpty()) {
-            Optional<ServedRecord> listed = dns.listed(pass.key()).map(record -> withStoredMark(record, use, pass.goal()));
+            Optional<ServedRecord> listed = dns.listed(pass.key())
+                    .map(record -> withStoredMark(record, use, pass.goal()));
             if (listed.isPresent() && !pass.setsAsWanted(listed.get())) {
                 return pass.read(listed.get()).go();
             }
@@ -52,13 +53,15 @@ record ReadRecord() implements ReconcileStep {
             return pass.done(own == Priority.RESYNC ? use.settings().resync() : CONFIRM_AGAIN);
         }
         if (read instanceof ReadOutcome.Throttled throttled) {
-            return pass.retryThrottled("reading " + name + " throttled by " + dns.name() + ": " + throttled.reason(), use);
+            return pass.retryThrottled("reading " + name + " throttled by " + dns.name() + ": " + throttled.reason(),
+                    use);
         }
         if (read instanceof ReadOutcome.OwnerRecordUnusable unusable) {
             return pass.block(ActuationStep.FENCE, dns.name(), unusable.reason(), use);
         }
         if (read instanceof ReadOutcome.Rejected rejected) {
-            return pass.block(ActuationStep.VERIFY, dns.name(), "reading " + name + " was refused: " + rejected.reason(),
+            return pass.block(ActuationStep.VERIFY, dns.name(),
+                    "reading " + name + " was refused: " + rejected.reason(),
                     use);
         }
         return pass.retryLater("cannot read " + name + " from " + dns.name() + ": "

@@ -40,7 +40,8 @@ record ReadyDatabase() implements ReconcileStep {
 
     @Override
     public Next apply(Pass pass, Backends use) {
-        if (!(pass.goal() instanceof Goal.Decided goal) || !use.traffic().sendsTrafficToTarget(goal.config(), goal.desired())) {
+        if (!(pass.goal() instanceof Goal.Decided goal)
+                || !use.traffic().sendsTrafficToTarget(goal.config(), goal.desired())) {
             return pass.go(); // no decision yet, or the first step of a planned move (it only lowers the TTL)
         }
         DatabaseRef ref = goal.target().database();
@@ -60,7 +61,8 @@ record ReadyDatabase() implements ReconcileStep {
         read.ifPresent(seen -> use.dataTier().seen(target.id(), seen, now));
         if (read.isEmpty()) {
             return pass.block(ActuationStep.DATABASE, kind, "no " + kind + " backend" + (ref.credentials() == null
-                    ? "" : " or login '" + ref.credentials() + "'") + " is configured for " + target.id() + "'s database; DNS"
+                    ? "" : " or login '" + ref.credentials() + "'") + " is configured for " + target.id()
+                    + "'s database; DNS"
                     + " not switched", use);
         }
         if (read.get() instanceof Observation.Unavailable unavailable) {
@@ -81,15 +83,18 @@ record ReadyDatabase() implements ReconcileStep {
         if (node.role() == Role.FENCED) {
             return pass.block(ActuationStep.DATABASE, kind, target.id() + "'s database " + ref.node()
                     + " was fenced as an old primary: it takes no writes until it is rebuilt as a replica of the current"
-                    + " primary (pg_rewind or a new base backup) and moved back by a planned switchover (ADR 0020)", use);
+                    + " primary (pg_rewind or a new base backup) and moved back by a planned switchover (ADR 0020)",
+                    use);
         }
         Optional<FormerPrimary> former = use.dataTier().formerPrimary(target.id());
         if (former.isPresent()) {
             // writable, but on a history the group left: traffic there would write beside the real primary,
             // and the guard would then fence the node with every write since the failover
             return pass.block(ActuationStep.DATABASE, kind, target.id() + "'s database " + ref.node()
-                    + " is a former primary: " + former.get().why() + ". It gets no traffic and is fenced; rebuild it as a"
-                    + " replica of " + former.get().newer() + "'s node (pg_rewind or a new base backup) and move back by a"
+                    + " is a former primary: " + former.get().why()
+                    + ". It gets no traffic and is fenced; rebuild it as a"
+                    + " replica of " + former.get().newer()
+                    + "'s node (pg_rewind or a new base backup) and move back by a"
                     + " planned switchover (ADR 0020)", use);
         }
         if (node.role() == Role.WRITABLE) {
@@ -99,7 +104,8 @@ record ReadyDatabase() implements ReconcileStep {
             Optional<Duration> took = use.dataTier().writable(now);
             return pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.SUCCEEDED, kind, writable, writable
                     + took.map(t -> String.format(java.util.Locale.ROOT, ", %.1f s after its promotion was requested",
-                            t.toMillis() / 1000.0)).orElse("")).go();
+                            t.toMillis() / 1000.0)).orElse(""))
+                    .go();
         }
         // a replica: the old primary fenced where it answers, and what may be lost measured, before the promotion
         boolean planned = decision.kind().planned();
@@ -108,7 +114,8 @@ record ReadyDatabase() implements ReconcileStep {
         LossExposure exposure = null;
         Database.Move move = planned ? Database.Move.PLANNED : Database.Move.UNPLANNED;
         if (!atomic) {
-            PromotionGate before = previous.isPresent() ? PromotionGate.oldPrimaryFirst(previous.get(), goal, node, pass, use)
+            PromotionGate before = previous.isPresent()
+                    ? PromotionGate.oldPrimaryFirst(previous.get(), goal, node, pass, use)
                     : PromotionGate.budgetGate(goal, node, pass, use);
             if (before instanceof PromotionGate.Wait wait) {
                 return wait.next();

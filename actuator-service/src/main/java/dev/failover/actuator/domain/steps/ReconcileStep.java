@@ -10,8 +10,10 @@ import dev.failover.actuator.domain.plan.Backends;
  * the group wants its next one). The steps run in the one order of {@link ReconcileSteps#IN_ORDER}; they change the
  * group's progress only by returning a changed {@link Pass}, and the reconciler applies their effects between them.
  */
-public sealed interface ReconcileStep permits SaveWrittenChange, ReadRecord, ReadRecord.Quietly, CheckOwner, TakeBackPromotion,
-        FenceOtherWritable, OpenPromotedDatabase, StartMoveAtServed, AwaitPropagation, HoldStep, Settle, ScaleDownIfDue, HandleDrift, EnsureCapacity,
+public sealed interface ReconcileStep
+        permits SaveWrittenChange, ReadRecord, ReadRecord.Quietly, CheckOwner, TakeBackPromotion,
+        FenceOtherWritable, OpenPromotedDatabase, StartMoveAtServed, AwaitPropagation, HoldStep, Settle, ScaleDownIfDue,
+        HandleDrift, EnsureCapacity,
         PreflightSwitch, ReadyDatabase, PromoteDatabase, RunRegionSwitchPlan, OpenGate, WriteRecord, LaneServed {
 
     /**

@@ -55,7 +55,8 @@ public final class ReconcileSteps {
      * The group's steps of a group of several lanes, on what its lanes read: first whether any lane carries a newer
      * epoch's mark, which supersedes the group (ADR 0036, "How the group steps read several lanes").
      */
-    static final List<ReconcileStep> GROUP_OF_LANES = Stream.concat(Stream.of(new CheckOwner()), GROUP.stream()).toList();
+    static final List<ReconcileStep> GROUP_OF_LANES = Stream.concat(Stream.of(new CheckOwner()), GROUP.stream())
+            .toList();
 
     /**
      * A lane of a group of several, after the group's steps: its write waited for until propagated, its rest once it
@@ -116,7 +117,8 @@ public final class ReconcileSteps {
     }
 
     /** A lane refused for good where the group is served only when every lane serves: the group is blocked. */
-    public static Next.Done laneRefused(Pass start, Backends use, UnaryOperator<Pass> applied, String lane, String why) {
+    public static Next.Done laneRefused(Pass start, Backends use, UnaryOperator<Pass> applied, String lane,
+            String why) {
         Next.Done done = start.block(ActuationStep.DNS_SWITCH, lane, why, use);
         return new Next.Done(done.after(), applied.apply(done.pass()));
     }

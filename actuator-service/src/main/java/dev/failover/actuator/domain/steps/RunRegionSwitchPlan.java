@@ -97,7 +97,8 @@ record RunRegionSwitchPlan() implements ReconcileStep {
         if (outside.isPresent() && elsewhere.silent().isEmpty()) {
             return pass.with(pass.progress().planRanNow()).publishOncePerDesiredState(ActuationStep.REGION_SWITCH,
                     ActuationStatus.SUCCEEDED, PROVIDER, RegionSwitchWords.result(new OutsideRunCounts(
-                            outside.get().id(), outside.get().comment(), plan.region()))).go();
+                            outside.get().id(), outside.get().comment(), plan.region())))
+                    .go();
         }
         return start(pass, use, goal, plan, key,
                 outside.map(o -> new Uncounted(o.id(), elsewhere.silent())).orElse(null));
@@ -111,9 +112,11 @@ record RunRegionSwitchPlan() implements ReconcileStep {
      */
     private static Optional<Execution> outsideRun(List<Execution> all, Plan plan, Decision decision) {
         return all.stream().filter(e -> e.state() == RegionSwitch.State.COMPLETED
-                || e.state() == RegionSwitch.State.COMPLETED_WITH_EXCEPTIONS).filter(e -> DecisionKey.in(e.comment())
-                        .isEmpty() && e.activates() && plan.region().equals(e.region()) && e.started() != null
-                        && !e.started().isBefore(decision.issuedAt().minus(OUTSIDE_RUN_COUNTS))).findFirst()
+                || e.state() == RegionSwitch.State.COMPLETED_WITH_EXCEPTIONS).filter(
+                        e -> DecisionKey.in(e.comment())
+                                .isEmpty() && e.activates() && plan.region().equals(e.region()) && e.started() != null
+                                && !e.started().isBefore(decision.issuedAt().minus(OUTSIDE_RUN_COUNTS)))
+                .findFirst()
                 .filter(p -> all.stream().filter(e -> e != p).allMatch(e -> e.ended() != null
                         && !e.ended().isAfter(p.started())));
     }
@@ -182,7 +185,8 @@ record RunRegionSwitchPlan() implements ReconcileStep {
             case COMPLETED, COMPLETED_WITH_EXCEPTIONS:
                 return pass.with(pass.progress().planRanNow()).publishOncePerDesiredState(ActuationStep.REGION_SWITCH,
                         ActuationStatus.SUCCEEDED, PROVIDER, RegionSwitchWords.result(new Completed(id, e.state(),
-                                plan.region(), e.mode(), e.steps()))).go();
+                                plan.region(), e.mode(), e.steps())))
+                        .go();
             case AWAITING_APPROVAL:
                 return pass.retryLater(RegionSwitchWords.text(new AwaitingApproval(id, plan.arn(),
                         step(e, RegionSwitch.StepStatus.PENDING_APPROVAL), use.group())), poll, use);

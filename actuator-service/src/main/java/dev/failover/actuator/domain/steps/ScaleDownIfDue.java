@@ -40,7 +40,8 @@ record ScaleDownIfDue() implements ReconcileStep {
                         && decision.kind() != DecisionKind.DRILL_ABORT)) {
             return pass.done(resync);
         }
-        Optional<ScalingRef> ref = goal.config().target(left).map(Target::scaling).filter(s -> s.pilotLightSize() != null);
+        Optional<ScalingRef> ref = goal.config().target(left).map(Target::scaling)
+                .filter(s -> s.pilotLightSize() != null);
         if (ref.isEmpty()) {
             return pass.with(pass.progress().scaledDown()).done(resync);
         }

@@ -29,9 +29,10 @@ record Settle() implements ReconcileStep {
             Settled settled = pass.progress().settling();
             pass = pass.with(pass.progress().settled(now, 0));
             if (settled != Settled.STILL) {
-                pass = pass.report(ActuationStep.RECONCILE, ActuationStatus.CONVERGED, dns, pass.key().name() + " serves"
-                        + " the initial state " + RecordSets.describe(pass.goal().wanted()) + " ("
-                        + pass.goal().target().id() + ", the chain's first target; no decision yet)");
+                pass = pass.report(ActuationStep.RECONCILE, ActuationStatus.CONVERGED, dns,
+                        pass.key().name() + " serves"
+                                + " the initial state " + RecordSets.describe(pass.goal().wanted()) + " ("
+                                + pass.goal().target().id() + ", the chain's first target; no decision yet)");
             }
             return pass.done(use.settings().resync());
         }
@@ -41,7 +42,8 @@ record Settle() implements ReconcileStep {
         pass = pass.with(pass.progress().settled(now, fromDecision));
         if (settled != Settled.STILL) {
             pass = pass.report(ActuationStep.VERIFY, ActuationStatus.SUCCEEDED, dns, dns + " serves "
-                    + goal.config().dns().name() + " as " + pass.served().describe() + " (epoch " + decision.epoch() + ")");
+                    + goal.config().dns().name() + " as " + pass.served().describe() + " (epoch " + decision.epoch()
+                    + ")");
             if (settled == Settled.FIRST) {
                 pass = pass.report(ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, dns, decision.kind() + " of "
                         + use.group() + " to " + decision.toTarget() + " served", decision.issuedAt());

@@ -73,7 +73,8 @@ record TakeBackPromotion() implements ReconcileStep {
         if (node.role() == Role.WRITABLE) {
             if (!unwritten) {
                 return keep(promotion, promoted, "a transaction reached " + promoted.id() + "'s database after its"
-                        + " promotion (next transaction id " + nextXid + ", " + promotion.nextXid() + " before it)", pass,
+                        + " promotion (next transaction id " + nextXid + ", " + promotion.nextXid() + " before it)",
+                        pass,
                         use);
             }
             // the old primary must answer first: fencing the promoted node while it cannot be unfenced leaves none
@@ -81,9 +82,11 @@ record TakeBackPromotion() implements ReconcileStep {
                 return pass.retryLater(waiting.why(), use);
             }
             WriteOutcome fenced = use.databases().fence(promoted.database()).orElseThrow();
-            return pass.report(ActuationStep.DATABASE, fenced instanceof WriteOutcome.Requested ? ActuationStatus.SUCCEEDED
-                    : ActuationStatus.FAILED, kind, "the way back: " + fenced.describe() + " (" + promoted.id()
-                            + "'s database, promoted, the switch to it refused)")
+            return pass
+                    .report(ActuationStep.DATABASE, fenced instanceof WriteOutcome.Requested ? ActuationStatus.SUCCEEDED
+                            : ActuationStatus.FAILED, kind,
+                            "the way back: " + fenced.describe() + " (" + promoted.id()
+                                    + "'s database, promoted, the switch to it refused)")
                     .retryLater("the way back: fencing " + promoted.id() + "'s database, then showing that no write"
                             + " reached it", use.settings().backoff().after(1), use);
         }
@@ -92,13 +95,16 @@ record TakeBackPromotion() implements ReconcileStep {
             // is the primary to keep; unfenced again, and the switch to it retried
             WriteOutcome unfenced = use.databases().unfence(promoted.database()).orElseThrow();
             if (!(unfenced instanceof WriteOutcome.Requested)) {
-                return pass.retryLater("the way back is not safe (a transaction reached " + promoted.id() + "'s database,"
+                return pass.retryLater("the way back is not safe (a transaction reached " + promoted.id()
+                        + "'s database,"
                         + " next transaction id " + nextXid + ", " + promotion.nextXid() + " before its promotion), and"
                         + " unfencing it again failed: " + unfenced.describe(), use);
             }
-            return keep(promotion, promoted, "a transaction reached " + promoted.id() + "'s database after its promotion"
-                    + " (next transaction id " + nextXid + ", " + promotion.nextXid() + " before it); "
-                    + unfenced.describe(), pass, use);
+            return keep(promotion, promoted,
+                    "a transaction reached " + promoted.id() + "'s database after its promotion"
+                            + " (next transaction id " + nextXid + ", " + promotion.nextXid() + " before it); "
+                            + unfenced.describe(),
+                    pass, use);
         }
         OldPrimary old = oldPrimary(from, now, use);
         if (old instanceof OldPrimary.Waiting waiting) {
@@ -107,10 +113,12 @@ record TakeBackPromotion() implements ReconcileStep {
         Observation.Observed primary = ((OldPrimary.Answering) old).node();
         // writable and open to new sessions: an unfence whose reopening of the database failed is asked for again
         WriteOutcome unfenced = primary.role() == Role.WRITABLE && !primary.closed()
-                ? new WriteOutcome.Requested("already writable") : use.databases().unfence(from.database()).orElseThrow();
+                ? new WriteOutcome.Requested("already writable")
+                : use.databases().unfence(from.database()).orElseThrow();
         if (!(unfenced instanceof WriteOutcome.Requested r)) {
             return pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, Databases.kind(from.database()),
-                    "the way back: unfencing " + from.id() + "'s database failed", "the way back: unfencing " + from.id()
+                    "the way back: unfencing " + from.id() + "'s database failed",
+                    "the way back: unfencing " + from.id()
                             + "'s database failed: " + unfenced.describe())
                     .retryLater("the way back: unfencing " + from.id() + "'s database failed: " + unfenced.describe(),
                             use);
@@ -118,12 +126,16 @@ record TakeBackPromotion() implements ReconcileStep {
         long abandoned = node.wal() == null ? 0 : node.wal().timeline();
         long restored = primary.wal() == null ? 0 : primary.wal().timeline();
         String taken = "the way back taken: the switch to " + promoted.id() + " was refused after its promotion, and no"
-                + " transaction reached " + promoted.id() + "'s database (next transaction id " + nextXid + ", unchanged"
+                + " transaction reached " + promoted.id() + "'s database (next transaction id " + nextXid
+                + ", unchanged"
                 + " since before the promotion, read after it was fenced): " + r.details() + "; " + from.id()
                 + "'s database takes writes again" + (primary.wal() != null && primary.wal().commitsWait()
-                        && primary.wal().standbys().isEmpty() ? " (its commits wait for a synchronous standby, and none"
-                                + " streams from it: they hang until one does)" : "")
-                + ". " + promoted.id() + "'s database stays fenced on timeline " + abandoned + ", abandoned: rebuild it as"
+                        && primary.wal().standbys().isEmpty()
+                                ? " (its commits wait for a synchronous standby, and none"
+                                        + " streams from it: they hang until one does)"
+                                : "")
+                + ". " + promoted.id() + "'s database stays fenced on timeline " + abandoned
+                + ", abandoned: rebuild it as"
                 + " a replica of " + from.id() + "'s (pg_rewind or a new base backup) before moving again";
         use.dataTier().takenBack(promoted.id(), abandoned, from.id(), restored);
         return pass.promotion(promotion.takenBack(abandoned, restored, taken))

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
 import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
 import dev.failover.actuator.dns.OwnerMark;
 import dev.failover.actuator.dns.RecordKey;
 import dev.failover.actuator.dns.RecordWrite;
@@ -42,8 +42,9 @@ record WriteRecord() implements ReconcileStep {
             Pass reported = pass.report(writeStep, ActuationStatus.SUCCEEDED, dns.name(), w.details()
                     + (step.isEmpty() ? "" : " (" + step + ")"), writeStart);
             if (w.reference() != null || !dns.keepsOwnerRecord()) {
-                reported = reported.changeWritten(use.lane().id(), Optional.ofNullable(w.reference()), dns.keepsOwnerRecord()
-                        ? Optional.empty() : Optional.of(write.owner().text()));
+                reported = reported.changeWritten(use.lane().id(), Optional.ofNullable(w.reference()),
+                        dns.keepsOwnerRecord()
+                                ? Optional.empty() : Optional.of(write.owner().text()));
             }
             return reported.done(Duration.ZERO);
         }
@@ -100,7 +101,8 @@ record WriteRecord() implements ReconcileStep {
 
     /** The write of {@code goal} to the record {@code key}, conditional on the mark {@code served} carries. */
     static RecordWrite intended(Goal goal, RecordKey key, ServedRecord served, String group) {
-        return new RecordWrite(key, served.ownerText(), OwnerMark.of(group, goal.epoch(), goal.decisionId(), goal.wanted()),
+        return new RecordWrite(key, served.ownerText(),
+                OwnerMark.of(group, goal.epoch(), goal.decisionId(), goal.wanted()),
                 goal.wanted(), breakGlass(goal));
     }
 

@@ -71,9 +71,12 @@ sealed interface WritesStopped {
                 // selfFenceSeconds says an agent runs beside it; only its questions show one does
                 use.dataTier().held(now);
                 String held = "held: the old primary " + old.node() + " cannot be reached (" + why + "), and no fence"
-                        + " agent beside it has asked this actuator whether it may write " + asked.map(at -> "since " + at
-                                + ", more than its lease of " + lease + " s before it was lost").orElse("since this actuator"
-                                        + " started") + ": nothing shows one runs to stop it. Check the agent"
+                        + " agent beside it has asked this actuator whether it may write "
+                        + asked.map(at -> "since " + at
+                                + ", more than its lease of " + lease + " s before it was lost")
+                                .orElse("since this actuator"
+                                        + " started")
+                        + ": nothing shows one runs to stop it. Check the agent"
                         + " (deploy/postgres/failover-fence-agent); stop the node yourself and move with an operator's force";
                 return new NotYet(pass.publishOnce(ActuationStep.DATABASE, ActuationStatus.FAILED, kind, held)
                         .retryLater(held, use.settings().capacityPoll(), use));
@@ -81,7 +84,8 @@ sealed interface WritesStopped {
             Instant stoppedBy = since.plusSeconds(lease).plus(FENCE_AGENT_MARGIN);
             if (now.isBefore(stoppedBy)) {
                 String waiting = "waiting for the fence agent beside the old primary " + old.node() + ": it cannot be"
-                        + " reached (" + why + "), and its agent stops it once no actuator has let it write for " + lease
+                        + " reached (" + why + "), and its agent stops it once no actuator has let it write for "
+                        + lease
                         + " s (by " + stoppedBy + ")";
                 Duration left = Duration.between(now, stoppedBy);
                 return new NotYet(pass.retryLater(waiting, left.compareTo(use.settings().capacityPoll()) < 0

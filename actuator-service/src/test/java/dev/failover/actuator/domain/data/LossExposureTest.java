@@ -11,10 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Database.Observation.Observed;
 import dev.failover.actuator.database.Database.Role;
 import dev.failover.actuator.database.Database.Standby;
-import dev.failover.actuator.database.Database;
 
 /**
  * What promoting a replica may lose (ADR 0020, "Loss exposure"), table-driven over the group's watch: the
@@ -50,14 +50,18 @@ class LossExposureTest {
         return Stream.of(
                 Arguments.of("no primary seen since the start", List.of(), replica(1, 100), "Unknown",
                         "seen no primary take writes"),
-                Arguments.of("received the sample taken 5 s ago", List.of(at(0, "primary", primary(1, 100, true, ASYNC)),
-                        at(1, "secondary", replica(1, 100))), replica(1, 100), "Window 5.0 s", "received everything"),
+                Arguments.of("received the sample taken 5 s ago",
+                        List.of(at(0, "primary", primary(1, 100, true, ASYNC)),
+                                at(1, "secondary", replica(1, 100))),
+                        replica(1, 100), "Window 5.0 s", "received everything"),
                 Arguments.of("covered by an older sample only: the window runs from it", List.of(
                         at(0, "primary", primary(1, 100, true, ASYNC)), at(2, "primary", primary(1, 200, true, ASYNC)),
                         at(3, "secondary", replica(1, 150))), replica(1, 150), "Window 5.0 s",
                         "the primary was last seen at"),
-                Arguments.of("never received a sampled position", List.of(at(0, "primary", primary(1, 100, true, ASYNC)),
-                        at(1, "secondary", replica(1, 99))), replica(1, 99), "Unknown", "never seen to have received"),
+                Arguments.of("never received a sampled position",
+                        List.of(at(0, "primary", primary(1, 100, true, ASYNC)),
+                                at(1, "secondary", replica(1, 99))),
+                        replica(1, 99), "Unknown", "never seen to have received"),
                 Arguments.of("another timeline: replicates an old primary", List.of(
                         at(0, "primary", primary(2, 100, true, ASYNC)), at(1, "secondary", replica(1, 500))),
                         replica(1, 500), "Unknown", "Re-point it at primary's node"),
@@ -74,12 +78,15 @@ class LossExposureTest {
                 Arguments.of("synchronous, but a potential standby could take its place", List.of(
                         at(0, "primary", primary(1, 100, true, SYNC, new Standby("replica2", "potential", 0))),
                         at(1, "secondary", replica(1, 100))), replica(1, 100), "Window 5.0 s", "received everything"),
-                Arguments.of("synchronous, but commits do not wait", List.of(at(0, "primary", primary(1, 100, false, SYNC)),
-                        at(1, "secondary", replica(1, 100))), replica(1, 100), "Window 5.0 s", "received everything"),
+                Arguments.of("synchronous, but commits do not wait",
+                        List.of(at(0, "primary", primary(1, 100, false, SYNC)),
+                                at(1, "secondary", replica(1, 100))),
+                        replica(1, 100), "Window 5.0 s", "received everything"),
                 Arguments.of("two standbys by one name: which is synchronous is unknown", List.of(
                         at(0, "primary", primary(1, 100, true, SYNC, new Standby("replica", "async", 0)))),
                         replica(1, 100), "Unknown", "never seen to have received"),
-                Arguments.of("a backend without positions: its lag", List.of(), new Observed(Role.REPLICA, 10, 3.5, false),
+                Arguments.of("a backend without positions: its lag", List.of(),
+                        new Observed(Role.REPLICA, 10, 3.5, false),
                         "Window 3.5 s", "replica lag its backend reports"));
     }
 
@@ -118,8 +125,10 @@ class LossExposureTest {
                 Arguments.of("none yet", List.of(at(0, "secondary", replica(1, 1))), "none"),
                 Arguments.of("a backend without positions", List.of(at(0, "primary", new Observed(Role.WRITABLE, 0, 0,
                         false))), "primary"),
-                Arguments.of("the newest writer", List.of(at(0, "primary", primary(1, 1, true)), at(1, "primary", fenced),
-                        at(2, "secondary", primary(2, 5, true))), "secondary"),
+                Arguments.of("the newest writer",
+                        List.of(at(0, "primary", primary(1, 1, true)), at(1, "primary", fenced),
+                                at(2, "secondary", primary(2, 5, true))),
+                        "secondary"),
                 Arguments.of("fenced since, still the last writer", List.of(at(0, "primary", primary(1, 1, true)),
                         at(1, "primary", fenced)), "primary"),
                 // a former primary back writable after the promotion (its older timeline) is a second writer the watch
@@ -178,6 +187,7 @@ class LossExposureTest {
         assertThat(watch.exposure("secondary", replica(1, 50), NOW)).isInstanceOf(LossExposure.Unknown.class);
         watch.seen("secondary", replica(1, 120), T0.plusSeconds(2));
         assertThat(watch.exposure("secondary", replica(1, 120), NOW)).isEqualTo(new LossExposure.Window(
-                Duration.ofSeconds(4), ((LossExposure.Window) watch.exposure("secondary", replica(1, 120), NOW)).basis()));
+                Duration.ofSeconds(4),
+                ((LossExposure.Window) watch.exposure("secondary", replica(1, 120), NOW)).basis()));
     }
 }

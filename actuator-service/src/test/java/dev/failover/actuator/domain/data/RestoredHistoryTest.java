@@ -23,7 +23,8 @@ class RestoredHistoryTest {
     static final long CLUSTER = 7_300_000_000_000_000_001L;
     static final long UPGRADED = 7_300_000_000_000_000_002L;
     /** The plane's last promotion, as the group's signed desired state carries it from owner to owner. */
-    static final DesiredState.Promoted SECONDARY_PROMOTED = new DesiredState.Promoted(7, "secondary", T0.plusSeconds(2));
+    static final DesiredState.Promoted SECONDARY_PROMOTED = new DesiredState.Promoted(7, "secondary",
+            T0.plusSeconds(2));
 
     static Observed writing(long system, long timeline, long lsn) {
         return new Observed(Role.WRITABLE, 0, 0, false, new Database.Wal(timeline, lsn, true, List.of(), null, null, 0,
@@ -79,7 +80,8 @@ class RestoredHistoryTest {
 
         DataTierWatch upgradedOther = restarted(SECONDARY_PROMOTED);
         upgradedOther.seen("primary", writing(UPGRADED, 1, 20), T0.plusSeconds(10));
-        assertThat(upgradedOther.formerPrimary("primary")).as("timeline 1 of another cluster than the kept 2's").isEmpty();
+        assertThat(upgradedOther.formerPrimary("primary")).as("timeline 1 of another cluster than the kept 2's")
+                .isEmpty();
     }
 
     /**

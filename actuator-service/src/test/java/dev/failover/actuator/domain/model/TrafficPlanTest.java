@@ -26,7 +26,8 @@ import dev.failover.contract.topology.TopologyLoader;
 class TrafficPlanTest {
 
     static FailoverGroup group(int ttl, boolean alias) {
-        return TopologyLoader.parse("""
+        return TopologyLoader.parse(
+                """
                 version: 1
                 locations: [loc-a]
                 groups:
@@ -35,7 +36,8 @@ class TrafficPlanTest {
                     targets:
                       - {id: primary, region: r1, probe: {type: tcp, host: 192.0.2.1, port: 443}, dns: {values: [192.0.2.1]}}
                       - {id: secondary, region: r2, probe: {type: tcp, host: 192.0.2.2, port: 443}, dns: %s}
-                """.formatted(ttl, alias ? "{alias: {dnsName: lb.example.test., hostedZoneId: Z2}}" : "{values: [192.0.2.2]}"),
+                """.formatted(ttl,
+                        alias ? "{alias: {dnsName: lb.example.test., hostedZoneId: Z2}}" : "{values: [192.0.2.2]}"),
                 "test").groups().get(0);
     }
 
@@ -46,8 +48,10 @@ class TrafficPlanTest {
 
     /** What one step serves, for reading: "weights/values ttl". */
     static String serves(TrafficPlan plan, FailoverGroup group, DesiredState desired) {
-        return plan.wanted(group, desired).stream().map(RecordSet::describe).reduce((a, b) -> a + "; " + b).orElseThrow()
-                + " | " + plan.writeStep(group, desired) + " | hold " + plan.holdAfter(group, desired, Duration.ofSeconds(60))
+        return plan.wanted(group, desired).stream().map(RecordSet::describe).reduce((a, b) -> a + "; " + b)
+                .orElseThrow()
+                + " | " + plan.writeStep(group, desired) + " | hold "
+                + plan.holdAfter(group, desired, Duration.ofSeconds(60))
                 + " | capacity " + plan.sendsTrafficToTarget(group, desired);
     }
 
@@ -60,7 +64,8 @@ class TrafficPlanTest {
                 Arguments.of("routing controls: a switchover is one switch, no TTL to lower", switches, ttl300,
                         DecisionKind.SWITCHOVER, 1),
                 Arguments.of("routing controls: a failback at once", switches, ttl300, DecisionKind.FAILBACK, 1),
-                Arguments.of("switchover, TTL 300 s above the floor: three steps", single, ttl300, DecisionKind.SWITCHOVER, 3),
+                Arguments.of("switchover, TTL 300 s above the floor: three steps", single, ttl300,
+                        DecisionKind.SWITCHOVER, 3),
                 Arguments.of("drill start: the same path", single, ttl300, DecisionKind.DRILL_START, 3),
                 Arguments.of("drill end: the same path", single, ttl300, DecisionKind.DRILL_END, 3),
                 Arguments.of("drill aborted, its target failed: at once, an emergency", single, ttl300,
@@ -78,7 +83,8 @@ class TrafficPlanTest {
         TrafficPlan switches = new TrafficPlan(Routing.SWITCHES, 1, List.of(), 5);
         assertThat(serves(switches, group(300, false), desired(DecisionKind.SWITCHOVER, 0)))
                 .isEqualTo("[primary weight 0] ; [secondary weight 1]  | DNS_SWITCH | hold PT1M | capacity true");
-        assertThat(switches.initial(group(300, true))).extracting(RecordSet::setIdentifier, RecordSet::weight, RecordSet::ttl)
+        assertThat(switches.initial(group(300, true)))
+                .extracting(RecordSet::setIdentifier, RecordSet::weight, RecordSet::ttl)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("primary", 1L, null),
                         org.assertj.core.groups.Tuple.tuple("secondary", 0L, null));
     }
@@ -91,7 +97,8 @@ class TrafficPlanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("plans")
-    void aMoveInOneStepServesTheTargetAtItsTtlAtOnce(String name, TrafficPlan plan, FailoverGroup group, DecisionKind kind,
+    void aMoveInOneStepServesTheTargetAtItsTtlAtOnce(String name, TrafficPlan plan, FailoverGroup group,
+            DecisionKind kind,
             int steps) {
         if (steps == 1) {
             assertThat(plan.writeStep(group, desired(kind, 0))).isEqualTo(ActuationStep.DNS_SWITCH);
@@ -113,7 +120,8 @@ class TrafficPlanTest {
                         List.of(primary), 0),
                 Arguments.of("the from-target served at the floor (step 1 written): held there", single,
                         DecisionKind.SWITCHOVER, 0, List.of(RecordSet.simple(5, Set.of("192.0.2.1"))), 0),
-                Arguments.of("the destination already served (a drill ended before it got there): to the switch", single,
+                Arguments.of("the destination already served (a drill ended before it got there): to the switch",
+                        single,
                         DecisionKind.DRILL_END, 0, List.of(RecordSet.simple(300, Set.of("192.0.2.2"))), 1),
                 Arguments.of("a value set by hand: to the switch, the target's capacity gated", single,
                         DecisionKind.SWITCHOVER, 0, List.of(RecordSet.simple(300, Set.of("198.51.100.9"))), 1),
@@ -122,9 +130,12 @@ class TrafficPlanTest {
                 Arguments.of("a later step is left as it is", single, DecisionKind.SWITCHOVER, 2, List.of(primary), 2),
                 Arguments.of("weighted, the whole weight on the from-target: lowered first", weighted,
                         DecisionKind.SWITCHOVER, 0, List.of(weighted("primary", 100, 300, "192.0.2.1"),
-                                weighted("secondary", 0, 300, "192.0.2.2")), 0),
-                Arguments.of("weighted, a stepped failback half way: to the switch", weighted, DecisionKind.SWITCHOVER, 0,
-                        List.of(weighted("primary", 50, 300, "192.0.2.1"), weighted("secondary", 50, 300, "192.0.2.2")), 1));
+                                weighted("secondary", 0, 300, "192.0.2.2")),
+                        0),
+                Arguments.of("weighted, a stepped failback half way: to the switch", weighted, DecisionKind.SWITCHOVER,
+                        0,
+                        List.of(weighted("primary", 50, 300, "192.0.2.1"), weighted("secondary", 50, 300, "192.0.2.2")),
+                        1));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -139,10 +150,11 @@ class TrafficPlanTest {
     void aSwitchoverLowersTheTtlOnTheOldTargetSwitchesAtTheFloorAndRestoresIt() {
         TrafficPlan plan = new TrafficPlan(Routing.SINGLE, 100, List.of(), 5);
         FailoverGroup group = group(300, false);
-        assertThat(Stream.of(0, 1, 2).map(step -> serves(plan, group, desired(DecisionKind.SWITCHOVER, step)))).containsExactly(
-                "5 192.0.2.1 | LOWER_TTL | hold PT5M | capacity false",
-                "5 192.0.2.2 | DNS_SWITCH | hold PT5S | capacity true",
-                "300 192.0.2.2 | RESTORE_TTL | hold PT5S | capacity true");
+        assertThat(Stream.of(0, 1, 2).map(step -> serves(plan, group, desired(DecisionKind.SWITCHOVER, step))))
+                .containsExactly(
+                        "5 192.0.2.1 | LOWER_TTL | hold PT5M | capacity false",
+                        "5 192.0.2.2 | DNS_SWITCH | hold PT5S | capacity true",
+                        "300 192.0.2.2 | RESTORE_TTL | hold PT5S | capacity true");
         assertThat(plan.describeStep(group, desired(DecisionKind.SWITCHOVER, 0)))
                 .isEqualTo("switchover step 1 of 3: TTL 300 s lowered to 5 s, still on primary");
     }

@@ -20,11 +20,12 @@ import org.junit.jupiter.api.Test;
 import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.database.PostgresDatabase;
+import dev.failover.actuator.database.PostgresOnly;
 import dev.failover.actuator.database.PostgresRef;
 import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStep;
@@ -32,8 +33,6 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.testkit.db.PostgresPair;
-import dev.failover.actuator.domain.model.TrafficPlans;
-import dev.failover.actuator.database.PostgresOnly;
 
 /**
  * The data-loss budget measures what is lost, not what waits to be applied (ADR 0020, "Loss exposure"): a synchronous
@@ -49,7 +48,8 @@ class DataLossBudgetTest {
     final ManualClock clock = new ManualClock(T0);
     final List<ActuationResult> results = new ArrayList<>();
     final ReconcileSettings settings = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofMillis(200),
-            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60),
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ZERO, () -> 0.0),
+            Duration.ofSeconds(60),
             Duration.ofMinutes(5));
     final GroupReconcilerTest.ScriptedDns dns = new GroupReconcilerTest.ScriptedDns(Routing.SINGLE);
 
@@ -57,8 +57,11 @@ class DataLossBudgetTest {
     void aSynchronousReplicaWhoseReplayIsPausedIsPromotedAndLosesNothing() throws Exception {
         try (PostgresPair pair = PostgresPair.start()) {
             sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id serial PRIMARY KEY, note text NOT NULL)");
-            Databases databases = PostgresOnly.databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), Map.of("app-east",
-                    new Databases.Login(PostgresPair.USER, null), "app-west", new Databases.Login(PostgresPair.USER, null)));
+            Databases databases = PostgresOnly
+                    .databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"),
+                            Map.of("app-east",
+                                    new Databases.Login(PostgresPair.USER, null), "app-west",
+                                    new Databases.Login(PostgresPair.USER, null)));
             GroupReconciler group = Reconcilers.group("api", DatabaseStepTest.topology(pair.primary().jdbcUrl(),
                     pair.replica().jdbcUrl(), 2), dns, TrafficPlans.of(Routing.SINGLE, 100, List.of()),
                     Reconcilers.minimal(Scalers.none(), databases, s -> {
@@ -76,8 +79,10 @@ class DataLossBudgetTest {
             await("the replica's latest applied change older than the budget of 2 s").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(250)).until(() -> {
                         write(pair, 1);
-                        return new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres").observe(new PostgresRef(pair.replica().jdbcUrl(),
-                                PostgresPair.USER, null)) instanceof Database.Observation.Observed o && o.lagSeconds() > 3.0;
+                        return new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres")
+                                .observe(new PostgresRef(pair.replica().jdbcUrl(),
+                                        PostgresPair.USER, null)) instanceof Database.Observation.Observed o
+                                && o.lagSeconds() > 3.0;
                     });
             int acknowledged = count(pair.primary().jdbcUrl());
             pair.primary().crash(); // SIGQUIT by PID: the primary region's database is gone
@@ -95,19 +100,22 @@ class DataLossBudgetTest {
             assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SUCCEEDED promotion of")
                     .contains("FAILOVER, replica lag").contains("replay paused")
                     .contains("nothing acknowledged is missing: replica was the only synchronous standby of primary"));
-            assertThat(count(pair.replica().jdbcUrl())).as("every row the primary acknowledged").isEqualTo(acknowledged);
+            assertThat(count(pair.replica().jdbcUrl())).as("every row the primary acknowledged")
+                    .isEqualTo(acknowledged);
             assertThat(group.status().dataTier().heldSince()).isNull();
             assertThat(group.status().dataTier().lastPromotion()).isNotNull();
         }
     }
 
     List<String> database() {
-        return results.stream().filter(r -> r.step() == ActuationStep.DATABASE).map(r -> r.status() + " " + r.details()).toList();
+        return results.stream().filter(r -> r.step() == ActuationStep.DATABASE).map(r -> r.status() + " " + r.details())
+                .toList();
     }
 
     /** {@code rows} commits of a row each, on one connection to the primary. */
     static void write(PostgresPair pair, int rows) throws SQLException {
-        try (Connection connection = connect(pair.primary().jdbcUrl()); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect(pair.primary().jdbcUrl());
+                Statement statement = connection.createStatement()) {
             for (int i = 0; i < rows; i++) {
                 statement.execute("INSERT INTO orders (note) VALUES ('row')");
             }

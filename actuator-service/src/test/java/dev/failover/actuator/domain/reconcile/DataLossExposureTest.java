@@ -22,20 +22,19 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.database.PostgresDatabase;
+import dev.failover.actuator.database.PostgresOnly;
 import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
-import dev.failover.testkit.db.PostgresPair.Replication;
 import dev.failover.testkit.db.PostgresPair;
-import dev.failover.actuator.domain.model.TrafficPlans;
-import dev.failover.actuator.database.PostgresOnly;
+import dev.failover.testkit.db.PostgresPair.Replication;
 
 /**
  * What a promotion may lose, against real PostgreSQL (ADR 0020, "Loss exposure"): the reconciler with the PostgreSQL
@@ -48,7 +47,8 @@ class DataLossExposureTest {
     final ManualClock clock = new ManualClock(T0);
     final List<ActuationResult> results = new ArrayList<>();
     final ReconcileSettings settings = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofMillis(200),
-            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60),
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ZERO, () -> 0.0),
+            Duration.ofSeconds(60),
             Duration.ofMinutes(5));
     final GroupReconcilerTest.ScriptedDns dns = new GroupReconcilerTest.ScriptedDns(Routing.SINGLE);
 
@@ -74,13 +74,18 @@ class DataLossExposureTest {
 
             group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
             passes(group, 20);
-            assertThat(isReplica(pair.replica().jdbcUrl())).as("not promoted: it lacks commits the primary acknowledged")
+            assertThat(isReplica(pair.replica().jdbcUrl()))
+                    .as("not promoted: it lacks commits the primary acknowledged")
                     .isTrue();
             assertThat(dns.successfulWrites).as("DNS not switched").isZero();
-            assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class, c -> assertThat(
-                    c.lastError()).contains("held by the data-loss budget").contains("safety.maxDataLossSeconds 0")
-                    .as("measured: covered up to a sample of the primary taken before the cut").contains("may be missing")
-                    .contains("a budget of 0 needs secondary's replica to be the synchronous standby of the primary"));
+            assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class,
+                    c -> assertThat(
+                            c.lastError()).contains("held by the data-loss budget")
+                            .contains("safety.maxDataLossSeconds 0")
+                            .as("measured: covered up to a sample of the primary taken before the cut")
+                            .contains("may be missing")
+                            .contains(
+                                    "a budget of 0 needs secondary's replica to be the synchronous standby of the primary"));
 
             // an operator who accepts the loss forces it: promoted, and the loss is real
             group.offer(decision(2, DecisionKind.FORCE, "primary", "secondary"));
@@ -141,7 +146,8 @@ class DataLossExposureTest {
             until(group, () -> group.status().convergence() instanceof Convergence.Converged
                     && dns.served().sets().get(0).values().contains("192.0.2.2"));
             assertThat(isReplica(pair.replica().jdbcUrl())).isFalse();
-            assertThat(count(pair.replica().jdbcUrl())).as("every row the primary acknowledged").isEqualTo(acknowledged);
+            assertThat(count(pair.replica().jdbcUrl())).as("every row the primary acknowledged")
+                    .isEqualTo(acknowledged);
         }
     }
 
@@ -155,14 +161,15 @@ class DataLossExposureTest {
     @Test
     void aSecondFailoverToAReplicaThatStillFollowsTheFirstPrimaryIsHeldNamingWhatToRepoint() throws Exception {
         try (PostgresPair pair = PostgresPair.start(Replication.ASYNC, 2)) {
-            Databases databases = PostgresOnly.databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), Map.of(
-                    "app-east", new Databases.Login(PostgresPair.USER, null), "app-west", new Databases.Login(
-                            PostgresPair.USER, null)));
+            Databases databases = PostgresOnly
+                    .databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), Map.of(
+                            "app-east", new Databases.Login(PostgresPair.USER, null), "app-west", new Databases.Login(
+                                    PostgresPair.USER, null)));
             GroupReconciler group = Reconcilers.group("api", DatabaseStepTest.three(pair.primary().jdbcUrl(),
                     pair.replica().jdbcUrl(), pair.replicas().get(1).jdbcUrl(), 30), dns,
                     TrafficPlans.of(Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(), databases,
-                    s -> {
-                    }, results::add, clock, settings));
+                            s -> {
+                            }, results::add, clock, settings));
             sql(pair.primary().jdbcUrl(), "CREATE TABLE orders (id serial PRIMARY KEY, note text NOT NULL)");
             write(pair, 20);
             watchBeforeTheFailure(group, pair);
@@ -181,9 +188,10 @@ class DataLossExposureTest {
 
             assertThat(isReplica(pair.replicas().get(1).jdbcUrl())).as("not promoted: it lacks everything since the"
                     + " first failover; " + database()).isTrue();
-            assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class, c -> assertThat(
-                    c.lastError()).contains("held by the data-loss budget").contains("unknown")
-                    .contains("Re-point it at secondary's node"));
+            assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Converging.class,
+                    c -> assertThat(
+                            c.lastError()).contains("held by the data-loss budget").contains("unknown")
+                            .contains("Re-point it at secondary's node"));
         }
     }
 
@@ -191,11 +199,13 @@ class DataLossExposureTest {
         Map<String, Databases.Login> all = new java.util.HashMap<>(Map.of("app-east", new Databases.Login(
                 PostgresPair.USER, null), "app-west", new Databases.Login(PostgresPair.USER, null)));
         all.putAll(logins);
-        Databases databases = PostgresOnly.databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), all);
+        Databases databases = PostgresOnly
+                .databases(new PostgresDatabase(Duration.ofSeconds(2), "disable", null, "postgres"), all);
         return Reconcilers.group("api", DatabaseStepTest.topology(pair.primary().jdbcUrl(), pair.replica().jdbcUrl(),
-                budget), dns, TrafficPlans.of(Routing.SINGLE, 100, List.of()), Reconcilers.minimal(Scalers.none(),
-                databases, s -> {
-                }, results::add, clock, settings));
+                budget), dns, TrafficPlans.of(Routing.SINGLE, 100, List.of()),
+                Reconcilers.minimal(Scalers.none(),
+                        databases, s -> {
+                        }, results::add, clock, settings));
     }
 
     /** The initial state served and its nodes watched, a few times, as a running actuator does before any failure. */
@@ -232,7 +242,8 @@ class DataLossExposureTest {
 
     /** {@code commits} commits of {@code rows} rows each, with random payloads (about 300 bytes of WAL a row). */
     static void writeMuch(PostgresPair pair, int commits, int rows) throws SQLException {
-        try (Connection connection = connect(pair.primary().jdbcUrl()); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect(pair.primary().jdbcUrl());
+                Statement statement = connection.createStatement()) {
             for (int i = 0; i < commits; i++) {
                 statement.execute("INSERT INTO orders (note) SELECT md5(random()::text) || md5(random()::text)"
                         + " || md5(random()::text) || md5(random()::text) FROM generate_series(1, " + rows + ")");

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Databases;
 import dev.failover.actuator.database.PostgresDatabase;
+import dev.failover.actuator.database.PostgresOnly;
 import dev.failover.actuator.database.PostgresRef;
 import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
 import dev.failover.actuator.dns.DnsProvider.Routing;
@@ -39,7 +40,7 @@ import dev.failover.actuator.domain.data.LossExposure;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
@@ -47,13 +48,11 @@ import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.testkit.db.PostgresPair.Replication;
 import dev.failover.testkit.db.PostgresPair;
+import dev.failover.testkit.db.PostgresPair.Replication;
 import dev.failover.testkit.db.Seeds;
 import dev.failover.testkit.db.WritingClient;
 import dev.failover.testkit.net.PathCut;
-import dev.failover.actuator.domain.model.TrafficPlans;
-import dev.failover.actuator.database.PostgresOnly;
 
 /**
  * The data tier's invariants checked over seeded, randomized fault schedules against real PostgreSQL (ADR 0020, "Loss
@@ -124,7 +123,8 @@ class DataTierFaultsTest {
 
     /** One fault schedule, drawn from its seed. */
     record Schedule(long seed, Replication replication, int budget, Failure failure, boolean cut, long cutMillis,
-            boolean cutHeals, boolean pauseReplay, boolean refuseFence, boolean force, boolean returns, boolean failback,
+            boolean cutHeals, boolean pauseReplay, boolean refuseFence, boolean force, boolean returns,
+            boolean failback,
             boolean guarded, boolean refuseSwitch, boolean strayWrite, boolean partition, boolean partitionHeals,
             long partitionMillis, boolean upgrade, boolean readWrite) {
 
@@ -176,7 +176,8 @@ class DataTierFaultsTest {
 
     /** What a schedule's run left for the checker. */
     record Outcome(Map<Long, Instant> acknowledged, Set<Long> onNewPrimary, Set<Long> onOldPrimary, boolean promoted,
-            boolean forced, DataTier.Promotion promotion, List<String> twoWritable, GroupStatus status, String dnsServes,
+            boolean forced, DataTier.Promotion promotion, List<String> twoWritable, GroupStatus status,
+            String dnsServes,
             boolean dnsNodeWritable, List<String> results, Instant returnedAt, Duration returnedWritable,
             boolean writableAtReturn, boolean oldPrimaryWritableAtEnd, boolean switchRefused,
             DesiredState.Promotion wayBack, boolean strayAcknowledged, boolean forcedBesidePartitioned,
@@ -198,24 +199,29 @@ class DataTierFaultsTest {
             String exposure = promotion == null ? "-" : promotion.exposure() == null ? "forced-unmeasured"
                     : promotion.exposure() instanceof LossExposure.Window w ? String.format(java.util.Locale.ROOT,
                             "window=%.3fs", w.window().toMillis() / 1000.0)
-                    : promotion.exposure().getClass().getSimpleName();
+                            : promotion.exposure().getClass().getSimpleName();
             return String.format(java.util.Locale.ROOT, "SCHEDULE seed=%d %s budget=%d %s cut=%s heals=%s pause=%s"
                     + " refuse=%s force=%s returns=%s failback=%s guarded=%s refuseSwitch=%s stray=%s partition=%s"
                     + " partitionHeals=%s upgrade=%s readWrite=%s | forced=%s promoted=%s"
                     + " exposure=%s switchRefused=%s wayBack=%s strayAcknowledged=%s acknowledged=%d lost=%d twoWritable=%d returnedWritableMs=%s status=%s"
                     + " violations=%d", schedule.seed(),
                     schedule.replication(), schedule.budget(), schedule.failure(), schedule.cut(), schedule.cutHeals(),
-                    schedule.pauseReplay(), schedule.refuseFence(), schedule.force(), schedule.returns(), schedule.failback(),
+                    schedule.pauseReplay(), schedule.refuseFence(), schedule.force(), schedule.returns(),
+                    schedule.failback(),
                     schedule.guarded(), schedule.refuseSwitch(), schedule.strayWrite(), schedule.partition(),
-                    schedule.partitionHeals(), schedule.upgrade() ? (upgraded == null ? "not-served" : "upgraded") : "-",
+                    schedule.partitionHeals(),
+                    schedule.upgrade() ? (upgraded == null ? "not-served" : "upgraded") : "-",
                     schedule.readWrite(), forced, promoted, exposure,
-                    switchRefused, wayBack == null ? "-" : wayBack.phase(), strayAcknowledged, acknowledged.size(), lost, twoWritable.size(), returnedAt == null ? "-"
-                            : Long.toString(returnedWritable.toMillis()), status.convergence().getClass().getSimpleName(),
+                    switchRefused, wayBack == null ? "-" : wayBack.phase(), strayAcknowledged, acknowledged.size(),
+                    lost, twoWritable.size(), returnedAt == null ? "-"
+                            : Long.toString(returnedWritable.toMillis()),
+                    status.convergence().getClass().getSimpleName(),
                     violations.size());
         }
 
         String describe() {
-            return "acknowledged " + acknowledged.size() + ", on the promoted node " + (promoted ? onNewPrimary.size() : "-")
+            return "acknowledged " + acknowledged.size() + ", on the promoted node "
+                    + (promoted ? onNewPrimary.size() : "-")
                     + ", promotion " + promotion + ", two writable " + twoWritable + ", DNS serves " + dnsServes
                     + ", status " + status.convergence() + (returnedAt == null ? "" : ", the old primary returned at "
                             + returnedAt + ", writable beside the new one for " + returnedWritable.toMillis() + " ms")
@@ -240,8 +246,9 @@ class DataTierFaultsTest {
                 PathCut planePath = new PathCut(PLANE_PATH, pair.primary().port())) {
             PostgresPair.Node primary = pair.primary();
             PostgresPair.Node replica = pair.replica();
-            Map<String, Databases.Login> logins = new HashMap<>(Map.of("app-east", new Databases.Login(PostgresPair.USER,
-                    null), "app-west", new Databases.Login(PostgresPair.USER, null)));
+            Map<String, Databases.Login> logins = new HashMap<>(
+                    Map.of("app-east", new Databases.Login(PostgresPair.USER,
+                            null), "app-west", new Databases.Login(PostgresPair.USER, null)));
             if (schedule.refuseFence()) {
                 sql(primary.jdbcUrl(), "CREATE ROLE watcher LOGIN IN ROLE pg_monitor");
                 logins.put("app-east", new Databases.Login("watcher", null));
@@ -254,9 +261,11 @@ class DataTierFaultsTest {
             // old one (30 s), longer than a schedule runs (the first soak's planned moves never reached the database)
             // the plane reaches the primary by a path of its own, which a partition cuts while the region's clients keep
             // theirs; a group whose faults include partitions holds beside an old primary it cannot reach (the default)
-            String yaml = DatabaseStepTest.topologyYaml(primary.jdbcUrl(PLANE_PATH), replica.jdbcUrl(), schedule.budget())
+            String yaml = DatabaseStepTest
+                    .topologyYaml(primary.jdbcUrl(PLANE_PATH), replica.jdbcUrl(), schedule.budget())
                     .replace("ttl: 30}", "ttl: 1}");
-            Topology topology = TopologyLoader.parse(schedule.partition() ? DatabaseStepTest.holding(yaml) : yaml, "nemesis");
+            Topology topology = TopologyLoader.parse(schedule.partition() ? DatabaseStepTest.holding(yaml) : yaml,
+                    "nemesis");
             // the switch refused from the promotion on: the DNS write after it, in the same thread, finds it in force
             AtomicBoolean switchRefused = new AtomicBoolean();
             // and a client of the new region that writes to the promoted node directly, not through DNS (its application,
@@ -273,8 +282,10 @@ class DataTierFaultsTest {
                     }
                 }
             }, "stray-" + schedule.seed());
-            Database<PostgresRef> postgres = new RefusingFromThePromotion(new PostgresDatabase(Duration.ofSeconds(1), "disable",
-                    null, "postgres"), () -> {
+            Database<PostgresRef> postgres = new RefusingFromThePromotion(
+                    new PostgresDatabase(Duration.ofSeconds(1), "disable",
+                            null, "postgres"),
+                    () -> {
                         if (schedule.refuseSwitch() && !switchRefused.getAndSet(true)) {
                             dns.refuses = "REFUSED (the nemesis: the update policy changed after the preflight)";
                             if (schedule.strayWrite()) {
@@ -283,12 +294,14 @@ class DataTierFaultsTest {
                         }
                     });
             GroupReconciler group = Reconcilers.group("api", topology, dns, TrafficPlans.of(Routing.SINGLE, 100,
-                    List.of()), Reconcilers.minimal(Scalers.none(), PostgresOnly.databases(postgres,
-                    logins), s -> {
+                    List.of()),
+                    Reconcilers.minimal(Scalers.none(), PostgresOnly.databases(postgres,
+                            logins), s -> {
                             }, r -> results.add(r.step() + " " + r.status() + " " + r.details()), Clock.systemUTC(),
-                                    new ReconcileSettings(Duration.ofMillis(500), Duration.ofMillis(200),
+                            new ReconcileSettings(Duration.ofMillis(500), Duration.ofMillis(200),
                                     new Backoff(Duration
-                            .ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, () -> 0.0), Duration.ZERO, null)));
+                                            .ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, () -> 0.0),
+                                    Duration.ZERO, null)));
 
             Map<String, String> urls = Map.of(EAST_IP, primary.jdbcUrl(), WEST_IP, replica.jdbcUrl());
             AtomicBoolean running = new AtomicBoolean(true);
@@ -327,7 +340,8 @@ class DataTierFaultsTest {
                     sleep(50);
                 }
             }, "monitor-" + schedule.seed());
-            sql(primary.jdbcUrl(), "CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, at timestamptz NOT NULL)");
+            sql(primary.jdbcUrl(),
+                    "CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, at timestamptz NOT NULL)");
             WritingClient writer = new WritingClient(() -> urls.get(served(dns)), PostgresPair.USER);
             if (schedule.readWrite()) {
                 writer.askingForReadWrite();
@@ -381,7 +395,8 @@ class DataTierFaultsTest {
                             && System.nanoTime() - decided > Duration.ofMillis(schedule.partitionMillis()).toNanos()) {
                         planePath.heal();
                     }
-                    if (schedule.force() && !forced.get() && System.nanoTime() > deadline - Duration.ofSeconds(4).toNanos()) {
+                    if (schedule.force() && !forced.get()
+                            && System.nanoTime() > deadline - Duration.ofSeconds(4).toNanos()) {
                         forcedBesidePartitioned.set(planePath.isCut());
                         group.offer(decision(2, DecisionKind.FORCE));
                         forced.set(true);
@@ -405,10 +420,12 @@ class DataTierFaultsTest {
                     // until the actuator has dealt with it (fenced, or read-only from its start; a failback refused);
                     // a schedule where it does not is for the checker to name, not a failure of this wait
                     try {
-                        org.awaitility.Awaitility.await("the returned old primary dealt with").atMost(Duration.ofSeconds(8))
-                                .pollInterval(Duration.ofMillis(50)).until(() -> !writable(primary.jdbcUrl(), schedule.readWrite())
-                                        && (!schedule.failback() || group.status().convergence()
-                                                instanceof Convergence.Blocked));
+                        org.awaitility.Awaitility.await("the returned old primary dealt with")
+                                .atMost(Duration.ofSeconds(8))
+                                .pollInterval(Duration.ofMillis(50))
+                                .until(() -> !writable(primary.jdbcUrl(), schedule.readWrite())
+                                        && (!schedule.failback()
+                                                || group.status().convergence() instanceof Convergence.Blocked));
                     } catch (org.awaitility.core.ConditionTimeoutException e) {
                         // I5 says what is wrong
                     }
@@ -437,7 +454,8 @@ class DataTierFaultsTest {
                                     if (o.role() == Database.Role.WRITABLE) {
                                         writableSeen.compareAndSet(null, seen.at());
                                     }
-                                    return writableSeen.get() != null && seen.at().isAfter(writableSeen.get().plusSeconds(3))
+                                    return writableSeen.get() != null
+                                            && seen.at().isAfter(writableSeen.get().plusSeconds(3))
                                             && writer.acknowledgedCount() >= atUpgrade + 20;
                                 });
                     } catch (org.awaitility.core.ConditionTimeoutException e) {
@@ -465,15 +483,19 @@ class DataTierFaultsTest {
                     : WritingClient.ids(primary.jdbcUrl(), PostgresPair.USER);
             Instant returnedAt = returned.get();
             Instant lastTwo = lastTwoWritable.get();
-            Duration returnedWritable = returnedAt == null || lastTwo == null || lastTwo.isBefore(returnedAt) ? Duration.ZERO
+            Duration returnedWritable = returnedAt == null || lastTwo == null || lastTwo.isBefore(returnedAt)
+                    ? Duration.ZERO
                     : Duration.between(returnedAt, lastTwo);
             return new Outcome(writer.acknowledgedAt(), onNew, onOld, promoted, forced.get(), group.status().dataTier()
                     .promoted(), twoWritable, group.status(), dnsServes,
-                    writable(urls.get(dnsServes), schedule.readWrite()), List.copyOf(results), returnedAt, returnedWritable,
-                    writableAtReturn.get(), returnedAt != null && writable(primary.jdbcUrl(), schedule.readWrite()), switchRefused.get(),
+                    writable(urls.get(dnsServes), schedule.readWrite()), List.copyOf(results), returnedAt,
+                    returnedWritable,
+                    writableAtReturn.get(), returnedAt != null && writable(primary.jdbcUrl(), schedule.readWrite()),
+                    switchRefused.get(),
                     group.latestDesired() == null ? null : group.latestDesired().promotion(), strayAcknowledged.get(),
                     forcedBesidePartitioned.get(), upgradedAt.get() == null ? null : new Upgraded(upgradedAt.get(),
-                            writable(replica.jdbcUrl(), schedule.readWrite()), String.valueOf(group.status().dataTier().nodes().get("secondary"))));
+                            writable(replica.jdbcUrl(), schedule.readWrite()),
+                            String.valueOf(group.status().dataTier().nodes().get("secondary"))));
         }
     }
 
@@ -484,7 +506,8 @@ class DataTierFaultsTest {
         // I1 after the way back: the promoted node abandoned, nothing it lacks counts; every commit acknowledged is on the
         // old primary (a planned move loses nothing, and its way back neither)
         if (outcome.takenBack()) {
-            long missing = outcome.acknowledged().keySet().stream().filter(id -> !outcome.onOldPrimary().contains(id)).count();
+            long missing = outcome.acknowledged().keySet().stream().filter(id -> !outcome.onOldPrimary().contains(id))
+                    .count();
             if (missing > 0) {
                 violations.add("I1: the way back was taken and " + missing + " acknowledged commits are not on the old"
                         + " primary");
@@ -502,8 +525,9 @@ class DataTierFaultsTest {
         boolean writeRefused = outcome.switchRefused() && outcome.results().stream().anyMatch(r -> r.startsWith(
                 "DNS_SWITCH FAILED"));
         if (writeRefused && !(outcome.status().convergence() instanceof Convergence.Blocked b
-                && (b.reason().contains("the way back taken") || b.reason().contains("refuse"))) && !(outcome.status().convergence()
-                        instanceof Convergence.Converging c && c.lastError() != null && (c.lastError().contains(
+                && (b.reason().contains("the way back taken") || b.reason().contains("refuse")))
+                && !(outcome.status().convergence() instanceof Convergence.Converging c && c.lastError() != null
+                        && (c.lastError().contains(
                                 "refuses the switch") || c.lastError().contains("way back")))) {
             violations.add("I4: the switch was refused after the promotion, and the group is "
                     + outcome.status().convergence());
@@ -526,15 +550,18 @@ class DataTierFaultsTest {
             }
             // after the promotion the writer follows DNS, which only ever moves to the promoted node: a commit acknowledged
             // then and missing on it went to another node (traffic given back to an old primary), lost with it
-            if (outcome.promotion() != null && !(forced && (schedule.refuseFence() || outcome.forcedBesidePartitioned()))) {
+            if (outcome.promotion() != null
+                    && !(forced && (schedule.refuseFence() || outcome.forcedBesidePartitioned()))) {
                 long after = lost.stream().filter(at -> at.isAfter(outcome.promotion().at())).count();
                 if (after > 0) {
-                    violations.add("I1: " + after + " commits acknowledged after the promotion are missing on the promoted"
-                            + " node");
+                    violations.add(
+                            "I1: " + after + " commits acknowledged after the promotion are missing on the promoted"
+                                    + " node");
                 }
             }
             if (!forced && (exposure == null || exposure instanceof LossExposure.Unknown)) {
-                violations.add("I1: promoted without an operator's force on an exposure that bounds nothing: " + exposure);
+                violations.add(
+                        "I1: promoted without an operator's force on an exposure that bounds nothing: " + exposure);
             }
             if (!forced && exposure instanceof LossExposure.Window window
                     && window.window().compareTo(Duration.ofSeconds(schedule.budget())) > 0) {
@@ -543,7 +570,8 @@ class DataTierFaultsTest {
         }
         // I2: never two nodes taking writes, but after an operator's force past a refused fence or a cut-off old primary
         // (the force's result names that risk)
-        if (!outcome.twoWritable().isEmpty() && !(forced && (schedule.refuseFence() || outcome.forcedBesidePartitioned()))) {
+        if (!outcome.twoWritable().isEmpty()
+                && !(forced && (schedule.refuseFence() || outcome.forcedBesidePartitioned()))) {
             violations.add("I2: two nodes took writes at once: " + outcome.twoWritable());
         }
         // I3: a group that says it is served has DNS on a writable node
@@ -553,8 +581,10 @@ class DataTierFaultsTest {
         // I4: a fence refused without a force is a visible, blocked move with its reason (once it was tried: an old
         // primary cut off from the plane for good is never asked, and I6 judges that hold)
         boolean fenceTried = !(schedule.partition() && !schedule.partitionHeals());
-        if (schedule.refuseFence() && fenceTried && !forced && !(outcome.status().convergence() instanceof Convergence.Blocked b
-                && (b.reason().contains("could not be fenced") || b.reason().contains("and that was refused")))) {
+        if (schedule.refuseFence() && fenceTried && !forced
+                && !(outcome.status().convergence() instanceof Convergence.Blocked b
+                        && (b.reason().contains("could not be fenced")
+                                || b.reason().contains("and that was refused")))) {
             violations.add("I4: the fence was refused, and the group is " + outcome.status().convergence());
         }
         if (schedule.refuseFence() && !forced && outcome.promoted()) {
@@ -587,7 +617,8 @@ class DataTierFaultsTest {
             }
             // blocked either way: still writable when the move looked (a former primary), or fenced by the guard first
             if (schedule.failback() && !(outcome.status().convergence() instanceof Convergence.Blocked b
-                    && (b.reason().contains("is a former primary") || b.reason().contains("fenced as an old primary")))) {
+                    && (b.reason().contains("is a former primary")
+                            || b.reason().contains("fenced as an old primary")))) {
                 violations.add("I5: a failback to the returned old primary is " + outcome.status().convergence());
             }
         }
@@ -595,8 +626,9 @@ class DataTierFaultsTest {
         // primary of itself: never fenced, and the group stays served by it
         if (outcome.upgraded() != null) {
             if (!outcome.upgraded().writableAtEnd()) {
-                violations.add("I7: the promoted primary upgraded by pg_upgrade takes no writes at the end (fenced?); the"
-                        + " actuator saw " + outcome.upgraded().seen());
+                violations
+                        .add("I7: the promoted primary upgraded by pg_upgrade takes no writes at the end (fenced?); the"
+                                + " actuator saw " + outcome.upgraded().seen());
             }
             if (!WEST_IP.equals(outcome.dnsServes())) {
                 violations.add("I7: DNS serves " + outcome.dnsServes() + " after the promoted primary was upgraded");
@@ -607,7 +639,8 @@ class DataTierFaultsTest {
         // kept a soft-fenced old primary's position moving, and the move waited for it for ever
         if (schedule.failure() == Failure.PLANNED && !schedule.refuseFence() && !schedule.refuseSwitch()
                 && !schedule.pauseReplay() && (!schedule.cut() || schedule.cutHeals())
-                && !(outcome.status().convergence() instanceof Convergence.Converged && WEST_IP.equals(outcome.dnsServes()))) {
+                && !(outcome.status().convergence() instanceof Convergence.Converged
+                        && WEST_IP.equals(outcome.dnsServes()))) {
             violations.add("I8: a planned move nothing refused is " + outcome.status().convergence() + ", DNS on "
                     + outcome.dnsServes());
         }
@@ -615,7 +648,8 @@ class DataTierFaultsTest {
     }
 
     static Decision decision(long epoch, DecisionKind kind) {
-        return new Decision(1, "d-" + epoch, "api", epoch, kind, "primary", "secondary", "nemesis", List.of(), Instant.now(),
+        return new Decision(1, "d-" + epoch, "api", epoch, kind, "primary", "secondary", "nemesis", List.of(),
+                Instant.now(),
                 DecisionMode.LIVE, kind == DecisionKind.FORCE ? "operator" : "automation");
     }
 
@@ -631,7 +665,8 @@ class DataTierFaultsTest {
      */
     static boolean writable(String url, boolean askingForReadWrite) {
         try (Connection connection = DriverManager.getConnection(url + "?connectTimeout=1&socketTimeout=1",
-                PostgresPair.USER, ""); Statement statement = connection.createStatement(); ResultSet row = statement
+                PostgresPair.USER, ""); Statement statement = connection.createStatement();
+                ResultSet row = statement
                         .executeQuery("SELECT NOT pg_is_in_recovery() AND (" + askingForReadWrite
                                 + " OR current_setting('default_transaction_read_only') = 'off')")) {
             return row.next() && row.getBoolean(1);
@@ -658,7 +693,8 @@ class DataTierFaultsTest {
     }
 
     /** The real backend, and a hook run after each promotion it was asked for: the nemesis's switch refusal. */
-    record RefusingFromThePromotion(Database<PostgresRef> real, Runnable afterPromotion) implements Database<PostgresRef> {
+    record RefusingFromThePromotion(Database<PostgresRef> real, Runnable afterPromotion)
+            implements Database<PostgresRef> {
 
         @Override
         public Observation observe(PostgresRef ref) {

@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Database.Observation;
 import dev.failover.actuator.database.Database.Role;
-import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.Databases;
+import dev.failover.actuator.database.PostgresOnly;
 import dev.failover.actuator.database.PostgresRef;
-import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.dns.OwnerMark;
 import dev.failover.actuator.dns.RecordSet;
 import dev.failover.actuator.dns.RecordWrite;
@@ -34,7 +35,8 @@ import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
+import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
@@ -44,9 +46,6 @@ import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.actuator.regionswitch.RegionSwitch;
-import dev.failover.actuator.domain.model.TrafficPlans;
-import dev.failover.actuator.database.PostgresOnly;
 
 /**
  * The database step of the reconciler (ADR 0020), pass by pass with a manual clock: the target's node is made writable
@@ -154,11 +153,12 @@ public class DatabaseStepTest {
             }
             if (nodes.get(ref.jdbcUrl()) instanceof Observation.Observed o && o.role() == Role.REPLICA) {
                 // a node that reports its WAL begins the next timeline, its transaction ids where its replay left them
-                boolean closed = catalogFence && nodes.values().stream().anyMatch(n -> n instanceof Observation.Observed
-                        other && other.closed());
+                boolean closed = catalogFence && nodes.values().stream()
+                        .anyMatch(n -> n instanceof Observation.Observed other && other.closed());
                 nodes.put(ref.jdbcUrl(), new Observation.Observed(Role.WRITABLE, 0, 0, false, o.wal() == null ? null
                         : new Database.Wal(o.wal().timeline() + 1, o.wal().lsn(), false, List.of(), null, null,
-                                o.wal().nextXid()), null, closed));
+                                o.wal().nextXid()),
+                        null, closed));
                 return new WriteOutcome.Requested("promotion of " + ref.jdbcUrl() + " requested");
             }
             return new WriteOutcome.Requested(ref.jdbcUrl() + " is not a replica: nothing to promote");
@@ -200,7 +200,8 @@ public class DatabaseStepTest {
     final ManualClock clock = new ManualClock(T0);
     final List<ActuationResult> results = new ArrayList<>();
     final ReconcileSettings settings = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(2),
-            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60),
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0),
+            Duration.ofSeconds(60),
             Duration.ofMinutes(5));
     final GroupReconcilerTest.ScriptedDns dns = new GroupReconcilerTest.ScriptedDns(Routing.SINGLE);
     final FakeNodes nodes = new FakeNodes();
@@ -215,12 +216,13 @@ public class DatabaseStepTest {
 
     /** @param watch the instance's watch of the group: another instance has its own */
     GroupReconciler reconciler(Topology topology, dev.failover.actuator.domain.data.GroupWatch watch) {
-        Databases databases = PostgresOnly.databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
-                new Databases.Login("failover", "p2")));
+        Databases databases = PostgresOnly.databases(nodes,
+                Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
+                        new Databases.Login("failover", "p2")));
         return new GroupReconciler("api", topology, GroupDns.oneLane(dns, TrafficPlans.of(Routing.SINGLE, 100,
-                List.of())), new Wiring(Scalers.none(), databases, dev.failover.actuator.regionswitch
-                .RegionSwitch.NONE, s -> {
-                }, EvidenceStore.NONE, results::add, lane -> { }, Waker.NONE, clock, settings), watch);
+                List.of())),
+                new Wiring(Scalers.none(), databases, dev.failover.actuator.regionswitch.RegionSwitch.NONE, s -> {
+                }, EvidenceStore.NONE, results::add, lane -> {}, Waker.NONE, clock, settings), watch);
     }
 
     /** The group's data-tier watch, as the instance's {@code start-check} endpoint feeds it. */
@@ -242,7 +244,8 @@ public class DatabaseStepTest {
     }
 
     List<String> database() {
-        return results.stream().filter(r -> r.step() == ActuationStep.DATABASE).map(r -> r.status() + " " + r.details()).toList();
+        return results.stream().filter(r -> r.step() == ActuationStep.DATABASE).map(r -> r.status() + " " + r.details())
+                .toList();
     }
 
     /** The record serves {@code ip}, written by an earlier decision of epoch 1. */
@@ -303,7 +306,8 @@ public class DatabaseStepTest {
         nodes.calls.clear();
         nodes.set(EAST, writable()); // its server is back
         group.watchDataTier();
-        assertThat(group.status().dataTier().nodes().get("primary").writable()).as("seen at the next interval").isTrue();
+        assertThat(group.status().dataTier().nodes().get("primary").writable()).as("seen at the next interval")
+                .isTrue();
     }
 
     /**
@@ -348,7 +352,8 @@ public class DatabaseStepTest {
         return TopologyLoader.parse(topologyYaml(eastUrl, westUrl, maxDataLossSeconds).replace("\n    safety:",
                 "\n      - id: tertiary\n        region: eu-west-1\n        probe: {type: tcp, host: 192.0.2.3, port: 443}\n"
                         + "        dns: {values: [192.0.2.3]}\n        database: {kind: postgres, url: \"" + euUrl
-                        + "\", credentials: app-east}\n    safety:"), "test");
+                        + "\", credentials: app-east}\n    safety:"),
+                "test");
     }
 
     /**
@@ -365,13 +370,16 @@ public class DatabaseStepTest {
         GroupReconciler group = servedByTheInitialState(THREE); // the primary's node seen writing
         group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
         run(group, 5);
-        assertThat(group.status().convergence()).as("the first failover blocked").isInstanceOf(Convergence.Blocked.class);
+        assertThat(group.status().convergence()).as("the first failover blocked")
+                .isInstanceOf(Convergence.Blocked.class);
 
         nodes.calls.clear();
         group.offer(decision(2, DecisionKind.FAILOVER, "secondary", "tertiary"));
         run(group, 20);
-        assertThat(nodes.calls).as("the node that writes fenced before the promotion").containsSubsequence("fence " + EAST,
-                "promote " + EU).doesNotContain("fence " + WEST);
+        assertThat(nodes.calls).as("the node that writes fenced before the promotion")
+                .containsSubsequence("fence " + EAST,
+                        "promote " + EU)
+                .doesNotContain("fence " + WEST);
         assertThat(servedIp()).isEqualTo("192.0.2.3");
     }
 
@@ -413,24 +421,28 @@ public class DatabaseStepTest {
         Database.Wal primaryWal = new Database.Wal(1, 5_000, false, List.of(new Database.Standby("replica", "async",
                 5_000)), null, null);
         nodes.set(EAST, new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false, primaryWal))
-                .set(WEST, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000,
-                        false, List.of(), "replica", new Database.Receiver(true, "db.us-east-1.example.test:5432", T0))));
+                .set(WEST,
+                        new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000,
+                                false, List.of(), "replica",
+                                new Database.Receiver(true, "db.us-east-1.example.test:5432", T0))));
     }
 
     /** An actuator instance over the test's nodes and DNS, keeping its evidence in {@code evidence}. */
     Reconciler instance(EvidenceStore evidence) {
-        Databases databases = PostgresOnly.databases(nodes, Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
-                new Databases.Login("failover", "p2")));
+        Databases databases = PostgresOnly.databases(nodes,
+                Map.of("app-east", new Databases.Login("failover", "p1"), "app-west",
+                        new Databases.Login("failover", "p2")));
         return new Reconciler(TOPOLOGY, g -> GroupDns.oneLane(dns, TrafficPlans.of(Routing.SINGLE, 100, List.of())),
                 new Wiring(Scalers.none(), databases, RegionSwitch.NONE, s -> {
-                }, evidence, results::add, lane -> { }, Waker.NONE, clock, settings));
+                }, evidence, results::add, lane -> {}, Waker.NONE, clock, settings));
     }
 
     /** {@code instance} takes the group and a failover to the secondary, and runs its passes until converged (20 at most). */
     void failOverWith(Reconciler instance) {
         instance.drive(List.of("api"));
         instance.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
-        for (int pass = 0; pass < 20 && !(instance.status("api").convergence() instanceof Convergence.Converged); pass++) {
+        for (int pass = 0; pass < 20 && !(instance.status("api").convergence() instanceof Convergence.Converged);
+                pass++) {
             clock.advance(instance.run("api").compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1)
                     : Duration.ofMillis(200));
         }
@@ -498,10 +510,14 @@ public class DatabaseStepTest {
     void aTimelineTakenBackCountsForNothingUntilItsNodeIsRebuilt() {
         DataTierWatch watch = new DataTierWatch();
         watch.seen("primary", node(Role.FENCED, 800, 500), T0);
-        watch.seen("secondary", new Database.Observation.Observed(Role.WRITABLE, 0, 0, false, new Database.Wal(2, 800, false,
-                List.of(), null, null, 500)), T0.plusSeconds(1));
-        watch.seen("secondary", new Database.Observation.Observed(Role.FENCED, 0, 0, false, new Database.Wal(2, 800, false,
-                List.of(), null, null, 500)), T0.plusSeconds(2));
+        watch.seen("secondary",
+                new Database.Observation.Observed(Role.WRITABLE, 0, 0, false, new Database.Wal(2, 800, false,
+                        List.of(), null, null, 500)),
+                T0.plusSeconds(1));
+        watch.seen("secondary",
+                new Database.Observation.Observed(Role.FENCED, 0, 0, false, new Database.Wal(2, 800, false,
+                        List.of(), null, null, 500)),
+                T0.plusSeconds(2));
         watch.takenBack("secondary", 2, "primary", 1);
         watch.seen("primary", node(Role.WRITABLE, 900, 510), T0.plusSeconds(3));
         assertThat(watch.formerPrimary("primary")).as("the old primary, unfenced by the way back").isEmpty();
@@ -509,9 +525,12 @@ public class DatabaseStepTest {
 
         watch.seen("secondary", node(Role.REPLICA, 900, 510), T0.plusSeconds(4)); // rebuilt
         watch.takenBack("secondary", 2, "primary", 1); // a pass of a desired state that still carries it
-        watch.seen("secondary", new Database.Observation.Observed(Role.WRITABLE, 0, 0, false, new Database.Wal(2, 950, false,
-                List.of(), null, null, 520)), T0.plusSeconds(5)); // promoted again, timeline 2 once more
-        assertThat(watch.formerPrimary("primary")).as("writing timeline 1 beside a new primary's timeline 2").isPresent();
+        watch.seen("secondary",
+                new Database.Observation.Observed(Role.WRITABLE, 0, 0, false, new Database.Wal(2, 950, false,
+                        List.of(), null, null, 520)),
+                T0.plusSeconds(5)); // promoted again, timeline 2 once more
+        assertThat(watch.formerPrimary("primary")).as("writing timeline 1 beside a new primary's timeline 2")
+                .isPresent();
     }
 
     /** Kept evidence the replica no longer bears out (it was rebuilt, its position began again) is not measured against. */
@@ -610,10 +629,12 @@ public class DatabaseStepTest {
     void aReplicaWhoseReceiverIsDownIsJudgedByTheTimelineItWasLastSeenToReceive() {
         Database.Wal primaryWal = new Database.Wal(1, 5_000, false, List.of(), null, null);
         nodes.set(EAST, new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false, primaryWal))
-                .set(WEST, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000,
-                        false, List.of(), "replica", null)))
-                .set(EU, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000,
-                        false, List.of(), "tertiary", null)));
+                .set(WEST,
+                        new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000,
+                                false, List.of(), "replica", null)))
+                .set(EU, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false,
+                        new Database.Wal(1, 5_000,
+                                false, List.of(), "tertiary", null)));
         GroupReconciler group = reconciler(THREE);
         for (int i = 0; i < 3; i++) {
             group.watchDataTier();
@@ -763,7 +784,8 @@ public class DatabaseStepTest {
         group.run();
         group.run();
         assertThat(nodes.calls).as("not fenced again").containsExactly("fence " + EAST);
-        assertThat(database()).as("said once").filteredOn(d -> d.contains("not fenced again (drift: report)")).hasSize(1);
+        assertThat(database()).as("said once").filteredOn(d -> d.contains("not fenced again (drift: report)"))
+                .hasSize(1);
     }
 
     /**
@@ -882,7 +904,8 @@ public class DatabaseStepTest {
     static Topology holding(Integer selfFenceSeconds) {
         return TopologyLoader.parse(holding(topologyYaml(EAST, WEST, 30))
                 .replace("credentials: app-east}", "credentials: app-east" + (selfFenceSeconds == null ? ""
-                        : ", selfFenceSeconds: " + selfFenceSeconds) + "}"), "test");
+                        : ", selfFenceSeconds: " + selfFenceSeconds) + "}"),
+                "test");
     }
 
     /**
@@ -907,9 +930,10 @@ public class DatabaseStepTest {
         GroupReconciler group = run(cutOff(null, DecisionKind.FAILOVER), 40);
 
         assertThat(nodes.calls).as("nothing promoted beside it").isEmpty();
-        assertThat(database()).as("said once").filteredOn(d -> d.startsWith("FAILED")).singleElement().satisfies(d -> assertThat(d).startsWith("FAILED held: the old primary "
-                + EAST + " cannot be reached (connect timed out) and nothing shows that its writes stopped")
-                .contains("force").contains("selfFenceSeconds").contains("promote-within-budget"));
+        assertThat(database()).as("said once").filteredOn(d -> d.startsWith("FAILED")).singleElement()
+                .satisfies(d -> assertThat(d).startsWith("FAILED held: the old primary "
+                        + EAST + " cannot be reached (connect timed out) and nothing shows that its writes stopped")
+                        .contains("force").contains("selfFenceSeconds").contains("promote-within-budget"));
         assertThat(group.status().dataTier().heldSince()).isNotNull();
 
         nodes.set(EAST, writable()); // the partition heals
@@ -941,8 +965,9 @@ public class DatabaseStepTest {
         }
         assertThat(promoted).as("promoted once the lease ran out").isNotNull();
         assertThat(Duration.between(first, promoted)).isBetween(Duration.ofSeconds(12), Duration.ofSeconds(15));
-        assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SKIPPED old primary " + EAST + " not reachable")
-                .contains("its fence agent stopped it"));
+        assertThat(database())
+                .anySatisfy(d -> assertThat(d).startsWith("SKIPPED old primary " + EAST + " not reachable")
+                        .contains("its fence agent stopped it"));
     }
 
     /** selfFenceSeconds says an agent runs beside the node; without a question from it, nothing shows one does. */
@@ -959,16 +984,18 @@ public class DatabaseStepTest {
 
     @Test
     void aReplicaStillStreamingFromTheUnreachableOldPrimaryHoldsTheFailover() {
-        nodes.set(EAST, new Database.Observation.Unavailable("connect timed out")).set(WEST, new Database.Observation.Observed(
-                Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000, false, List.of(), "replica",
-                        new Database.Receiver(true, "db.us-east-1.example.test:5432", T0))));
+        nodes.set(EAST, new Database.Observation.Unavailable("connect timed out")).set(WEST,
+                new Database.Observation.Observed(
+                        Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000, false, List.of(), "replica",
+                                new Database.Receiver(true, "db.us-east-1.example.test:5432", T0))));
         GroupReconciler group = run(reconciler(holding(10)), 20);
         group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
         run(group, 60);
 
         assertThat(nodes.calls).isEmpty();
-        assertThat(database()).filteredOn(d -> d.startsWith("FAILED")).singleElement().satisfies(d -> assertThat(d).contains("still streams from"
-                + " db.us-east-1.example.test:5432").contains("it is alive"));
+        assertThat(database()).filteredOn(d -> d.startsWith("FAILED")).singleElement()
+                .satisfies(d -> assertThat(d).contains("still streams from"
+                        + " db.us-east-1.example.test:5432").contains("it is alive"));
     }
 
     /** An operator's force promotes beside an unreachable old primary, and the result names the risk it takes. */
@@ -977,8 +1004,9 @@ public class DatabaseStepTest {
         GroupReconciler group = run(cutOff(null, DecisionKind.FORCE), 20);
 
         assertThat(nodes.calls).containsExactly("promote " + WEST);
-        assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SKIPPED old primary " + EAST + " not reachable")
-                .contains("operator's force, which takes the risk that it still takes writes"));
+        assertThat(database())
+                .anySatisfy(d -> assertThat(d).startsWith("SKIPPED old primary " + EAST + " not reachable")
+                        .contains("operator's force, which takes the risk that it still takes writes"));
     }
 
     @Test
@@ -989,7 +1017,8 @@ public class DatabaseStepTest {
         run(group, 20);
 
         assertThat(nodes.calls).containsExactly("promote " + WEST);
-        assertThat(database()).anySatisfy(d -> assertThat(d).startsWith("SKIPPED old primary " + EAST + " not reachable"));
+        assertThat(database())
+                .anySatisfy(d -> assertThat(d).startsWith("SKIPPED old primary " + EAST + " not reachable"));
         assertThat(servedIp()).isEqualTo("192.0.2.2");
     }
 
@@ -1033,8 +1062,9 @@ public class DatabaseStepTest {
         clock.advance(Duration.ofMinutes(3));
         next.run();
         assertThat(next.status().dataTier().unfencedSincePromotion("primary", clock.instant())).as("what the alert"
-                + " FailoverOldPrimaryNotFenced reads, on the new owner").hasValueSatisfying(d -> assertThat(d)
-                        .isGreaterThanOrEqualTo(Duration.ofMinutes(3)));
+                + " FailoverOldPrimaryNotFenced reads, on the new owner").hasValueSatisfying(
+                        d -> assertThat(d)
+                                .isGreaterThanOrEqualTo(Duration.ofMinutes(3)));
         nodes.set(EAST, writable()); // the old primary's region is back, its server restarted as the primary it was
         next.watchDataTier();
         next.offer(decision(2, DecisionKind.FAILBACK, "secondary", "primary"));
@@ -1043,7 +1073,8 @@ public class DatabaseStepTest {
         assertThat(servedIp()).as("traffic stays on the node the plane promoted").isEqualTo("192.0.2.2");
         assertThat(nodes.calls).as("the former primary fenced; the promoted node, the one every write since went to,"
                 + " never").contains("fence " + EAST).doesNotContain("fence " + WEST);
-        assertThat(database()).anySatisfy(d -> assertThat(d).contains("former primary (the plane promoted secondary's"));
+        assertThat(database())
+                .anySatisfy(d -> assertThat(d).contains("former primary (the plane promoted secondary's"));
         assertThat(next.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class, b -> assertThat(
                 b.reason()).contains("fenced as an old primary"));
     }
@@ -1106,8 +1137,10 @@ public class DatabaseStepTest {
 
         assertThat(servedIp()).isEqualTo("192.0.2.2");
         assertThat(writtenAt).as("one DNS write").hasSize(1);
-        assertThat(Duration.between(T0, writtenAt.get(0))).as("decision to DNS write: one timeout on the old primary and "
-                + "the first backoff after the promotion (" + nodes.calls + ")").isLessThanOrEqualTo(CALL_TIMEOUT.plus(
+        assertThat(Duration.between(T0, writtenAt.get(0)))
+                .as("decision to DNS write: one timeout on the old primary and "
+                        + "the first backoff after the promotion (" + nodes.calls + ")")
+                .isLessThanOrEqualTo(CALL_TIMEOUT.plus(
                         settings.backoff().after(1)));
     }
 
@@ -1145,7 +1178,8 @@ public class DatabaseStepTest {
                 DesiredState.INITIAL_DECISION_ID), List.of(RecordSet.simple(30, Set.of("192.0.2.1")))));
         GroupReconciler group = run(reconciler(), 20);
 
-        assertThat(group.status().convergence()).as("the initial state, served").isInstanceOf(Convergence.Converged.class);
+        assertThat(group.status().convergence()).as("the initial state, served")
+                .isInstanceOf(Convergence.Converged.class);
         DataTier seen = group.status().dataTier();
         assertThat(seen.nodes().get("primary").writable()).isTrue();
         assertThat(seen.nodes().get("secondary").lagSeconds()).isEqualTo(4.0);
@@ -1260,7 +1294,7 @@ public class DatabaseStepTest {
         assertThat(servedIp()).isEqualTo("192.0.2.1");
         assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class, b -> assertThat(
                 b.reason()).contains("the way back taken").contains("next transaction id 500, unchanged")
-                        .contains("rebuild it as a replica of primary's"));
+                .contains("rebuild it as a replica of primary's"));
         assertThat(group.latestDesired().promotion().phase()).isEqualTo(DesiredState.Phase.TAKEN_BACK);
         for (int pass = 0; pass < 5; pass++) { // the blocked group's guard
             clock.advance(group.run());
@@ -1518,7 +1552,7 @@ public class DatabaseStepTest {
      * cannot be fenced and waiting for ever for it to stop writing.
      */
     @ParameterizedTest
-    @EnumSource(value = DecisionKind.class, names = {"FAILOVER", "FORCE"})
+    @EnumSource(value = DecisionKind.class, names = { "FAILOVER", "FORCE" })
     void anUnplannedMoveOfABackendThatSwitchesOverItselfTakesTheSwitchoverWhileTheWriterAnswers(DecisionKind kind) {
         nodes.atomic = true;
         nodes.set(EAST, writable()).set(WEST, replica(0.4, 0));

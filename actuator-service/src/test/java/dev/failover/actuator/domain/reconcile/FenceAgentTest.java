@@ -78,7 +78,8 @@ class FenceAgentTest {
     Process agent(PostgresPair.Node node, String target, Path failoverctl) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh", SCRIPT.toString(),
                 node.dataDirectory().toString(), "api", target, Integer.toString(LEASE))))
-                .redirectErrorStream(true).redirectOutput(node.dataDirectory().resolveSibling(target + "-agent.log").toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(node.dataDirectory().resolveSibling(target + "-agent.log").toFile());
         builder.environment().put("FAILOVERCTL", failoverctl.toString());
         builder.environment().put("PG_CTL", PostgresPair.bin("pg_ctl"));
         Process process = builder.start();
@@ -95,7 +96,8 @@ class FenceAgentTest {
             Path failoverctl = failoverctl(dir, answer);
             agent(pair.primary(), "primary", failoverctl);
             Path replicaAnswer = answer(dir, "replica-answer", 7); // the replica's agent reaches no actuator at all
-            agent(pair.replica(), "secondary", failoverctl(Files.createDirectories(dir.resolve("replica")), replicaAnswer));
+            agent(pair.replica(), "secondary",
+                    failoverctl(Files.createDirectories(dir.resolve("replica")), replicaAnswer));
 
             try (Connection pooled = DriverManager.getConnection(pair.primary().jdbcUrl(), PostgresPair.USER, null);
                     Statement statement = pooled.createStatement()) {
@@ -112,7 +114,8 @@ class FenceAgentTest {
                 await("the server stopped").atMost(Duration.ofSeconds(LEASE)).pollInterval(Duration.ofMillis(100))
                         .until(() -> !writes(statement));
                 double stoppedAfter = (System.nanoTime() - cut) / 1e9;
-                System.out.printf("fence agent: the primary stopped taking writes %.1f s after its last renewal (lease %d s)%n",
+                System.out.printf(
+                        "fence agent: the primary stopped taking writes %.1f s after its last renewal (lease %d s)%n",
                         stoppedAfter, LEASE);
                 assertThat(stoppedAfter).as("not before the lease was nearly used up").isGreaterThan(3.0);
             }
@@ -157,7 +160,8 @@ class FenceAgentTest {
             await("stopped once the guard's lease is used up").atMost(Duration.ofSeconds(LEASE))
                     .pollInterval(Duration.ofMillis(100)).until(() -> pair.primary().pid() < 0);
             double stoppedAfter = (System.nanoTime() - given) / 1e9;
-            System.out.printf("fence agent: started beside a running primary, stopped it %.1f s after the guard's yes (lease %d s)%n",
+            System.out.printf(
+                    "fence agent: started beside a running primary, stopped it %.1f s after the guard's yes (lease %d s)%n",
                     stoppedAfter, LEASE);
             assertThat(stoppedAfter).as("before the lease given to the guard ends").isLessThan(LEASE);
             assertThat(Files.readString(pair.primary().dataDirectory().resolveSibling("primary-agent.log")))

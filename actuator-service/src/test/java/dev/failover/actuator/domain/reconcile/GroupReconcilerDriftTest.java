@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.dns.RecordKey;
 import dev.failover.actuator.dns.RecordSet;
 import dev.failover.actuator.dns.RecordWrite;
@@ -25,13 +25,13 @@ import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStep;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.Topology;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * Drift is judged from what the DNS server holds, not from this process's memory (ADR 0006): the group's initial state
@@ -114,7 +114,8 @@ class GroupReconcilerDriftTest {
     final List<ActuationResult> results = new ArrayList<>();
     final List<DesiredState> saved = new ArrayList<>();
     final ReconcileSettings settings = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(2),
-            new dev.failover.contract.time.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0),
+            new dev.failover.contract.time.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO,
+                    () -> 0.0),
             Duration.ofSeconds(60), null);
 
     GroupReconciler reconciler(Zone dns, Topology topology, TrafficPlan traffic) {
@@ -138,7 +139,8 @@ class GroupReconcilerDriftTest {
     }
 
     List<String> reconcileResults() {
-        return results.stream().filter(r -> r.step() == ActuationStep.RECONCILE).map(r -> r.status() + " epoch " + r.epoch())
+        return results.stream().filter(r -> r.step() == ActuationStep.RECONCILE)
+                .map(r -> r.status() + " epoch " + r.epoch())
                 .toList();
     }
 
@@ -149,24 +151,30 @@ class GroupReconcilerDriftTest {
         List<RecordSet> primary = List.of(RecordSet.simple(30, PRIMARY));
         List<RecordSet> byHand = List.of(RecordSet.simple(30, BY_HAND));
         return Stream.of(
-                Arguments.of("unmarked record serving the primary", "report", null, primary, Convergence.Converged.class,
+                Arguments.of("unmarked record serving the primary", "report", null, primary,
+                        Convergence.Converged.class,
                         "CONVERGED epoch 0", PRIMARY, 0),
                 Arguments.of("unmarked record serving the primary with the TTL it was deployed with", "correct", null,
-                        List.of(RecordSet.simple(300, PRIMARY)), Convergence.Converged.class, "CONVERGED epoch 0", PRIMARY, 0),
-                Arguments.of("changed by hand before any decision, report", "report", null, byHand, Convergence.Drifted.class,
+                        List.of(RecordSet.simple(300, PRIMARY)), Convergence.Converged.class, "CONVERGED epoch 0",
+                        PRIMARY, 0),
+                Arguments.of("changed by hand before any decision, report", "report", null, byHand,
+                        Convergence.Drifted.class,
                         "DRIFT epoch 0", BY_HAND, 0),
                 Arguments.of("changed by hand before any decision, correct", "correct", null, byHand,
                         Convergence.Converged.class, "DRIFT epoch 0", PRIMARY, 1),
-                Arguments.of("no record at all, report", "report", null, List.of(), Convergence.Drifted.class, "DRIFT epoch 0",
+                Arguments.of("no record at all, report", "report", null, List.of(), Convergence.Drifted.class,
+                        "DRIFT epoch 0",
                         Set.of(), 0),
                 Arguments.of("a decision this instance has not seen wrote it", "correct", decided,
-                        List.of(RecordSet.simple(30, SECONDARY)), Convergence.Superseded.class, "SUPERSEDED epoch 0", SECONDARY,
+                        List.of(RecordSet.simple(30, SECONDARY)), Convergence.Superseded.class, "SUPERSEDED epoch 0",
+                        SECONDARY,
                         0));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("initialState")
-    void theInitialStateIsDesiredAndObservedBeforeAnyDecision(String row, String drift, String ownerText, List<RecordSet> found,
+    void theInitialStateIsDesiredAndObservedBeforeAnyDecision(String row, String drift, String ownerText,
+            List<RecordSet> found,
             Class<? extends Convergence> expected, String reported, Set<String> servedAfter, int writes) {
         Zone dns = new Zone(Routing.SINGLE);
         dns.sets = found;
@@ -180,7 +188,8 @@ class GroupReconcilerDriftTest {
         assertThat(dns.values()).isEqualTo(servedAfter);
         assertThat(dns.successfulWrites).isEqualTo(writes);
         assertThat(group.status().served()).as("the view says what is served").isNotNull();
-        assertThat(group.status().initialTarget()).as("and what is desired: the chain's first target").isEqualTo("primary");
+        assertThat(group.status().initialTarget()).as("and what is desired: the chain's first target")
+                .isEqualTo("primary");
     }
 
     @ParameterizedTest(name = "drift: {0}")
@@ -218,7 +227,8 @@ class GroupReconcilerDriftTest {
         runUntilIdle(east);
 
         assertThat(dns.values()).isEqualTo(PRIMARY);
-        assertThat(dns.successfulWrites).as("one effective write; the other was refused and found it done").isEqualTo(1);
+        assertThat(dns.successfulWrites).as("one effective write; the other was refused and found it done")
+                .isEqualTo(1);
         assertThat(east.status().convergence()).isInstanceOf(Convergence.Converged.class);
         assertThat(west.status().convergence()).isInstanceOf(Convergence.Converged.class);
     }

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.dns.DryRunDnsProvider;
 import dev.failover.actuator.dns.OwnerMark;
 import dev.failover.actuator.dns.RecordKey;
@@ -31,6 +31,7 @@ import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.scaling.Scaler;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.actuator.scaling.ScalingSettings;
@@ -42,11 +43,10 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
-import dev.failover.contract.topology.ScalingRef.EcsService;
 import dev.failover.contract.topology.ScalingRef;
+import dev.failover.contract.topology.ScalingRef.EcsService;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /** The reconciler's rules, pass by pass, with a manual clock and in-memory backends that keep the conditional-write rule. */
 public class GroupReconcilerTest {
@@ -82,7 +82,8 @@ public class GroupReconcilerTest {
                 """.formatted(drift, scalingKeys), "test");
     }
 
-    static final RecordKey KEY = new RecordKey("api", "example.test.", "api.example.test", dev.failover.contract.topology.RecordType.A,
+    static final RecordKey KEY = new RecordKey("api", "example.test.", "api.example.test",
+            dev.failover.contract.topology.RecordType.A,
             null);
 
     /** A DNS backend with the dry run's conditional-write rule that can be made to fail on cue. */
@@ -105,6 +106,7 @@ public class GroupReconcilerTest {
             }
             return read(key, pendingChange);
         }
+
         public final Deque<WriteOutcome> writeFailures = new ArrayDeque<>();
         final List<RecordWrite> writes = new ArrayList<>();
         int successfulWrites;
@@ -173,7 +175,8 @@ public class GroupReconcilerTest {
         /** A person changes the record by hand, leaving the ownership mark as it is. */
         public void changeByHand(Set<String> values) {
             ServedRecord now = served();
-            store.write(new RecordWrite(KEY, now.ownerText(), now.owner().orElseThrow(), List.of(RecordSet.simple(30, values))));
+            store.write(new RecordWrite(KEY, now.ownerText(), now.owner().orElseThrow(),
+                    List.of(RecordSet.simple(30, values))));
         }
     }
 
@@ -193,7 +196,8 @@ public class GroupReconcilerTest {
 
         @Override
         public CapacityOutcome observe(EcsService ref) {
-            return unavailable != null ? new CapacityOutcome.Unavailable(unavailable) : new CapacityOutcome.Observed(desired, ready);
+            return unavailable != null ? new CapacityOutcome.Unavailable(unavailable)
+                    : new CapacityOutcome.Observed(desired, ready);
         }
 
         @Override
@@ -220,7 +224,8 @@ public class GroupReconcilerTest {
     final List<DesiredState> saved = new ArrayList<>();
     final FakeScaler scaler = new FakeScaler();
     final ReconcileSettings settings = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(2),
-            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60),
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0),
+            Duration.ofSeconds(60),
             Duration.ofMinutes(5));
 
     GroupReconciler reconciler(ScriptedDns dns, Topology topology, TrafficPlan traffic) {
@@ -245,7 +250,8 @@ public class GroupReconcilerTest {
     }
 
     public static Decision decision(long epoch, DecisionKind kind, String from, String to) {
-        return new Decision(1, "d-" + epoch, "api", epoch, kind, from, to, "test", List.of(), T0, DecisionMode.LIVE, "automation");
+        return new Decision(1, "d-" + epoch, "api", epoch, kind, from, to, "test", List.of(), T0, DecisionMode.LIVE,
+                "automation");
     }
 
     /** Runs passes as the loop would, moving the clock by what each asks, until the group asks to wait {@code idle}. */
@@ -277,7 +283,8 @@ public class GroupReconcilerTest {
         assertThat(group.status().convergence()).as("written is not served").isInstanceOf(Convergence.Converging.class);
         assertThat(group.run()).isEqualTo(settings.resync());
 
-        assertThat(steps()).containsExactly("FENCE SUCCEEDED", "SCALE_UP SKIPPED", "DNS_SWITCH SUCCEEDED", "VERIFY SUCCEEDED",
+        assertThat(steps()).containsExactly("FENCE SUCCEEDED", "SCALE_UP SKIPPED", "DNS_SWITCH SUCCEEDED",
+                "VERIFY SUCCEEDED",
                 "COMPLETE SUCCEEDED", "RECONCILE CONVERGED");
         assertThat(dns.served().sets()).containsExactly(RecordSet.simple(30, Set.of("192.0.2.2", "192.0.2.3")));
         assertThat(dns.served().owner()).map(OwnerMark::decisionId).contains("d-1");
@@ -301,9 +308,11 @@ public class GroupReconcilerTest {
         assertThat(waits.subList(0, 8)).as("capped exponential backoff").containsExactly(Duration.ofMillis(200),
                 Duration.ofMillis(400), Duration.ofMillis(800), Duration.ofMillis(1600), Duration.ofMillis(3200),
                 Duration.ofMillis(6400), Duration.ofSeconds(10), Duration.ofSeconds(10));
-        assertThat(dns.served().owner()).as("served after the server came back").map(OwnerMark::decisionId).contains("d-1");
+        assertThat(dns.served().owner()).as("served after the server came back").map(OwnerMark::decisionId)
+                .contains("d-1");
         assertThat(dns.successfulWrites).as("exactly one effective change").isEqualTo(1);
-        List<ActuationResult> converging = results.stream().filter(r -> r.status() == ActuationStatus.CONVERGING).toList();
+        List<ActuationResult> converging = results.stream().filter(r -> r.status() == ActuationStatus.CONVERGING)
+                .toList();
         assertThat(converging).as("CONVERGING is published with the error, not once per attempt").hasSize(1);
         assertThat(converging.get(0).details()).contains("attempt 1").contains("connection refused");
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
@@ -364,10 +373,10 @@ public class GroupReconcilerTest {
         group.run();
         assertThat(results).as("the retry's answer, with the status the group stands at: what the decision-service "
                 + "takes as served does not change by it").anySatisfy(r -> {
-            assertThat(r.step()).isEqualTo(dev.failover.contract.event.ActuationStep.RECONCILE);
-            assertThat(r.status()).isEqualTo(dev.failover.contract.event.ActuationStatus.CONVERGED);
-            assertThat(r.details()).contains("asked by alice not needed", "not BLOCKED", "just in case");
-        });
+                    assertThat(r.step()).isEqualTo(dev.failover.contract.event.ActuationStep.RECONCILE);
+                    assertThat(r.status()).isEqualTo(dev.failover.contract.event.ActuationStatus.CONVERGED);
+                    assertThat(r.details()).contains("asked by alice not needed", "not BLOCKED", "just in case");
+                });
 
         // the same decision blocks later: someone changed the record by hand and the correction is refused
         dns.changeByHand(Set.of("198.51.100.9"));
@@ -426,12 +435,14 @@ public class GroupReconcilerTest {
     }
 
     static Stream<Arguments> driftPolicies() {
-        return Stream.of(Arguments.of("report", Set.of("198.51.100.9"), 0), Arguments.of("correct", Set.of("192.0.2.2", "192.0.2.3"), 1));
+        return Stream.of(Arguments.of("report", Set.of("198.51.100.9"), 0),
+                Arguments.of("correct", Set.of("192.0.2.2", "192.0.2.3"), 1));
     }
 
     @ParameterizedTest(name = "drift: {0}")
     @MethodSource("driftPolicies")
-    void aChangeByHandAfterConvergenceIsReportedWithinOnePeriodAndCorrectedOnlyWhenConfigured(String policy, Set<String> servedAfter,
+    void aChangeByHandAfterConvergenceIsReportedWithinOnePeriodAndCorrectedOnlyWhenConfigured(String policy,
+            Set<String> servedAfter,
             int corrections) {
         ScriptedDns dns = new ScriptedDns(Routing.SINGLE);
         GroupReconciler group = reconciler(dns, topology(policy), TrafficPlans.of(Routing.SINGLE, 100, List.of()));
@@ -550,8 +561,9 @@ public class GroupReconcilerTest {
     void aShadowDecisionIsRecordedAndNothingIsWritten() {
         ScriptedDns dns = new ScriptedDns(Routing.SINGLE);
         GroupReconciler group = reconciler(dns);
-        group.offer(new Decision(1, "d-1", "api", 1L, DecisionKind.FAILOVER, "primary", "secondary", "test", List.of(), T0,
-                DecisionMode.SHADOW, "automation"));
+        group.offer(
+                new Decision(1, "d-1", "api", 1L, DecisionKind.FAILOVER, "primary", "secondary", "test", List.of(), T0,
+                        DecisionMode.SHADOW, "automation"));
 
         group.run();
 
@@ -582,7 +594,8 @@ public class GroupReconcilerTest {
 
         first.run(); // write step 1
         assertThat(first.run()).as("step 1 served, held for the pause").isEqualTo(settings.stepPause());
-        assertThat(weights(dns)).containsEntry("primary", 10L).containsEntry("secondary", 90L).containsEntry("pilot", 0L);
+        assertThat(weights(dns)).containsEntry("primary", 10L).containsEntry("secondary", 90L).containsEntry("pilot",
+                0L);
         clock.advance(settings.stepPause());
         assertThat(first.run()).isEqualTo(Duration.ZERO);
         assertThat(saved).as("the step reached is stored").extracting(DesiredState::step).containsExactly(1);
@@ -599,7 +612,8 @@ public class GroupReconcilerTest {
         clock.advance(settings.stepPause());
         runUntilIdle(second, 10);
 
-        assertThat(weights(dns)).containsEntry("primary", 100L).containsEntry("secondary", 0L).containsEntry("pilot", 0L);
+        assertThat(weights(dns)).containsEntry("primary", 100L).containsEntry("secondary", 0L).containsEntry("pilot",
+                0L);
         assertThat(dns.writes.subList(writesBeforeRestart, dns.writes.size()))
                 .as("the primary's weight in every write after the restart").extracting(w -> w.sets().get(0).weight())
                 .containsExactly(100L);
@@ -643,7 +657,8 @@ public class GroupReconcilerTest {
     @Test
     void theStatusSaysUntilWhenAServedStepIsHeldAsPlanned() {
         ScriptedDns dns = new ScriptedDns(Routing.WEIGHTED);
-        GroupReconciler group = reconciler(dns, topology("report"), TrafficPlans.of(Routing.WEIGHTED, 100, List.of(10, 100)));
+        GroupReconciler group = reconciler(dns, topology("report"),
+                TrafficPlans.of(Routing.WEIGHTED, 100, List.of(10, 100)));
         group.offer(decision(4, DecisionKind.FAILBACK, "secondary", "primary"));
         group.run(); // write step 1
         assertThat(group.status().heldUntil()).as("held until, before the step is served").isNull();
@@ -668,7 +683,8 @@ public class GroupReconcilerTest {
     @ParameterizedTest(name = "after {0} failures: {1} ms")
     @MethodSource("backoff")
     void backoffDoublesUpToItsCap(int attempt, long millis) {
-        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMillis(100), () -> 0.5);
+        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMillis(100),
+                () -> 0.5);
         assertThat(backoff.after(attempt)).isEqualTo(Duration.ofMillis(millis + 50));
     }
 }

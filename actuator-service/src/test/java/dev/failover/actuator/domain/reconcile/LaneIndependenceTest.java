@@ -6,8 +6,8 @@ import static dev.failover.actuator.domain.reconcile.GroupReconcilerTest.topolog
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +28,7 @@ import dev.failover.actuator.domain.model.GroupDns;
 import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.ScriptedDns;
 import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.contract.event.ActuationResult;
@@ -38,7 +39,6 @@ import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.ServePolicy;
 import dev.failover.contract.topology.Topology;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * A group whose record is written to two providers (ADR 0036): one decision and one epoch written to each with its own
@@ -53,7 +53,8 @@ class LaneIndependenceTest {
     final List<ProviderLaneResult> laneResults = new ArrayList<>();
     final List<DesiredState> saved = new ArrayList<>();
     final ReconcileSettings settings = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(2),
-            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60),
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0),
+            Duration.ofSeconds(60),
             Duration.ofMinutes(5));
     final ScriptedDns r53 = new ScriptedDns(Routing.SINGLE);
     final ScriptedDns knot = new ScriptedDns(Routing.SINGLE);
@@ -85,7 +86,8 @@ class LaneIndependenceTest {
         void run(Duration span) {
             Instant end = clock.instant().plus(span);
             for (int i = 0; i < 10_000; i++) {
-                Map.Entry<String, Instant> next = due.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow();
+                Map.Entry<String, Instant> next = due.entrySet().stream().min(Map.Entry.comparingByValue())
+                        .orElseThrow();
                 if (next.getValue().isAfter(end)) {
                     clock.advance(Duration.between(clock.instant(), end));
                     return;
@@ -117,8 +119,10 @@ class LaneIndependenceTest {
                 new ProviderLane("knot", knot, plan, null, null)),
                 policy, Duration.ofSeconds(120));
         Wiring wiring = new Wiring(scalersOf(topology, new GroupReconcilerTest.FakeScaler()), Databases.none(),
-                RegionSwitch.NONE, saved::add, EvidenceStore.NONE, results::add, laneResults::add, loop, clock, settings);
-        GroupReconciler group = new GroupReconciler("api", topology, dns, wiring, new GroupWatch("api", EvidenceStore.NONE));
+                RegionSwitch.NONE, saved::add, EvidenceStore.NONE, results::add, laneResults::add, loop, clock,
+                settings);
+        GroupReconciler group = new GroupReconciler("api", topology, dns, wiring,
+                new GroupWatch("api", EvidenceStore.NONE));
         loop.group = group;
         loop.wake("");
         return group;
@@ -151,7 +155,8 @@ class LaneIndependenceTest {
         assertThat(knot.successfulWrites).isZero();
         loop.run(Duration.ofSeconds(1));
 
-        assertThat(group.status().convergence()).as("served under any: r53 serves").isInstanceOf(Convergence.Converged.class);
+        assertThat(group.status().convergence()).as("served under any: r53 serves")
+                .isInstanceOf(Convergence.Converged.class);
         assertThat(state(group, "r53")).isEqualTo(LaneState.SERVED);
         assertThat(state(group, "knot")).isEqualTo(LaneState.CONVERGING);
         LaneStatus knotNow = lanes(group).get(1);
@@ -159,7 +164,8 @@ class LaneIndependenceTest {
         assertThat(knotNow.detail()).isEqualTo("attempt " + knotNow.attempt()
                 + ": cannot read api.example.test from scripted: connection refused");
         assertThat(lanes(group).get(0).attempt()).isZero();
-        assertThat(steps()).contains("DNS_SWITCH SUCCEEDED r53", "COMPLETE SUCCEEDED scripted", "RECONCILE CONVERGED scripted");
+        assertThat(steps()).contains("DNS_SWITCH SUCCEEDED r53", "COMPLETE SUCCEEDED scripted",
+                "RECONCILE CONVERGED scripted");
 
         loop.run(Duration.ofSeconds(120)); // its backoff: 0.2 s doubling up to 10 s
 
@@ -171,8 +177,10 @@ class LaneIndependenceTest {
         assertThat(laneResults.stream().map(r -> r.lane() + " " + r.state()).distinct().toList())
                 .as("each lane's state changes published").contains("r53 SERVED", "knot CONVERGING", "knot SERVED");
         assertThat(results.stream().filter(r -> r.decisionId().equals("d-1")
-                && r.step() == dev.failover.contract.event.ActuationStep.RECONCILE).map(r -> r.status().name()).toList())
-                .as("the group's RECONCILE is the group's alone: a lane's attempts are not it").doesNotContain("CONVERGING");
+                && r.step() == dev.failover.contract.event.ActuationStep.RECONCILE).map(r -> r.status().name())
+                .toList())
+                .as("the group's RECONCILE is the group's alone: a lane's attempts are not it")
+                .doesNotContain("CONVERGING");
     }
 
     @Test
@@ -208,13 +216,15 @@ class LaneIndependenceTest {
 
         knot.refuses = null; // the key fixed: nothing is written to knot before an operator's retry
         loop.run(Duration.ofSeconds(90));
-        assertThat(state(any, "knot")).as("refused for good: read at each resync, not written").isEqualTo(LaneState.REFUSED);
+        assertThat(state(any, "knot")).as("refused for good: read at each resync, not written")
+                .isEqualTo(LaneState.REFUSED);
         assertThat(knot.successfulWrites).isZero();
 
         any.retry("alice", "TSIG key fixed");
         loop.wake(""); // the retry endpoint wakes the group's pass
         loop.run(Duration.ofSeconds(5));
-        assertThat(state(any, "knot")).as("an operator's retry tries the refused lane again").isEqualTo(LaneState.SERVED);
+        assertThat(state(any, "knot")).as("an operator's retry tries the refused lane again")
+                .isEqualTo(LaneState.SERVED);
     }
 
     @Test
@@ -271,6 +281,7 @@ class LaneIndependenceTest {
         loop.run(Duration.ofSeconds(5));
 
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Superseded.class);
-        assertThat(r53.successfulWrites + knot.successfulWrites).as("nothing written by the older epoch").isEqualTo(written);
+        assertThat(r53.successfulWrites + knot.successfulWrites).as("nothing written by the older epoch")
+                .isEqualTo(written);
     }
 }

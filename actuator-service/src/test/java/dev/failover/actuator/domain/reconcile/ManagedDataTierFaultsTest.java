@@ -29,7 +29,7 @@ import dev.failover.actuator.domain.data.LossExposure;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.scaling.AwsScalersTest;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.Decision;
@@ -43,7 +43,6 @@ import dev.failover.testkit.db.Seeds;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.rds.RdsClient;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * The data tier's invariants over seeded, randomized fault schedules for the managed backends (ADR 0020): the
@@ -106,7 +105,8 @@ class ManagedDataTierFaultsTest {
             // drawn last, so that the draws above stay what they were for every seed: how long RDS shows a fence
             // group's change "applying" before it takes effect
             int applySeconds = random.nextInt(31);
-            return new Schedule(seed, backend, failure, lag, budget, publishDelay, promotion, breaks, force, returns, third,
+            return new Schedule(seed, backend, failure, lag, budget, publishDelay, promotion, breaks, force, returns,
+                    third,
                     applySeconds);
         }
 
@@ -140,7 +140,8 @@ class ManagedDataTierFaultsTest {
         ManagedDatabaseModel.Node west = aws.add("orders-west", "us-west-2", "orders-east",
                 fenceGroup ? "orders-west-fence" : null, schedule.lagSeconds());
         if (schedule.third()) {
-            aws.add("orders-eu", "eu-west-1", "orders-east", fenceGroup ? "orders-eu-fence" : null, schedule.lagSeconds());
+            aws.add("orders-eu", "eu-west-1", "orders-east", fenceGroup ? "orders-eu-fence" : null,
+                    schedule.lagSeconds());
         }
         Map<String, RdsClient> rds = new HashMap<>();
         Map<String, CloudWatchClient> cloudWatch = new HashMap<>();
@@ -149,8 +150,10 @@ class ManagedDataTierFaultsTest {
         java.util.function.Function<String, CloudWatchClient> cwIn = region -> cloudWatch.computeIfAbsent(region,
                 r -> AwsScalersTest.client(CloudWatchClient.builder(), aws.endpoint()).region(Region.of(r)).build());
         Databases databases = new Databases(null, new RdsDatabase(ref -> rdsIn.apply(ref.region()),
-                ref -> cwIn.apply(ref.region()), clock), new AuroraGlobalDatabase(ref -> rdsIn.apply(ref.region()),
-                        ref -> cwIn.apply(ref.region()), clock), Map.of());
+                ref -> cwIn.apply(ref.region()), clock),
+                new AuroraGlobalDatabase(ref -> rdsIn.apply(ref.region()),
+                        ref -> cwIn.apply(ref.region()), clock),
+                Map.of());
         GroupReconcilerTest.ScriptedDns dns = new GroupReconcilerTest.ScriptedDns(Routing.SINGLE);
         dns.store.write(new RecordWrite(GroupReconcilerTest.KEY, null, new OwnerMark("api", 0,
                 DesiredState.INITIAL_DECISION_ID), List.of(RecordSet.simple(1, Set.of(EAST_IP)))));
@@ -190,10 +193,12 @@ class ManagedDataTierFaultsTest {
         boolean writerAnswers = schedule.failure() != Failure.REGION;
         boolean fenceable = schedule.aurora() || fenceGroup;
         if (writerAnswers && fenceable && !schedule.breaks() && !firstServed) {
-            violations.add("A4: a move whose writer answers and can be " + (schedule.aurora() ? "switched over" : "fenced")
-                    + " did not complete: " + group.status().convergence());
+            violations.add(
+                    "A4: a move whose writer answers and can be " + (schedule.aurora() ? "switched over" : "fenced")
+                            + " did not complete: " + group.status().convergence());
         }
-        int moves = aws.calls("SwitchoverGlobalCluster") + aws.calls("FailoverGlobalCluster") + aws.calls("PromoteReadReplica");
+        int moves = aws.calls("SwitchoverGlobalCluster") + aws.calls("FailoverGlobalCluster")
+                + aws.calls("PromoteReadReplica");
         int fences = aws.calls("ModifyDBParameterGroup") + aws.calls("StopDBInstance");
         if (moves > 6 || fences > 12) {
             violations.add("A4: " + moves + " promotions and " + fences + " fences asked for: a loop");
@@ -227,7 +232,8 @@ class ManagedDataTierFaultsTest {
         String endsOn = nodeByIp.get(DataTierFaultsTest.served(dns));
         Set<Long> held = aws.node(endsOn).holdings(clock.instant()).stream().map(ManagedDatabaseModel.Commit::id)
                 .collect(Collectors.toSet());
-        List<ManagedDatabaseModel.Commit> lost = aws.acknowledged().stream().filter(c -> !held.contains(c.id())).toList();
+        List<ManagedDatabaseModel.Commit> lost = aws.acknowledged().stream().filter(c -> !held.contains(c.id()))
+                .toList();
         if (!lost.isEmpty() && !forced) {
             LossExposure exposure = promotion == null ? null : promotion.exposure();
             if (exposure instanceof LossExposure.Window window) {
@@ -254,19 +260,27 @@ class ManagedDataTierFaultsTest {
                 && !aws.node(endsOn).takesWrites(clock.instant())) {
             violations.add("A3: converged with DNS on " + endsOn + ", which takes no writes");
         }
-        return String.format(java.util.Locale.ROOT, "MANAGED seed=%d %s %s lag=%.1fs budget=%d publish=%ds promotion=%ds"
-                + " apply=%ds"
-                + " breaks=%s force=%s returns=%s third=%s | served=%s forced=%s second=%s exposure=%s acknowledged=%d"
-                + " lost=%d moves=%d fences=%d failedToServedS=%s status=%s", schedule.seed(), schedule.backend(),
+        return String.format(java.util.Locale.ROOT,
+                "MANAGED seed=%d %s %s lag=%.1fs budget=%d publish=%ds promotion=%ds"
+                        + " apply=%ds"
+                        + " breaks=%s force=%s returns=%s third=%s | served=%s forced=%s second=%s exposure=%s acknowledged=%d"
+                        + " lost=%d moves=%d fences=%d failedToServedS=%s status=%s",
+                schedule.seed(), schedule.backend(),
                 schedule.failure(), schedule.lagSeconds(), schedule.budget(), schedule.publishDelay(),
-                schedule.promotionSeconds(), schedule.applySeconds(), schedule.breaks(), schedule.force(), schedule.returns(), schedule.third(),
+                schedule.promotionSeconds(), schedule.applySeconds(), schedule.breaks(), schedule.force(),
+                schedule.returns(), schedule.third(),
                 firstServed, forced, schedule.third() ? secondServed : "-", promotion == null ? "-"
-                        : promotion.exposure() instanceof LossExposure.Window w ? "window=" + w.window().toMillis() / 1000.0
-                                + "s" : String.valueOf(promotion.exposure()), aws.acknowledged().size(), lost.size(),
+                        : promotion.exposure() instanceof LossExposure.Window w
+                                ? "window=" + w.window().toMillis() / 1000.0
+                                        + "s"
+                                : String.valueOf(promotion.exposure()),
+                aws.acknowledged().size(), lost.size(),
                 moves, fences, step.servedAt == null ? "-" : Duration.between(failedAt, step.servedAt).toSeconds(),
-                group.status().convergence().getClass().getSimpleName()) + (violations.isEmpty() ? ""
-                        : "\n" + group.status().convergence() + "\nresults (distinct, last 12):\n  " + String.join("\n  ",
-                                tail(results.stream().distinct().toList(), 12)));
+                group.status().convergence().getClass().getSimpleName())
+                + (violations.isEmpty() ? ""
+                        : "\n" + group.status().convergence() + "\nresults (distinct, last 12):\n  "
+                                + String.join("\n  ",
+                                        tail(results.stream().distinct().toList(), 12)));
     }
 
     static List<String> tail(List<String> all, int n) {
@@ -305,7 +319,8 @@ class ManagedDataTierFaultsTest {
                     violations.add("A2: two nodes take writes at " + clock.instant() + ": " + writers);
                 }
                 if (!clock.instant().isBefore(nextWatch)) {
-                    nextWatch = clock.instant().plus(group.watchDataTier().map(w -> w.next()).orElse(Duration.ofSeconds(1)));
+                    nextWatch = clock.instant()
+                            .plus(group.watchDataTier().map(w -> w.next()).orElse(Duration.ofSeconds(1)));
                 }
                 Duration wait = group.run();
                 if (servedAt == null && group.status().convergence() instanceof Convergence.Converged
@@ -319,7 +334,8 @@ class ManagedDataTierFaultsTest {
     }
 
     static boolean served(GroupReconciler group, GroupReconcilerTest.ScriptedDns dns, String ip) {
-        return group.status().convergence() instanceof Convergence.Converged && ip.equals(DataTierFaultsTest.served(dns));
+        return group.status().convergence() instanceof Convergence.Converged
+                && ip.equals(DataTierFaultsTest.served(dns));
     }
 
     static Decision decision(long epoch, DecisionKind kind, String from, String to, Instant at) {
@@ -337,8 +353,10 @@ class ManagedDataTierFaultsTest {
             third = null;
         } else {
             boolean group = schedule.backend() == Backend.RDS_FENCE_GROUP;
-            east = "{kind: rds, instance: orders-east, region: us-east-1" + (group ? ", fenceParameterGroup: orders-east-fence" : "") + "}";
-            west = "{kind: rds, instance: orders-west, region: us-west-2" + (group ? ", fenceParameterGroup: orders-west-fence" : "") + "}";
+            east = "{kind: rds, instance: orders-east, region: us-east-1"
+                    + (group ? ", fenceParameterGroup: orders-east-fence" : "") + "}";
+            west = "{kind: rds, instance: orders-west, region: us-west-2"
+                    + (group ? ", fenceParameterGroup: orders-west-fence" : "") + "}";
             third = schedule.third() ? "{kind: rds, instance: orders-eu, region: eu-west-1" + (group
                     ? ", fenceParameterGroup: orders-eu-fence" : "") + "}" : null;
         }

@@ -73,7 +73,8 @@ class NewestDesiredTest {
     }
 
     private static Decision failover(long epoch) {
-        return new Decision(1, "d-" + epoch, "api", epoch, DecisionKind.FAILOVER, "primary", "secondary", "test", List.of(),
+        return new Decision(1, "d-" + epoch, "api", epoch, DecisionKind.FAILOVER, "primary", "secondary", "test",
+                List.of(),
                 NOW, DecisionMode.LIVE, Decision.AUTOMATION);
     }
 }

@@ -12,18 +12,18 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.dns.DnsProvider;
+import dev.failover.actuator.dns.DnsProvider.Routing;
 import dev.failover.actuator.dns.DryRunDnsProvider;
 import dev.failover.actuator.dns.RecordKey;
 import dev.failover.actuator.dns.RecordWrite;
 import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
-import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.actuator.domain.model.DesiredStore;
+import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.ActuationResult;
 import dev.failover.contract.event.ActuationStatus;
@@ -32,7 +32,6 @@ import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.Topology;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * A provider's change that is written but not yet served everywhere (Route 53 PENDING) is part of the group's desired
@@ -89,7 +88,8 @@ class PendingChangeReconcilerTest {
     final List<ActuationResult> results = new ArrayList<>();
     final List<DesiredState> saved = new ArrayList<>();
     final ReconcileSettings settings = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(2),
-            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60),
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0),
+            Duration.ofSeconds(60),
             null);
     final Topology topology = GroupReconcilerTest.topology("report");
     final Decision failover = GroupReconcilerTest.decision(1, DecisionKind.FAILOVER, "primary", "secondary");
@@ -156,7 +156,7 @@ class PendingChangeReconcilerTest {
     @Test
     void aChangeWhoseSaveFailedIsStoredBeforeTheNextRead() {
         ChangingDns dns = new ChangingDns();
-        int[] failures = {1};
+        int[] failures = { 1 };
         GroupReconciler group = reconciler(dns, state -> {
             if (failures[0]-- > 0) {
                 throw new IllegalStateException("injected fault: failover.actuator-desired not reachable");

@@ -18,7 +18,7 @@ import dev.failover.actuator.dns.ServedRecord;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.ReconcileSettings;
-import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.FakeScaler;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.ScriptedDns;
 import dev.failover.contract.event.ActuationResult;
@@ -31,7 +31,6 @@ import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * Planned moves that start from somewhere other than their decision says (a drill ended before it reached its target, a
@@ -83,14 +82,15 @@ class PlannedMoveReconcilerTest {
     final List<DesiredState> saved = new ArrayList<>();
     final FakeScaler scaler = new FakeScaler();
     final ReconcileSettings settings = new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(2),
-            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60),
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO, () -> 0.0),
+            Duration.ofSeconds(60),
             Duration.ofMinutes(5));
     final ScriptedDns dns = new ScriptedDns(Routing.SINGLE);
 
     GroupReconciler reconciler() {
         return Reconcilers.group("api", TOPOLOGY, dns, TrafficPlans.of(Routing.SINGLE, 100, List.of()),
                 Reconcilers.minimal(GroupReconcilerTest.scalersOf(TOPOLOGY, scaler), saved::add, results::add, clock,
-                settings));
+                        settings));
     }
 
     static Decision decision(long epoch, DecisionKind kind, String from, String to) {
@@ -116,7 +116,8 @@ class PlannedMoveReconcilerTest {
     }
 
     List<String> writes() {
-        return dns.writes.stream().map(w -> w.sets().stream().map(RecordSet::describe).reduce("", String::concat)).toList();
+        return dns.writes.stream().map(w -> w.sets().stream().map(RecordSet::describe).reduce("", String::concat))
+                .toList();
     }
 
     List<String> steps() {
@@ -204,7 +205,8 @@ class PlannedMoveReconcilerTest {
                 .containsExactly("5 192.0.2.1", "60 192.0.2.1");
         assertThat(dns.served().owner().map(OwnerMark::decisionId)).contains("d-3");
         assertThat(steps()).doesNotContain("LOWER_TTL SUCCEEDED");
-        assertThat(saved).as("the skipped step is stored, so a restart resumes at the switch").extracting(DesiredState::step)
+        assertThat(saved).as("the skipped step is stored, so a restart resumes at the switch")
+                .extracting(DesiredState::step)
                 .startsWith(1);
     }
 
@@ -233,7 +235,8 @@ class PlannedMoveReconcilerTest {
         runUntilSettled(group, 50);
 
         assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class, b -> {
-            assertThat(b.since()).as("blocked when the timeout ran out, not later").isEqualTo(T0.plusSeconds(READY_TIMEOUT));
+            assertThat(b.since()).as("blocked when the timeout ran out, not later")
+                    .isEqualTo(T0.plusSeconds(READY_TIMEOUT));
             assertThat(b.reason()).contains("pilot", "not ready within readyTimeoutSeconds " + READY_TIMEOUT,
                     "1 of 3 ready");
         });
@@ -269,7 +272,8 @@ class PlannedMoveReconcilerTest {
 
         assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class, b -> {
             assertThat(b.since()).isEqualTo(T0.plusSeconds(READY_TIMEOUT));
-            assertThat(b.reason()).contains("not ready within readyTimeoutSeconds", "ThrottlingException: Rate exceeded");
+            assertThat(b.reason()).contains("not ready within readyTimeoutSeconds",
+                    "ThrottlingException: Rate exceeded");
         });
         assertThat(dns.writes).isEmpty();
     }
@@ -298,7 +302,8 @@ class PlannedMoveReconcilerTest {
         runUntilSettled(second, 50);
         assertThat(second.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class,
                 b -> assertThat(b.since()).isEqualTo(decided.plusSeconds(READY_TIMEOUT)));
-        assertThat(results).filteredOn(r -> r.step() == ActuationStep.RECONCILE && r.status() == ActuationStatus.BLOCKED)
+        assertThat(results)
+                .filteredOn(r -> r.step() == ActuationStep.RECONCILE && r.status() == ActuationStatus.BLOCKED)
                 .extracting(ActuationResult::epoch).containsExactly(2L, 3L);
     }
 
@@ -311,8 +316,9 @@ class PlannedMoveReconcilerTest {
         dns.store.serve(GroupReconcilerTest.KEY, List.of(RecordSet.simple(60, Set.of("198.51.100.9")))); // set by hand
         scaler.ready = 1;
         GroupReconciler group = Reconcilers.group("api", PRIMARY_SCALED, dns, TrafficPlans.of(Routing.SINGLE, 100,
-                List.of()), Reconcilers.minimal(GroupReconcilerTest.scalersOf(PRIMARY_SCALED,
-                scaler), saved::add, results::add, clock, settings));
+                List.of()),
+                Reconcilers.minimal(GroupReconcilerTest.scalersOf(PRIMARY_SCALED,
+                        scaler), saved::add, results::add, clock, settings));
 
         runUntilSettled(group, 50);
         assertThat(group.status().convergence()).isInstanceOfSatisfying(Convergence.Blocked.class,
@@ -320,7 +326,8 @@ class PlannedMoveReconcilerTest {
 
         clock.advance(Duration.ofMinutes(5));
         group.retry("alice", "the cause was fixed");
-        assertThat(group.run()).as("after the retry: waiting for the capacity again").isEqualTo(settings.capacityPoll());
+        assertThat(group.run()).as("after the retry: waiting for the capacity again")
+                .isEqualTo(settings.capacityPoll());
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converging.class);
         scaler.ready = 3;
         runUntilSettled(group, 10);

@@ -29,9 +29,11 @@ public final class Reconcilers {
         return minimal(scalers, Databases.none(), store, sink, clock, settings);
     }
 
-    public static Wiring minimal(Scalers scalers, Databases databases, DesiredStore store, Consumer<ActuationResult> sink,
+    public static Wiring minimal(Scalers scalers, Databases databases, DesiredStore store,
+            Consumer<ActuationResult> sink,
             Clock clock, ReconcileSettings settings) {
-        return new Wiring(scalers, databases, RegionSwitch.NONE, store, EvidenceStore.NONE, sink, lane -> { }, Waker.NONE, clock, settings);
+        return new Wiring(scalers, databases, RegionSwitch.NONE, store, EvidenceStore.NONE, sink, lane -> {},
+                Waker.NONE, clock, settings);
     }
 
     /** One group's reconciler, its database nodes watched from nothing. */

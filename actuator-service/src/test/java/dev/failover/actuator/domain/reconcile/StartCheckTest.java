@@ -13,10 +13,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.failover.actuator.database.Database;
 import dev.failover.actuator.domain.data.DataTier;
+import dev.failover.actuator.domain.data.DataTiers;
 import dev.failover.actuator.domain.model.Convergence;
 import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.contract.event.DecisionKind;
-import dev.failover.actuator.domain.data.DataTiers;
 
 /**
  * Who may start as a primary (ADR 0020, "A former primary never starts writable"), as a table: the group's goal, the
@@ -49,8 +49,11 @@ class StartCheckTest {
         Map<String, DataTier.Node> seen = new LinkedHashMap<>();
         for (String pair : nodes.isBlank() ? new String[0] : nodes.trim().split("\\s+")) {
             String[] kv = pair.split("=");
-            seen.put(kv[0], new DataTier.Node(kv[1].equals("UNAVAILABLE") ? new Database.Observation.Unavailable("cut off")
-                    : new Database.Observation.Observed(Database.Role.valueOf(kv[1]), 0, 0, false), AT));
+            seen.put(
+                    kv[0], new DataTier.Node(
+                            kv[1].equals("UNAVAILABLE") ? new Database.Observation.Unavailable("cut off")
+                                    : new Database.Observation.Observed(Database.Role.valueOf(kv[1]), 0, 0, false),
+                            AT));
         }
         DesiredState state = desired.equals("-") || desired.equals("none") ? null
                 : DesiredState.of(GroupReconcilerTest.decision(2, DecisionKind.FAILOVER, "primary", desired));
@@ -79,6 +82,7 @@ class StartCheckTest {
         assertThat(StartCheck.answer(Optional.of("the coordinator lease lapsed 4 s ago"), initial, "primary"))
                 .isInstanceOfSatisfying(StartCheck.Answer.NotNow.class, n -> assertThat(n.why())
                         .contains("the coordinator lease lapsed 4 s ago").contains("newer epoch"));
-        assertThat(StartCheck.answer(Optional.empty(), null, "primary")).isInstanceOf(StartCheck.Answer.NotDriven.class);
+        assertThat(StartCheck.answer(Optional.empty(), null, "primary"))
+                .isInstanceOf(StartCheck.Answer.NotDriven.class);
     }
 }

@@ -27,7 +27,8 @@ final class StartGuard {
             Files.writeString(failoverctl, "#!/bin/sh\necho 'api/" + target + ": " + verdict.reason().replace("'", "")
                     + "'\nexit " + (verdict.writable() ? 0 : 11) + "\n", StandardCharsets.UTF_8);
             failoverctl.toFile().setExecutable(true);
-            ProcessBuilder guard = new ProcessBuilder("sh", SCRIPT.toString(), node.dataDirectory().toString(), "api", target)
+            ProcessBuilder guard = new ProcessBuilder("sh", SCRIPT.toString(), node.dataDirectory().toString(), "api",
+                    target)
                     .redirectErrorStream(true);
             guard.environment().put("FAILOVERCTL", failoverctl.toString());
             Process process = guard.start();

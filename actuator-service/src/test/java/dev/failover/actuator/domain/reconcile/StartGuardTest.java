@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import dev.failover.actuator.database.Database;
 import dev.failover.actuator.database.PostgresDatabase;
 import dev.failover.actuator.database.PostgresRef;
-import dev.failover.testkit.db.PostgresPair.Replication;
 import dev.failover.testkit.db.PostgresPair;
+import dev.failover.testkit.db.PostgresPair.Replication;
 
 /**
  * The shipped start-up guard (deploy/postgres/failover-start-guard) against real PostgreSQL servers, crashed and
@@ -31,12 +31,14 @@ class StartGuardTest {
             PostgresPair.Node primary = pair.primary();
             primary.crash();
 
-            String said = StartGuard.run(primary, "primary", new StartCheck.Verdict(false, "the group's primary of record"
-                    + " is secondary's node (epoch 1)"));
+            String said = StartGuard.run(primary, "primary",
+                    new StartCheck.Verdict(false, "the group's primary of record"
+                            + " is secondary's node (epoch 1)"));
             primary.start();
 
             assertThat(said).contains("api/primary starts read-only (failoverctl start-check exit 11)");
-            assertThat(DataTierFaultsTest.writable(primary.jdbcUrl(), false)).as("no write from its first connection").isFalse();
+            assertThat(DataTierFaultsTest.writable(primary.jdbcUrl(), false)).as("no write from its first connection")
+                    .isFalse();
             assertThat(role(primary)).as("the actuator sees it fenced").isEqualTo(Database.Role.FENCED);
             primary.stop();
             primary.start();

@@ -31,7 +31,8 @@ class PassPriorityTest {
 
     static Stream<Row> rows() {
         return Stream.of(
-                new Row("a decision's pass before its write", f -> f.decided(DecisionKind.FAILOVER, "primary", "secondary"),
+                new Row("a decision's pass before its write",
+                        f -> f.decided(DecisionKind.FAILOVER, "primary", "secondary"),
                         Priority.SWITCH),
                 new Row("a decision's pass with its change written, not yet seen propagated",
                         f -> f.at(DesiredState.after(null, GroupReconcilerTest.decision(1, DecisionKind.FAILOVER,
@@ -39,7 +40,8 @@ class PassPriorityTest {
                         Priority.CONFIRM),
                 new Row("a decision's pass with its change propagated: converging still, a switch's turn",
                         f -> f.at(DesiredState.after(null, GroupReconcilerTest.decision(1, DecisionKind.FAILOVER,
-                                "primary", "secondary")).written(ProviderLane.ONLY, "C1").propagated(ProviderLane.ONLY)),
+                                "primary", "secondary")).written(ProviderLane.ONLY, "C1")
+                                .propagated(ProviderLane.ONLY)),
                         Priority.SWITCH),
                 new Row("the initial state, nothing to drive", Fixture::initial, Priority.RESYNC));
     }

@@ -17,14 +17,15 @@ import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Goal;
 import dev.failover.actuator.domain.plan.Progress;
 import dev.failover.actuator.domain.plan.Said;
 import dev.failover.actuator.domain.reconcile.DatabaseStepTest;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest;
-import dev.failover.actuator.domain.steps.ReconcileStep.Next;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.ScriptedDns;
+import dev.failover.actuator.domain.steps.ReconcileStep.Next;
 import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.actuator.scaling.Scalers;
 import dev.failover.contract.event.DecisionKind;
@@ -33,7 +34,6 @@ import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.ServePolicy;
 import dev.failover.contract.topology.TopologyLoader;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * The check before a database moves, for a group written to several providers (ADR 0036, "How the group steps read
@@ -48,19 +48,24 @@ class PreflightLanesTest {
     final TrafficPlan plan = TrafficPlans.of(Routing.SINGLE, 100, List.of());
     final ProviderLane knotLane = new ProviderLane("knot", knot, plan, null, null);
     final ProviderLane bindLane = new ProviderLane("bind", bind, plan, null, null);
-    final FailoverGroup config = TopologyLoader.parse(DatabaseStepTest.topologyYaml("jdbc:postgresql://192.0.2.1:5432/app",
-            "jdbc:postgresql://192.0.2.2:5432/app", 30), "test").group("api").orElseThrow();
+    final FailoverGroup config = TopologyLoader
+            .parse(DatabaseStepTest.topologyYaml("jdbc:postgresql://192.0.2.1:5432/app",
+                    "jdbc:postgresql://192.0.2.2:5432/app", 30), "test")
+            .group("api").orElseThrow();
 
     Next check(ServePolicy policy) {
-        DesiredState desired = DesiredState.of(GroupReconcilerTest.decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
-        Goal goal = new Goal.Decided(config, config.target("secondary").orElseThrow(), desired, plan.wanted(config, desired));
+        DesiredState desired = DesiredState
+                .of(GroupReconcilerTest.decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
+        Goal goal = new Goal.Decided(config, config.target("secondary").orElseThrow(), desired,
+                plan.wanted(config, desired));
         RecordKey key = RecordKey.of(config);
         List<Lanes.LaneView> views = List.of(view(knotLane, key), view(bindLane, key));
         Pass pass = Pass.start(goal, clock.instant(), Progress.idle().adopt(desired, clock.instant()))
                 .judgedBy(views.get(0), new Lanes(views, policy));
         Backends use = new Backends("api", knotLane, Scalers.none(), Databases.none(), RegionSwitch.NONE,
                 new ReconcileSettings(Duration.ofSeconds(30), Duration.ofSeconds(2), new Backoff(Duration.ofMillis(200),
-                        Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60), Duration.ofMinutes(5)),
+                        Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60),
+                        Duration.ofMinutes(5)),
                 clock, new DataTierWatch());
         return new PreflightSwitch().apply(pass, use);
     }

@@ -82,8 +82,9 @@ class PromotionWordsTest {
                 row("fence asked", PromotionWords.text(new FenceAsked(new WriteOutcome.Requested(
                         "fenced: default_transaction_read_only on"), DecisionKind.FAILOVER)),
                         "fenced: default_transaction_read_only on (old primary, FAILOVER)"),
-                row("fenced", PromotionWords.text(new Fenced(OLD, TO)), "old primary pg-a fenced; secondary's replica is"
-                        + " promoted once it has received everything the old primary wrote"),
+                row("fenced", PromotionWords.text(new Fenced(OLD, TO)),
+                        "old primary pg-a fenced; secondary's replica is"
+                                + " promoted once it has received everything the old primary wrote"),
                 row("forced beside a writer", PromotionWords.text(new ForcedBesideWriter(OLD,
                         new WriteOutcome.Rejected("permission denied"))), "old primary pg-a takes writes and was not"
                                 + " fenced (refused: permission denied); promoted by an operator's force all the same:"
@@ -97,13 +98,15 @@ class PromotionWordsTest {
                                 + " secondary's replica beside it would make two writable primaries. Stop the writes to"
                                 + " it yourself (or give the fence's login the right) and retry, or move with an"
                                 + " operator's force, which promotes anyway"),
-                row("fence failed", PromotionWords.text(new FenceFailed(OLD, new WriteOutcome.Unavailable("timed out"))),
+                row("fence failed",
+                        PromotionWords.text(new FenceFailed(OLD, new WriteOutcome.Unavailable("timed out"))),
                         "fencing the old primary pg-a failed: unavailable: timed out"),
                 row("caught up with the fence", PromotionWords.text(new CaughtUpWithFence(OLD)),
                         "its lag, read after the old primary pg-a was fenced, reaches back to before the fence (a session"
                                 + " that turned the read-only default off for itself is not stopped by that fence)"),
                 row("planned, lag after the fence: condition", PromotionWords.condition(new LagAfterFence(true, OLD, TO,
-                        LAG)), "a planned move loses nothing: waiting for secondary's replica lag, read after the fence,"
+                        LAG)),
+                        "a planned move loses nothing: waiting for secondary's replica lag, read after the fence,"
                                 + " to show it holds everything written before it"),
                 row("planned, lag after the fence", PromotionWords.text(new LagAfterFence(true, OLD, TO, LAG)),
                         "a planned move loses nothing: waiting for secondary's replica lag, read after the fence, to show"
@@ -121,11 +124,13 @@ class PromotionWordsTest {
                 row("receiving: condition", PromotionWords.condition(receiving(null)),
                         "waiting for secondary's replica to receive everything the fenced old primary pg-a wrote"),
                 row("receiving, streaming from", PromotionWords.text(receiving(new Database.Receiver(true,
-                        "10.0.0.1:5432", null))), receivingUpTo() + ", streaming from 10.0.0.1:5432; an operator's force"
+                        "10.0.0.1:5432", null))),
+                        receivingUpTo() + ", streaming from 10.0.0.1:5432; an operator's force"
                                 + " promotes it as it is)"),
                 row("receiving, streaming", PromotionWords.text(receiving(new Database.Receiver(true, null, null))),
                         receivingUpTo() + ", streaming; an operator's force promotes it as it is)"),
-                row("receiving, not streaming", PromotionWords.text(receiving(new Database.Receiver(false, null, null))),
+                row("receiving, not streaming",
+                        PromotionWords.text(receiving(new Database.Receiver(false, null, null))),
                         receivingUpTo() + ", not streaming; an operator's force promotes it as it is)"),
                 row("receiving, no receiver", PromotionWords.text(receiving(null)),
                         receivingUpTo() + ", its WAL receiver not running; an operator's force promotes it as it is)"),

@@ -22,23 +22,23 @@ import dev.failover.actuator.domain.model.DesiredState;
 import dev.failover.actuator.domain.model.ProviderLane;
 import dev.failover.actuator.domain.model.ReconcileSettings;
 import dev.failover.actuator.domain.model.TrafficPlan;
+import dev.failover.actuator.domain.model.TrafficPlans;
 import dev.failover.actuator.domain.plan.Backends;
 import dev.failover.actuator.domain.plan.Effect;
 import dev.failover.actuator.domain.plan.Gate;
 import dev.failover.actuator.domain.plan.Goal;
 import dev.failover.actuator.domain.plan.Progress;
 import dev.failover.actuator.domain.plan.Said;
-import dev.failover.actuator.regionswitch.RegionSwitch;
+import dev.failover.actuator.domain.reconcile.GroupReconcilerTest;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.FakeScaler;
 import dev.failover.actuator.domain.reconcile.GroupReconcilerTest.ScriptedDns;
-import dev.failover.actuator.domain.reconcile.GroupReconcilerTest;
 import dev.failover.actuator.domain.steps.ReconcileStep.Next;
+import dev.failover.actuator.regionswitch.RegionSwitch;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.time.Backoff;
 import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Topology;
-import dev.failover.actuator.domain.model.TrafficPlans;
 
 /**
  * Each reconcile step on its own (ADR 0021): a pass as far as it has come goes in, the step's verdict comes out — go on
@@ -60,8 +60,10 @@ class ReconcileStepTableTest {
         final FailoverGroup config = topology.group("api").orElseThrow();
         final TrafficPlan traffic = TrafficPlans.of(Routing.SINGLE, 100, List.of());
         final Backends use = new Backends("api", ProviderLane.only(dns, traffic),
-                GroupReconcilerTest.scalersOf(topology, scaler), Databases.none(), RegionSwitch.NONE, new ReconcileSettings(RESYNC, POLL, new Backoff(Duration.ofMillis(200),
-                        Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60), Duration.ofMinutes(5)),
+                GroupReconcilerTest.scalersOf(topology, scaler), Databases.none(), RegionSwitch.NONE,
+                new ReconcileSettings(RESYNC, POLL, new Backoff(Duration.ofMillis(200),
+                        Duration.ofSeconds(10), Duration.ZERO, () -> 0.0), Duration.ofSeconds(60),
+                        Duration.ofMinutes(5)),
                 clock, new DataTierWatch());
 
         /** The initial state's pass, nothing read yet. */
@@ -114,47 +116,61 @@ class ReconcileStepTableTest {
     static Stream<Row> rows() {
         return Stream.of(
                 new Row("a change whose save failed is stored before anything else", new SaveWrittenChange(),
-                        f -> { Pass p = f.decided(DecisionKind.FAILOVER, "primary", "secondary");
-                            return p.with(p.progress().unstored(true)); },
+                        f -> {
+                            Pass p = f.decided(DecisionKind.FAILOVER, "primary", "secondary");
+                            return p.with(p.progress().unstored(true));
+                        },
                         "go", List.of("SaveUnstoredChange"), Convergence.Converging.class),
                 new Row("a record that cannot be read: tried again with backoff", new ReadRecord(),
-                        f -> { f.dns.readFailures.add("connection refused");
-                            return f.decided(DecisionKind.FAILOVER, "primary", "secondary"); },
+                        f -> {
+                            f.dns.readFailures.add("connection refused");
+                            return f.decided(DecisionKind.FAILOVER, "primary", "secondary");
+                        },
                         "done PT0.2S", List.of("RECONCILE CONVERGING"), Convergence.Converging.class),
                 new Row("a settled group's resync the provider deferred (switches wait for its budget): ends quietly,"
                         + " read again at the next resync", new ReadRecord(),
-                        f -> { Pass p = f.initial();
+                        f -> {
+                            Pass p = f.initial();
                             f.servedAsWanted(p);
                             f.dns.readFailures.add(ScriptedDns.DEFERRED + ": switches wait");
-                            return p.with(p.progress().settled(f.clock.instant(), 0)); },
+                            return p.with(p.progress().settled(f.clock.instant(), 0));
+                        },
                         "done PT30S", List.of(), Convergence.Converged.class),
                 new Row("a switched group's confirmation the provider deferred (others wait to switch): ends quietly,"
                         + " asked again in a second", new ReadRecord(),
-                        f -> { Pass p = f.at(DesiredState.after(null, GroupReconcilerTest.decision(1,
-                                DecisionKind.FAILOVER, "primary", "secondary")).written(ProviderLane.ONLY, "C1"));
+                        f -> {
+                            Pass p = f.at(DesiredState.after(null, GroupReconcilerTest.decision(1,
+                                    DecisionKind.FAILOVER, "primary", "secondary")).written(ProviderLane.ONLY, "C1"));
                             f.dns.readFailures.add(ScriptedDns.DEFERRED + ": switches wait");
-                            return p; },
+                            return p;
+                        },
                         "done PT1S", List.of(), Convergence.Converging.class),
                 new Row("a record read: shown in the status", new ReadRecord(),
                         f -> f.decided(DecisionKind.FAILOVER, "primary", "secondary"),
                         "go", List.of("Observed"), Convergence.Converging.class),
                 new Row("a switch's first read from the zone's listing, which shows the record still to be switched: not"
                         + " read live", new ReadRecord(),
-                        f -> { f.dns.listing = f.dns.served();
+                        f -> {
+                            f.dns.listing = f.dns.served();
                             f.dns.readFailures.add("connection refused: read live");
-                            return f.decided(DecisionKind.FAILOVER, "primary", "secondary"); },
+                            return f.decided(DecisionKind.FAILOVER, "primary", "secondary");
+                        },
                         "go", List.of("Observed"), Convergence.Converging.class),
                 new Row("a listing that shows the record switched already is not believed: read live", new ReadRecord(),
-                        f -> { Pass p = f.decided(DecisionKind.FAILOVER, "primary", "secondary");
+                        f -> {
+                            Pass p = f.decided(DecisionKind.FAILOVER, "primary", "secondary");
                             f.servedAsWanted(p);
                             f.dns.listing = f.dns.served();
                             f.dns.readFailures.add("connection refused: read live");
-                            return p; },
+                            return p;
+                        },
                         "done PT0.2S", List.of("RECONCILE CONVERGING"), Convergence.Converging.class),
                 new Row("a newer epoch's mark: this instance changes nothing", new CheckOwner(),
-                        f -> { f.servedAsWanted(f.at(DesiredState.after(null, GroupReconcilerTest.decision(5,
-                                DecisionKind.FAILOVER, "primary", "pilot"))));
-                            return f.readOnly(f.decided(DecisionKind.FAILOVER, "primary", "secondary")); },
+                        f -> {
+                            f.servedAsWanted(f.at(DesiredState.after(null, GroupReconcilerTest.decision(5,
+                                    DecisionKind.FAILOVER, "primary", "pilot"))));
+                            return f.readOnly(f.decided(DecisionKind.FAILOVER, "primary", "secondary"));
+                        },
                         "done PT30S", List.of("RECONCILE SUPERSEDED"), Convergence.Superseded.class),
                 new Row("no promotion to take back", new TakeBackPromotion(),
                         f -> f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")),
@@ -169,13 +185,16 @@ class ReconcileStepTableTest {
                         f -> f.read(f.decided(DecisionKind.SWITCHOVER, "secondary", "pilot")),
                         "done PT0S", List.of("LOWER_TTL SKIPPED", "MoveTo"), Convergence.Converging.class),
                 new Row("written, not yet served everywhere: polled", new AwaitPropagation(),
-                        f -> { Pass p = f.servedAsWanted(f.decided(DecisionKind.FAILOVER, "primary", "secondary"));
+                        f -> {
+                            Pass p = f.servedAsWanted(f.decided(DecisionKind.FAILOVER, "primary", "secondary"));
                             ServedRecord s = p.served();
-                            return p.read(new ServedRecord(s.ownerText(), s.sets(), false)).applied(p.progress()); },
+                            return p.read(new ServedRecord(s.ownerText(), s.sets(), false)).applied(p.progress());
+                        },
                         "done PT2S", List.of("RECONCILE CONVERGING"), Convergence.Converging.class),
                 new Row("a planned move's lowered TTL served: held for the old TTL before the switch", new HoldStep(),
                         f -> f.servedAsWanted(f.decided(DecisionKind.SWITCHOVER, "primary", "secondary")),
-                        "done PT30S", List.of("VERIFY SUCCEEDED", "RECONCILE CONVERGING"), Convergence.Converging.class),
+                        "done PT30S", List.of("VERIFY SUCCEEDED", "RECONCILE CONVERGING"),
+                        Convergence.Converging.class),
                 new Row("the decision served for the first time: converged, said once", new Settle(),
                         f -> f.servedAsWanted(f.decided(DecisionKind.FAILOVER, "primary", "secondary")),
                         "go", List.of("VERIFY SUCCEEDED", "COMPLETE SUCCEEDED", "RECONCILE CONVERGED"),
@@ -187,9 +206,11 @@ class ReconcileStepTableTest {
                         f -> f.servedAsWanted(f.decided(DecisionKind.FAILOVER, "primary", "secondary")),
                         "done PT30S", List.of(), Convergence.Converging.class),
                 new Row("the record changed by hand under drift: report", new HandleDrift(),
-                        f -> { f.servedAsWanted(f.decided(DecisionKind.FAILOVER, "primary", "secondary"));
+                        f -> {
+                            f.servedAsWanted(f.decided(DecisionKind.FAILOVER, "primary", "secondary"));
                             f.dns.changeByHand(Set.of("198.51.100.7"));
-                            return f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")); },
+                            return f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary"));
+                        },
                         "done PT30S", List.of("RECONCILE DRIFT"), Convergence.Drifted.class),
                 new Row("a scaled target not ready: scaled up, polled", new EnsureCapacity(),
                         f -> f.read(f.decided(DecisionKind.FAILOVER, "primary", "pilot")),
@@ -210,22 +231,29 @@ class ReconcileStepTableTest {
                         new OpenGate(), f -> f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")),
                         "go", List.of(), Convergence.Converging.class),
                 new Row("the group's steps have not opened the way: nothing written, the lane waits", new WriteRecord(),
-                        f -> f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")).gated(Gate.Closed.NOT_YET),
+                        f -> f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary"))
+                                .gated(Gate.Closed.NOT_YET),
                         "done PT2S", List.of("RECONCILE CONVERGING"), Convergence.Converging.class),
                 new Row("a gate opened for an earlier step opens no later one", new WriteRecord(),
-                        f -> f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")).gated(new Gate.Open(1, 1)),
+                        f -> f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary"))
+                                .gated(new Gate.Open(1, 1)),
                         "done PT2S", List.of("RECONCILE CONVERGING"), Convergence.Converging.class),
                 new Row("the switch written: the next pass reads it back at once", new WriteRecord(),
                         f -> f.open(f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary"))),
                         "done PT0S", List.of("DNS_SWITCH SUCCEEDED"), Convergence.Converging.class),
-                new Row("the provider took the write as a change: kept in the desired state, then stored", new WriteRecord(),
-                        f -> { f.dns.writeFailures.add(new WriteOutcome.Written("switched", "change-1"));
-                            return f.open(f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary"))); },
+                new Row("the provider took the write as a change: kept in the desired state, then stored",
+                        new WriteRecord(),
+                        f -> {
+                            f.dns.writeFailures.add(new WriteOutcome.Written("switched", "change-1"));
+                            return f.open(f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")));
+                        },
                         "done PT0S", List.of("DNS_SWITCH SUCCEEDED", "ChangeWritten", "SaveUnstoredChange"),
                         Convergence.Converging.class),
                 new Row("the provider refuses the write for good: blocked", new WriteRecord(),
-                        f -> { f.dns.refuses = "AccessDenied";
-                            return f.open(f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary"))); },
+                        f -> {
+                            f.dns.refuses = "AccessDenied";
+                            return f.open(f.read(f.decided(DecisionKind.FAILOVER, "primary", "secondary")));
+                        },
                         "done PT30S", List.of("DNS_SWITCH FAILED", "RECONCILE BLOCKED"), Convergence.Blocked.class));
     }
 
@@ -239,7 +267,8 @@ class ReconcileStepTableTest {
 
         String verdict = next instanceof Next.Done done ? "done " + done.after() : "go";
         assertThat(verdict).as("go on, or end the pass and when the next one is wanted").isEqualTo(row.verdict());
-        assertThat(next.pass().effects().stream().map(ReconcileStepTableTest::describe).toList()).as("the effects asked for")
+        assertThat(next.pass().effects().stream().map(ReconcileStepTableTest::describe).toList())
+                .as("the effects asked for")
                 .containsExactlyElementsOf(row.effects());
         assertThat(next.pass().progress().convergence()).isInstanceOf(row.convergence());
         assertThat(pass.effects()).as("the pass the step took is a value: unchanged").isEmpty();

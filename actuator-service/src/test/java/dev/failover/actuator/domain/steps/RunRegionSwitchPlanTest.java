@@ -2,9 +2,9 @@ package dev.failover.actuator.domain.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.regionswitch.DecisionKey;
 import dev.failover.actuator.regionswitch.RegionSwitch;
@@ -29,6 +29,7 @@ class RunRegionSwitchPlanTest {
         assertThat(DecisionKey.in("bob: " + key.text())).as("only at the start").isEmpty();
         assertThat(DecisionKey.in(null)).isEmpty();
         assertThat(DecisionKey.in("failover-plane group=api decision=d-7 epoch=70: x")).get().isNotEqualTo(key);
-        assertThat(DecisionKey.in("failover-plane group=api decision=d-7 epoch=7x")).as("a longer epoch is no key").isEmpty();
+        assertThat(DecisionKey.in("failover-plane group=api decision=d-7 epoch=7x")).as("a longer epoch is no key")
+                .isEmpty();
     }
 }

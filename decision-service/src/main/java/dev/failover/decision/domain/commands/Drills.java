@@ -34,8 +34,9 @@ final class Drills {
         Instant now = evidence.at();
         Hold hold = s.hold(now);
         if (hold != Hold.NONE) {
-            return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "drills start only while automation runs; it is "
-                    + hold.describe(s.overrides()));
+            return new CommandOutcome.Rejected(Rejection.CONFLICT, null,
+                    "drills start only while automation runs; it is "
+                            + hold.describe(s.overrides()));
         }
         Optional<Target> target = start.target() == null
                 ? s.group().targets().stream().filter(t -> !t.isLastResort() && !t.id().equals(s.active())).findFirst()
@@ -48,22 +49,25 @@ final class Drills {
         if (target.get().id().equals(s.active())) {
             return new CommandOutcome.Rejected(Rejection.INVALID, "target", target.get().id() + " is already active");
         }
-        Duration duration = start.duration() != null ? start.duration() : Duration.ofMinutes(s.group().drill().durationMinutes());
+        Duration duration = start.duration() != null ? start.duration()
+                : Duration.ofMinutes(s.group().drill().durationMinutes());
         if (duration.isNegative() || duration.isZero()) {
             return new CommandOutcome.Rejected(Rejection.INVALID, "duration", "must be positive, was " + duration);
         }
         for (Target t : s.group().targets()) {
             TargetHealth health = evidence.of(t).health();
             if (!t.isLastResort() && health != TargetHealth.HEALTHY) {
-                return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "drills start only when every target is HEALTHY; "
-                        + t.id() + " is " + health);
+                return new CommandOutcome.Rejected(Rejection.CONFLICT, null,
+                        "drills start only when every target is HEALTHY; "
+                                + t.id() + " is " + health);
             }
         }
         String returnTo = s.active();
         Decision decision = moves.switchTo(s, target.get(), DecisionKind.DRILL_START, "DR drill by " + start.principal()
                 + " for " + duration + ": " + start.reason(), start.principal(), evidence, null);
         s.overrides().startDrill(new GroupSnapshot.DrillState(target.get().id(), returnTo, now, now.plus(duration),
-                start.principal(), decision.decisionId()), new GroupSnapshot.DrillReport(decision.decisionId(),
+                start.principal(), decision.decisionId()),
+                new GroupSnapshot.DrillReport(decision.decisionId(),
                         target.get().id(), now, null, "running", null));
         s.audit(now, start.principal(), "drill start on " + target.get().id(), start.reason());
         return new CommandOutcome.Accepted("drill started on " + target.get().id() + " until "
@@ -82,24 +86,32 @@ final class Drills {
             List<RuleStep> trace, boolean abort) {
         Instant now = evidence.at();
         GroupSnapshot.DrillState drill = s.overrides().drill();
-        TargetHealth drillTarget = s.group().target(drill.target()).map(t -> evidence.of(t).health()).orElse(TargetHealth.UNKNOWN);
+        TargetHealth drillTarget = s.group().target(drill.target()).map(t -> evidence.of(t).health())
+                .orElse(TargetHealth.UNKNOWN);
         DecisionKind kind = abort || drillTarget == TargetHealth.UNHEALTHY || drillTarget == TargetHealth.FLAPPING
                 ? DecisionKind.DRILL_ABORT : DecisionKind.DRILL_END;
-        Optional<Target> back = s.group().target(drill.returnTo()).filter(t -> evidence.of(t).health() == TargetHealth.HEALTHY);
+        Optional<Target> back = s.group().target(drill.returnTo())
+                .filter(t -> evidence.of(t).health() == TargetHealth.HEALTHY);
         if (back.isEmpty()) {
             back = firstHealthy(evidence, s.group().target(s.active()).orElseThrow());
         }
         GroupSnapshot.DrillReport last = s.overrides().lastDrill();
-        Long recovery = last != null && drill.startDecisionId().equals(last.startDecisionId()) ? last.recoveryMillis() : null;
+        Long recovery = last != null && drill.startDecisionId().equals(last.startDecisionId()) ? last.recoveryMillis()
+                : null;
         s.audit(now, principal, "drill " + outcome, reason);
         if (back.isEmpty() || back.get().id().equals(s.active())) {
-            s.overrides().endDrill(new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(),
-                    now, outcome + (back.isEmpty() ? "; traffic stays on " + s.active() + ": no HEALTHY target to return to"
-                            : ""), recovery));
+            s.overrides()
+                    .endDrill(new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(),
+                            now,
+                            outcome + (back.isEmpty()
+                                    ? "; traffic stays on " + s.active() + ": no HEALTHY target to return to"
+                                    : ""),
+                            recovery));
             return Optional.empty();
         }
-        s.overrides().endDrill(new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now,
-                outcome, recovery));
+        s.overrides()
+                .endDrill(new GroupSnapshot.DrillReport(drill.startDecisionId(), drill.target(), drill.startedAt(), now,
+                        outcome, recovery));
         return Optional.of(moves.switchTo(s, back.get(), kind, reason, principal, evidence, trace));
     }
 

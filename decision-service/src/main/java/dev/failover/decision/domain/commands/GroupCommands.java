@@ -61,7 +61,8 @@ public final class GroupCommands {
             return new CommandOutcome.Repeated(seen);
         }
         if (issued.issuedAt().plus(commandMaxAge).isBefore(now)) {
-            String why = "command " + issued.commandId() + " issued at " + issued.issuedAt() + ", more than the command "
+            String why = "command " + issued.commandId() + " issued at " + issued.issuedAt()
+                    + ", more than the command "
                     + "max age of " + commandMaxAge + " before " + now + "; not applied";
             s.audit(now, command.principal(), "rejected " + Rejection.EXPIRED + ": " + describe(command),
                     why + " (its reason: " + command.reason() + ")");
@@ -103,9 +104,11 @@ public final class GroupCommands {
         }
         if (command instanceof Command.EndDrill end) {
             if (s.overrides().drill() == null) {
-                return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "no drill is running in group " + s.group().id());
+                return new CommandOutcome.Rejected(Rejection.CONFLICT, null,
+                        "no drill is running in group " + s.group().id());
             }
-            List<Decision> decisions = drills.end(s, "ended by operator", end.reason(), end.principal(), evidence, null, false)
+            List<Decision> decisions = drills
+                    .end(s, "ended by operator", end.reason(), end.principal(), evidence, null, false)
                     .stream()
                     .toList();
             return new CommandOutcome.Accepted("drill ended", decisions);
@@ -126,7 +129,8 @@ public final class GroupCommands {
         }
         // with the hold lifted, automation may act at once
         Outcome outcome = evaluator.evaluate(s, now);
-        return new CommandOutcome.Accepted(detail, outcome instanceof Outcome.Switched sw ? List.of(sw.decision()) : List.of());
+        return new CommandOutcome.Accepted(detail,
+                outcome instanceof Outcome.Switched sw ? List.of(sw.decision()) : List.of());
     }
 
     private CommandOutcome pin(GroupState s, Command.Pin pin, Evidence evidence) {
@@ -136,7 +140,8 @@ public final class GroupCommands {
             return Moves.unknownTarget(s, pin.target());
         }
         if (pin.until() != null && !pin.until().isAfter(now)) {
-            return new CommandOutcome.Rejected(Rejection.INVALID, "until", "until " + pin.until() + " is not in the future");
+            return new CommandOutcome.Rejected(Rejection.INVALID, "until",
+                    "until " + pin.until() + " is not in the future");
         }
         if (s.overrides().drill() != null) {
             return new CommandOutcome.Rejected(Rejection.CONFLICT, null, "a drill is running; end it first");
@@ -147,7 +152,8 @@ public final class GroupCommands {
                     + ", not HEALTHY; use force (break glass) to pin it anyway");
         }
         s.pin(new GroupSnapshot.PinState(pin.target(), pin.until(), false, pin.principal(), pin.reason(), now));
-        s.audit(now, pin.principal(), "pin " + pin.target() + (pin.until() == null ? "" : " until " + pin.until()), pin.reason());
+        s.audit(now, pin.principal(), "pin " + pin.target() + (pin.until() == null ? "" : " until " + pin.until()),
+                pin.reason());
         Optional<String> unserved = unserved(s, pin.target(), now);
         if (unserved.isEmpty()) {
             return new CommandOutcome.Accepted("pinned " + pin.target() + ", already active", List.of());
@@ -171,8 +177,10 @@ public final class GroupCommands {
         if (unserved.isEmpty()) {
             return new CommandOutcome.Accepted("forced and pinned " + force.target() + ", already active", List.of());
         }
-        Decision decision = moves.switchTo(s, target.get(), DecisionKind.FORCE, "break-glass force by " + force.principal()
-                + " (target health " + health + "): " + force.reason(), force.principal(), evidence, null);
+        Decision decision = moves.switchTo(s, target.get(), DecisionKind.FORCE,
+                "break-glass force by " + force.principal()
+                        + " (target health " + health + "): " + force.reason(),
+                force.principal(), evidence, null);
         return new CommandOutcome.Accepted("forced " + force.target() + unserved.get(), List.of(decision));
     }
 
@@ -210,7 +218,8 @@ public final class GroupCommands {
             return Moves.unknownTarget(s, switchover.target());
         }
         if (switchover.until() != null && !switchover.until().isAfter(now)) {
-            return new CommandOutcome.Rejected(Rejection.INVALID, "until", "until " + switchover.until() + " is not in the future");
+            return new CommandOutcome.Rejected(Rejection.INVALID, "until",
+                    "until " + switchover.until() + " is not in the future");
         }
         if (s.active().equals(switchover.target())) {
             return new CommandOutcome.Rejected(Rejection.INVALID, "target", switchover.target() + " is already active");
@@ -220,7 +229,8 @@ public final class GroupCommands {
         }
         TargetHealth health = evidence.of(target.get()).health();
         if (health != TargetHealth.HEALTHY) {
-            return new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "target " + switchover.target() + " is " + health
+            return new CommandOutcome.Rejected(Rejection.CONFLICT, "target", "target " + switchover.target() + " is "
+                    + health
                     + ", not HEALTHY; a planned switchover goes only to a HEALTHY target (force is the break glass)");
         }
         GroupView.DestinationCheck destination = evidence.of(target.get()).destination();
@@ -234,7 +244,8 @@ public final class GroupCommands {
         s.audit(now, switchover.principal(), "switchover " + from + " -> " + switchover.target()
                 + (switchover.until() == null ? "" : " until " + switchover.until()), switchover.reason());
         Decision decision = moves.switchTo(s, target.get(), DecisionKind.SWITCHOVER, "planned switchover by "
-                + switchover.principal() + ": " + switchover.reason() + "; " + destination.detail(), switchover.principal(),
+                + switchover.principal() + ": " + switchover.reason() + "; " + destination.detail(),
+                switchover.principal(),
                 evidence, null);
         return new CommandOutcome.Accepted("switchover to " + switchover.target() + " started; pinned there until "
                 + (switchover.until() == null ? "released" : switchover.until()), List.of(decision));
@@ -268,7 +279,8 @@ public final class GroupCommands {
         }
         Decision decision = moves.switchTo(s, back.get(), DecisionKind.OVERRIDE, "switchover to " + to + " aborted by "
                 + abort.principal() + ": " + abort.reason(), abort.principal(), evidence, null);
-        return new CommandOutcome.Accepted("switchover aborted; traffic returns to " + back.get().id(), List.of(decision));
+        return new CommandOutcome.Accepted("switchover aborted; traffic returns to " + back.get().id(),
+                List.of(decision));
     }
 
     /**

@@ -36,7 +36,8 @@ final class Moves {
     }
 
     static CommandOutcome unknownTarget(GroupState s, String target) {
-        return new CommandOutcome.Rejected(Rejection.INVALID, "target", "no target '" + target + "' in group " + s.group().id()
-                + "; targets are " + s.group().targets().stream().map(Target::id).toList());
+        return new CommandOutcome.Rejected(Rejection.INVALID, "target",
+                "no target '" + target + "' in group " + s.group().id()
+                        + "; targets are " + s.group().targets().stream().map(Target::id).toList());
     }
 }

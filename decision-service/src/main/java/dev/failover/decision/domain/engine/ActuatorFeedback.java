@@ -69,7 +69,8 @@ public final class ActuatorFeedback {
             Instant at) {
         synchronized (lock) {
             groups.known(group).ifPresent(s -> converged(s,
-                    new GroupSnapshot.Serving(epoch, decisionId, status, detail, at, List.of()), groups.decides(group)));
+                    new GroupSnapshot.Serving(epoch, decisionId, status, detail, at, List.of()),
+                    groups.decides(group)));
         }
     }
 
@@ -78,8 +79,9 @@ public final class ActuatorFeedback {
             return;
         }
         if (report.status() == ActuationStatus.BLOCKED || report.status() == ActuationStatus.DRIFT) {
-            s.audit(clock.instant(), "actuator", "record " + report.status(), "decision " + report.decisionId() + " (epoch "
-                    + report.epoch() + "): " + report.detail());
+            s.audit(clock.instant(), "actuator", "record " + report.status(),
+                    "decision " + report.decisionId() + " (epoch "
+                            + report.epoch() + "): " + report.detail());
         }
         // refusals feed back (ADR 0010): what the actuator serves is the truth the next evaluation starts from
         Optional<Decision> decision = s.journal().recentDecisions().stream()

@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.topology.Topology;
-import dev.failover.decision.domain.model.Alerts;
 import dev.failover.decision.domain.explain.Explanations;
+import dev.failover.decision.domain.model.Alerts;
 import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.domain.model.CommandOutcome;
 import dev.failover.decision.domain.model.Explanation;
@@ -60,7 +60,8 @@ public final class DecisionEngine {
         this.intake = new ResultIntake(topology, clock, limits.clockSkewTolerance());
         CorrelatedFailureGuard guard = new CorrelatedFailureGuard(topology.safety().correlatedFailure());
         this.groups = new GroupRegistry(topology, guard);
-        this.fleet = new FleetGuards(guard, groups.states(), topology.safety().maxSwitchesPerDayOf(topology.groups().size()),
+        this.fleet = new FleetGuards(guard, groups.states(),
+                topology.safety().maxSwitchesPerDayOf(topology.groups().size()),
                 clock.instant());
         this.decider = new GroupDecider(groups, clock, decisionIds, limits.commandMaxAge(), fleet);
         this.views = new GroupViews(intake, fleet, limits.notServedAfter(), topology::observersOf);
@@ -116,8 +117,9 @@ public final class DecisionEngine {
     }
 
     private static Outcome notDecided(String group) {
-        return new Outcome.Ignored(Outcome.IgnoreReason.NOT_DECIDED_HERE, "this instance no longer decides group '" + group
-                + "' (released, not restored since)");
+        return new Outcome.Ignored(Outcome.IgnoreReason.NOT_DECIDED_HERE,
+                "this instance no longer decides group '" + group
+                        + "' (released, not restored since)");
     }
 
     /**

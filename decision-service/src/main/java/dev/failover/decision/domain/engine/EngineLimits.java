@@ -19,7 +19,8 @@ public record EngineLimits(Duration clockSkewTolerance, Duration commandMaxAge, 
 
     public EngineLimits {
         if (clockSkewTolerance == null || clockSkewTolerance.isNegative()) {
-            throw new IllegalArgumentException("clock skew tolerance must be zero or positive, was " + clockSkewTolerance);
+            throw new IllegalArgumentException(
+                    "clock skew tolerance must be zero or positive, was " + clockSkewTolerance);
         }
         if (commandMaxAge == null || commandMaxAge.isNegative() || commandMaxAge.isZero()) {
             throw new IllegalArgumentException("command max age must be positive, was " + commandMaxAge);

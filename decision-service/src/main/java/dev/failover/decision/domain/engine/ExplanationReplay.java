@@ -73,7 +73,8 @@ public final class ExplanationReplay {
             Explanation.Result x = r.result();
             engine.record(ProbeResult.of(group.id(), r.target(), region, r.location(), x.startedAt(), x.outcome())
                     .durationMillis(x.durationMillis()).failureReason(x.failureReason())
-                    .impairment(x.outcome() == ProbeOutcome.UNKNOWN ? LocationImpairment.LATE_START : null).build(), null);
+                    .impairment(x.outcome() == ProbeOutcome.UNKNOWN ? LocationImpairment.LATE_START : null).build(),
+                    null);
         }
         engine.startFrom(group.id(), explanation.startingState());
         clock.set(explanation.at());

@@ -1,7 +1,5 @@
 package dev.failover.decision.domain.engine;
 
-import dev.failover.decision.domain.model.Alerts;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -14,6 +12,7 @@ import java.util.PriorityQueue;
 import dev.failover.contract.event.TargetHealth;
 import dev.failover.contract.topology.AllDownPolicy;
 import dev.failover.contract.topology.Safety;
+import dev.failover.decision.domain.model.Alerts;
 import dev.failover.decision.domain.rules.Evaluation;
 import dev.failover.decision.domain.rules.SwitchBudgetRule;
 import dev.failover.decision.domain.state.CorrelatedFailureGuard;
@@ -180,7 +179,8 @@ final class FleetGuards implements Evaluation.Fleet {
         Safety safety = s.group().safety();
         CorrelatedFailureGuard.Suspicion suspicion = guard.evaluate(now).orElse(null);
         Instant lastResortFrom = suspicion != null && safety.correlatedFailureGuard()
-                && s.group().whenAllDown() == AllDownPolicy.LAST_RESORT ? suspicion.since().plus(guard.lastResortAfter()) : null;
+                && s.group().whenAllDown() == AllDownPolicy.LAST_RESORT
+                        ? suspicion.since().plus(guard.lastResortAfter()) : null;
         return new GroupView.SafetyView(safety.correlatedFailureGuard(), suspicion, s.guard().acknowledgedAt(),
                 s.automaticSwitches().within(SwitchBudgetRule.WINDOW, now), safety.maxSwitchesPerDay(),
                 switchesForViews(now), maxSwitchesPerDay, safety.freshEvidenceIntervals(),

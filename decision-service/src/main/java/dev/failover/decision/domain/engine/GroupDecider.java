@@ -100,7 +100,8 @@ final class GroupDecider {
                     (before, decision) -> Explanations.ofDecision(s, before, decision, evidence, result.trace()),
                     decisionIds.get()));
             fleet.switched(evidence.at()); // the instant GroupState.switchAutomatically counts it at
-        } else if (result.ending() instanceof RuleChain.Ending.Moved moved && moved.move() instanceof Move.EndDrill end) {
+        } else if (result.ending() instanceof RuleChain.Ending.Moved moved
+                && moved.move() instanceof Move.EndDrill end) {
             outcome = commands.endDrill(s, end.outcome(), end.reason(), Decision.AUTOMATION, evidence, result.trace(),
                     end.abort())
                     .<Outcome>map(Outcome.Switched::new).orElse(new Outcome.Steady(s.group().id()));

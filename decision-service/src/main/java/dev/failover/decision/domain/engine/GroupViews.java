@@ -8,7 +8,6 @@ import java.util.function.Function;
 
 import dev.failover.contract.topology.FailoverGroup;
 import dev.failover.contract.topology.Observer;
-
 import dev.failover.decision.domain.model.DecidedVsServed;
 import dev.failover.decision.domain.model.GroupSnapshot;
 import dev.failover.decision.domain.state.Evidence;

@@ -55,7 +55,8 @@ final class ResultIntake {
      */
     private Outcome record(GroupState state, ProbeResult result, Explanation.Position position, boolean backlog) {
         if (state == null) {
-            return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_GROUP, "no group '" + result.group() + "' in the topology");
+            return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_GROUP,
+                    "no group '" + result.group() + "' in the topology");
         }
         Optional<Target> target = state.group().target(result.target());
         if (target.isEmpty()) {
@@ -70,27 +71,34 @@ final class ResultIntake {
         if (result.dependency() != null) {
             dependency = target.get().dependency(result.dependency());
             if (dependency.isEmpty()) {
-                return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_DEPENDENCY, "no dependency '" + result.dependency()
-                        + "' of target '" + result.target() + "' in group '" + result.group() + "'");
+                return new Outcome.Ignored(Outcome.IgnoreReason.UNKNOWN_DEPENDENCY,
+                        "no dependency '" + result.dependency()
+                                + "' of target '" + result.target() + "' in group '" + result.group() + "'");
             }
         }
         LocationTracker tracker = dependency.isPresent()
                 ? state.trackers().dependencyTracker(result.target(), result.dependency(), result.location())
                 : state.trackers().tracker(result.target(), result.location());
-        Duration staleAfter = dependency.map(d -> GroupTrackers.staleAfter(d.probe())).orElse(GroupTrackers.staleAfter(target.get()));
+        Duration staleAfter = dependency.map(d -> GroupTrackers.staleAfter(d.probe()))
+                .orElse(GroupTrackers.staleAfter(target.get()));
         Instant now = clock.instant();
-        Instant endedAtLocation = result.startedAt().plusMillis(result.durationMillis() == null ? 0 : result.durationMillis());
+        Instant endedAtLocation = result.startedAt()
+                .plusMillis(result.durationMillis() == null ? 0 : result.durationMillis());
         locationClocks.get(result.location()).sample(endedAtLocation, now);
         if (result.startedAt().isAfter(now.plus(clockSkewTolerance))) {
-            return ignored(tracker, result, Outcome.IgnoreReason.FROM_THE_FUTURE, now, "started at " + result.startedAt()
-                    + ", more than " + clockSkewTolerance + " after now (" + now + "); " + clockNote(result.location(), now));
+            return ignored(tracker, result, Outcome.IgnoreReason.FROM_THE_FUTURE, now,
+                    "started at " + result.startedAt()
+                            + ", more than " + clockSkewTolerance + " after now (" + now + "); "
+                            + clockNote(result.location(), now));
         }
         if (!backlog && result.startedAt().plus(staleAfter).isBefore(now)) {
-            return ignored(tracker, result, Outcome.IgnoreReason.STALE, now, "started at " + result.startedAt() + ", older than "
-                    + staleAfter + " at " + now + "; " + clockNote(result.location(), now));
+            return ignored(tracker, result, Outcome.IgnoreReason.STALE, now,
+                    "started at " + result.startedAt() + ", older than "
+                            + staleAfter + " at " + now + "; " + clockNote(result.location(), now));
         }
         ProbeSpec probe = dependency.map(Dependency::probe).orElse(target.get().probe());
-        Optional<String> otherInstance = tracker.admitSource(result, now, Duration.ofSeconds(2L * probe.intervalSeconds()));
+        Optional<String> otherInstance = tracker.admitSource(result, now,
+                Duration.ofSeconds(2L * probe.intervalSeconds()));
         if (otherInstance.isPresent()) {
             return ignored(tracker, result, Outcome.IgnoreReason.OTHER_SOURCE, now, otherInstance.get());
         }
@@ -111,7 +119,8 @@ final class ResultIntake {
     }
 
     /** A result not used is remembered with its reason, so the view can tell a skewed location from a silent one. */
-    private static Outcome ignored(LocationTracker tracker, ProbeResult result, Outcome.IgnoreReason reason, Instant now,
+    private static Outcome ignored(LocationTracker tracker, ProbeResult result, Outcome.IgnoreReason reason,
+            Instant now,
             String detail) {
         tracker.ignored(new GroupView.IgnoredResult(reason, now, result.startedAt(), detail));
         return new Outcome.Ignored(reason, detail);
@@ -120,15 +129,18 @@ final class ResultIntake {
     private String clockNote(String location, Instant now) {
         Long offset = locationClocks.get(location).offsetMillis(now);
         return offset >= 0 ? location + "'s clock is at least " + offset + " ms ahead of this instance's"
-                : location + "'s clock is behind this instance's, or its results are delayed, by up to " + -offset + " ms";
+                : location + "'s clock is behind this instance's, or its results are delayed, by up to " + -offset
+                        + " ms";
     }
 
     /** This instance's estimate of a probe location's clock (GroupView.LocationClock); empty for an unknown location. */
     Optional<GroupView.LocationClock> locationClock(String location) {
-        return Optional.ofNullable(locationClocks.get(location)).map(c -> c.view(location, clock.instant(), clockSkewTolerance));
+        return Optional.ofNullable(locationClocks.get(location))
+                .map(c -> c.view(location, clock.instant(), clockSkewTolerance));
     }
 
     List<GroupView.LocationClock> locationClocks(Instant now) {
-        return locationClocks.entrySet().stream().map(e -> e.getValue().view(e.getKey(), now, clockSkewTolerance)).toList();
+        return locationClocks.entrySet().stream().map(e -> e.getValue().view(e.getKey(), now, clockSkewTolerance))
+                .toList();
     }
 }

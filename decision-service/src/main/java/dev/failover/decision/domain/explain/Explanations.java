@@ -51,26 +51,34 @@ public final class Explanations {
         Target to = s.group().target(decision.toTarget()).orElseThrow();
         String summary;
         DecisionKind kind = decision.kind();
-        if (trace != null && (kind == DecisionKind.FAILOVER || kind == DecisionKind.LAST_RESORT || kind == DecisionKind.FAILBACK)) {
+        if (trace != null && (kind == DecisionKind.FAILOVER || kind == DecisionKind.LAST_RESORT
+                || kind == DecisionKind.FAILBACK)) {
             boolean failback = kind == DecisionKind.FAILBACK;
             trace.forEach(step -> rules.add(step.explain())); // the chain's own path, in its order
-            summary = kind + " " + from.id() + " -> " + to.id() + ": " + (failback ? "the higher-priority target recovered "
-                    + "for the hold-down" : from.id() + " is " + evidence.of(from).health() + " by a quorum of "
-                    + evidence.quorum() + " locations") + "; " + evidence.of(failback ? to : from).margin();
+            summary = kind + " " + from.id() + " -> " + to.id() + ": "
+                    + (failback ? "the higher-priority target recovered "
+                            + "for the hold-down"
+                            : from.id() + " is " + evidence.of(from).health() + " by a quorum of "
+                                    + evidence.quorum() + " locations")
+                    + "; " + evidence.of(failback ? to : from).margin();
         } else if (trace != null) {
             // a drill's end the chain reached (its planned duration, or its target failing): the chain's path, not an operator
             trace.forEach(step -> rules.add(step.explain()));
-            summary = kind + " " + from.id() + " -> " + to.id() + ": " + decision.reason() + "; " + evidence.of(to).margin();
+            summary = kind + " " + from.id() + " -> " + to.id() + ": " + decision.reason() + "; "
+                    + evidence.of(to).margin();
         } else {
             rules.add(new Rule(OPERATOR, RuleResult.FIRED, decision.principal() + ": " + decision.reason()));
             TargetHealth health = evidence.of(to).health();
-            rules.add(new Rule("target-health", kind == DecisionKind.FORCE ? RuleResult.NOT_APPLICABLE : RuleResult.PASSED,
-                    to.id() + " is " + health + (kind == DecisionKind.FORCE ? " (break glass: health not required)" : "")));
+            rules.add(new Rule("target-health",
+                    kind == DecisionKind.FORCE ? RuleResult.NOT_APPLICABLE : RuleResult.PASSED,
+                    to.id() + " is " + health
+                            + (kind == DecisionKind.FORCE ? " (break glass: health not required)" : "")));
             RuleChain.names().stream().skip(1).forEach(r -> rules.add(new Rule(r, RuleResult.NOT_APPLICABLE,
                     "an operator's command, not automation")));
             summary = kind + " " + from.id() + " -> " + to.id() + " by " + decision.principal();
         }
-        return new Explanation(s.group().id(), decision.decisionId(), now, Explanation.Verdict.SWITCHED, kind, from.id(), to.id(),
+        return new Explanation(s.group().id(), decision.decisionId(), now, Explanation.Verdict.SWITCHED, kind,
+                from.id(), to.id(),
                 null, summary, rules, thresholds(s), targets(s, evidence), before);
     }
 
@@ -82,13 +90,16 @@ public final class Explanations {
             Decision latest, GroupSnapshot.Serving served, Evidence evidence) {
         List<Rule> rules = new ArrayList<>();
         rules.add(new Rule(DECIDED_VS_SERVED, RuleResult.FIRED, "the actuator serves decision " + served.decisionId()
-                + " (epoch " + served.epoch() + ", " + served.status() + "), which this instance did not make, instead of "
-                + "its latest decision " + latest.decisionId() + " (epoch " + latest.epoch() + "): another owner decided "
+                + " (epoch " + served.epoch() + ", " + served.status()
+                + "), which this instance did not make, instead of "
+                + "its latest decision " + latest.decisionId() + " (epoch " + latest.epoch()
+                + "): another owner decided "
                 + "the group too; " + latest.decisionId() + " is re-issued once, above epoch " + served.epoch()));
         RuleChain.names().forEach(r -> rules.add(new Rule(r, RuleResult.NOT_APPLICABLE,
                 "a re-issue of decision " + latest.decisionId() + ", not a new switch")));
         String summary = "re-issued " + reissue.kind() + " " + reissue.fromTarget() + " -> " + reissue.toTarget()
-                + " above epoch " + served.epoch() + ": the actuator served another owner's decision " + served.decisionId();
+                + " above epoch " + served.epoch() + ": the actuator served another owner's decision "
+                + served.decisionId();
         return new Explanation(s.group().id(), reissue.decisionId(), evidence.at(), Explanation.Verdict.SWITCHED,
                 reissue.kind(), reissue.fromTarget(), reissue.toTarget(), null, summary, rules, thresholds(s),
                 targets(s, evidence), before);
@@ -116,12 +127,16 @@ public final class Explanations {
         List<Rule> rules = last.trace().stream().map(RuleStep::explain).toList();
         String margin = evidence.of(s.active()).margin();
         if (last.outcome() instanceof Outcome.Held held) {
-            return new Explanation(s.group().id(), null, at, Explanation.Verdict.HELD, null, s.active(), null, held.reason(),
-                    "held (" + held.reason() + "): " + held.why() + "; " + margin, rules, thresholds(s), targets(s, evidence),
+            return new Explanation(s.group().id(), null, at, Explanation.Verdict.HELD, null, s.active(), null,
+                    held.reason(),
+                    "held (" + held.reason() + "): " + held.why() + "; " + margin, rules, thresholds(s),
+                    targets(s, evidence),
                     s.starting());
         }
-        return new Explanation(s.group().id(), null, at, Explanation.Verdict.STEADY, null, s.active(), null, null, "steady: "
-                + s.active() + " stays active; " + margin, rules, thresholds(s), targets(s, evidence), s.starting());
+        return new Explanation(s.group().id(), null, at, Explanation.Verdict.STEADY, null, s.active(), null, null,
+                "steady: "
+                        + s.active() + " stays active; " + margin,
+                rules, thresholds(s), targets(s, evidence), s.starting());
     }
 
     static Map<String, Integer> thresholds(GroupState s) {
@@ -161,11 +176,14 @@ public final class Explanations {
     /** How many more results would turn this location's verdict. */
     static String locationMargin(Evidence.Run run, LocationVerdict verdict, Thresholds t) {
         return switch (verdict) {
-            case DOWN -> (t.successesToUp() - run.counts().consecutiveSuccesses()) + " more success(es) in a row would make it UP";
-            case UP -> (t.failuresToDown() - run.counts().consecutiveFailures()) + " more failure(s) in a row would make it DOWN";
+            case DOWN -> (t.successesToUp() - run.counts().consecutiveSuccesses())
+                    + " more success(es) in a row would make it UP";
+            case UP -> (t.failuresToDown() - run.counts().consecutiveFailures())
+                    + " more failure(s) in a row would make it DOWN";
             case FLAPPING -> run.transitions() + " changes in the last " + t.flapWindow() + " results, at least "
                     + t.flapTransitions() + ": not trusted until fewer";
-            case UNKNOWN -> "no fresh result it can vouch for (silent, stale, impaired, or still forming): left out of the quorum";
+            case UNKNOWN ->
+                "no fresh result it can vouch for (silent, stale, impaired, or still forming): left out of the quorum";
         };
     }
 }

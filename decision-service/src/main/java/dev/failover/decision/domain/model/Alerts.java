@@ -46,8 +46,9 @@ public sealed interface Alerts {
         if (this instanceof Read read && !read.readAt().plus(STALE_AFTER).isBefore(now)) {
             List<String> firing = names.stream().filter(read.firing()::contains).toList();
             return firing.isEmpty() ? Optional.empty()
-                    : Optional.of("alert " + String.join(", ", firing) + " firing in Alertmanager (read at " + read.readAt()
-                            + ")");
+                    : Optional.of(
+                            "alert " + String.join(", ", firing) + " firing in Alertmanager (read at " + read.readAt()
+                                    + ")");
         }
         if (this instanceof NotRead notRead && !notRead.since().plus(STALE_AFTER).isBefore(now)) {
             return Optional.empty();
@@ -57,10 +58,12 @@ public sealed interface Alerts {
                     + " are unknown");
         }
         if (this instanceof NotRead n) {
-            return Optional.of("Alertmanager not read since this instance started at " + n.since() + "; the alerts " + names
-                    + " are unknown");
+            return Optional
+                    .of("Alertmanager not read since this instance started at " + n.since() + "; the alerts " + names
+                            + " are unknown");
         }
-        return Optional.of("Alertmanager last read at " + ((Read) this).readAt() + ", more than " + STALE_AFTER.toSeconds()
-                + " s ago; the alerts " + names + " are unknown");
+        return Optional
+                .of("Alertmanager last read at " + ((Read) this).readAt() + ", more than " + STALE_AFTER.toSeconds()
+                        + " s ago; the alerts " + names + " are unknown");
     }
 }

@@ -46,7 +46,8 @@ public sealed interface Command {
     }
 
     /** Move traffic to {@code target} (default: the first secondary) for {@code duration} (default: the group's). */
-    record StartDrill(String group, String target, Duration duration, String reason, String principal) implements Command {
+    record StartDrill(String group, String target, Duration duration, String reason, String principal)
+            implements Command {
     }
 
     record EndDrill(String group, String reason, String principal) implements Command {

@@ -49,7 +49,8 @@ public final class DecidedVsServed {
      * @param decided     the latest decision's id; absent with NO_DECISION
      * @param servedEpoch the epoch of the decision the actuator reports; absent before its first report
      */
-    public record Check(State state, String decided, long decidedEpoch, Instant decidedAt, String served, Long servedEpoch,
+    public record Check(State state, String decided, long decidedEpoch, Instant decidedAt, String served,
+            Long servedEpoch,
             String detail) {
     }
 
@@ -72,8 +73,10 @@ public final class DecidedVsServed {
         if (latest == null && serving != null && serving.epoch() > 0) {
             // the engine has no decision, the actuator serves one: exactly when the engine's active target is most
             // likely wrong; there is nothing of this instance's to re-issue, so it is raised
-            return new Check(State.NOT_SERVED, null, 0, null, served, servedEpoch, "the actuator serves decision " + served
-                    + " (epoch " + servedEpoch + ", " + serving.status() + "), which this instance did not make, and it has "
+            return new Check(State.NOT_SERVED, null, 0, null, served, servedEpoch, "the actuator serves decision "
+                    + served
+                    + " (epoch " + servedEpoch + ", " + serving.status()
+                    + "), which this instance did not make, and it has "
                     + "no decision of its own to re-issue: another owner decided the group; an operator's force or pin "
                     + "sends the target this instance should serve");
         }
@@ -104,7 +107,8 @@ public final class DecidedVsServed {
                 : "a decision the actuator dead-lettered (its signature) or an actuator that is down or cut off: a "
                         + "re-issue would not be served either";
         return new Check(late ? State.NOT_SERVED : State.AWAITING_REPORT, latest.decisionId(), latest.epoch(),
-                latest.issuedAt(), served, servedEpoch, "the actuator reports " + reported + " as its record, not decision "
+                latest.issuedAt(), served, servedEpoch,
+                "the actuator reports " + reported + " as its record, not decision "
                         + latest.decisionId() + " (epoch " + latest.epoch() + ") issued at " + latest.issuedAt()
                         + (late ? "; longer than " + bound.toSeconds() + " s: " + why : ""));
     }

@@ -24,8 +24,10 @@ import dev.failover.contract.event.TargetHealth;
  * @param holdReason why it held; null unless HELD
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Explanation(String group, String decisionId, Instant at, Verdict outcome, DecisionKind kind, String fromTarget,
-        String toTarget, Outcome.HoldReason holdReason, String summary, List<Rule> rules, Map<String, Integer> thresholds,
+public record Explanation(String group, String decisionId, Instant at, Verdict outcome, DecisionKind kind,
+        String fromTarget,
+        String toTarget, Outcome.HoldReason holdReason, String summary, List<Rule> rules,
+        Map<String, Integer> thresholds,
         List<TargetFacts> targets, StartingState startingState) {
 
     public Explanation {
@@ -57,7 +59,8 @@ public record Explanation(String group, String decisionId, Instant at, Verdict o
      * @param before the hysteresis state from before the oldest of {@code results}: the verdict may come from results
      *               older than those kept; null when not recorded (an explanation written before it was)
      */
-    public record LocationFacts(String location, LocationVerdict verdict, int consecutiveFailures, int consecutiveSuccesses,
+    public record LocationFacts(String location, LocationVerdict verdict, int consecutiveFailures,
+            int consecutiveSuccesses,
             String margin, List<Result> results, Counts before) {
     }
 
@@ -81,7 +84,8 @@ public record Explanation(String group, String decisionId, Instant at, Verdict o
      * each target has been stably healthy (failback hold-down, which reaches further back than the results kept), and
      * the actuator's refusals in force (a refused target is no destination).
      */
-    public record StartingState(String activeTarget, long epoch, Instant lastSwitchAt, Map<String, Instant> stablyHealthySince,
+    public record StartingState(String activeTarget, long epoch, Instant lastSwitchAt,
+            Map<String, Instant> stablyHealthySince,
             java.util.List<GroupSnapshot.Refusal> refusals) {
         public StartingState {
             stablyHealthySince = stablyHealthySince == null ? Map.of() : Map.copyOf(stablyHealthySince);

@@ -33,14 +33,18 @@ import dev.failover.contract.event.DecisionKind;
  *                   from the JSON, when no observer is tied to one of the group's providers
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ObservedSwitch(String decisionId, DecisionKind kind, String target, Instant failedAt, Instant decidedAt, Instant servedAt,
+public record ObservedSwitch(String decisionId, DecisionKind kind, String target, Instant failedAt, Instant decidedAt,
+        Instant servedAt,
         Map<String, Instant> observedAt, Instant quorumAt, int need, int of,
-        @JsonInclude(value = JsonInclude.Include.NON_EMPTY, content = JsonInclude.Include.ALWAYS) Map<String, Instant> providers) {
+        @JsonInclude(value = JsonInclude.Include.NON_EMPTY,
+                content = JsonInclude.Include.ALWAYS) Map<String, Instant> providers) {
 
     public ObservedSwitch {
-        observedAt = observedAt == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(observedAt));
+        observedAt = observedAt == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(observedAt));
         // absent in records written before providers' servers observed: none; a null value is a provider not yet marked
-        providers = providers == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+        providers = providers == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(providers));
     }
 
     /**
@@ -56,8 +60,9 @@ public record ObservedSwitch(String decisionId, DecisionKind kind, String target
     }
 
     public ObservedSwitch served(Instant at) {
-        return servedAt != null ? this : new ObservedSwitch(decisionId, kind, target, failedAt, decidedAt, at, observedAt,
-                quorumAt, need, of, providers);
+        return servedAt != null ? this
+                : new ObservedSwitch(decisionId, kind, target, failedAt, decidedAt, at, observedAt,
+                        quorumAt, need, of, providers);
     }
 
     public ObservedSwitch reissuedAs(String id) {
@@ -75,7 +80,8 @@ public record ObservedSwitch(String decisionId, DecisionKind kind, String target
         }
         Map<String, Instant> next = new LinkedHashMap<>(providers);
         next.put(provider, at.isBefore(decidedAt) ? decidedAt : at);
-        return new ObservedSwitch(decisionId, kind, target, failedAt, decidedAt, servedAt, observedAt, quorumAt, need, of,
+        return new ObservedSwitch(decisionId, kind, target, failedAt, decidedAt, servedAt, observedAt, quorumAt, need,
+                of,
                 next);
     }
 
@@ -109,7 +115,8 @@ public record ObservedSwitch(String decisionId, DecisionKind kind, String target
 
     /** Failure to observed by the quorum: the failover SLI; absent without a failure's start or before the quorum. */
     public Optional<Duration> failureToObserved() {
-        return failedAt == null || quorumAt == null ? Optional.empty() : Optional.of(Duration.between(failedAt, quorumAt));
+        return failedAt == null || quorumAt == null ? Optional.empty()
+                : Optional.of(Duration.between(failedAt, quorumAt));
     }
 
     public Optional<Duration> decidedToObserved() {

@@ -71,7 +71,8 @@ public record OwnershipTerm(int generation, int instance) {
         }
         long term = Math.max(generation, known + 1);
         if (term > MAX_TERM) {
-            throw new IllegalStateException("term " + term + " is above " + MAX_TERM + ": its epochs would leave 0 to 2^53");
+            throw new IllegalStateException(
+                    "term " + term + " is above " + MAX_TERM + ": its epochs would leave 0 to 2^53");
         }
         return term;
     }

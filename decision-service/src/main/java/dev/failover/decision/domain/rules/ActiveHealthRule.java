@@ -22,8 +22,9 @@ final class ActiveHealthRule implements SwitchRule {
         Evidence.OfTarget active = e.activeEvidence();
         String id = active.target().id();
         return switch (active.health()) {
-            case UNKNOWN -> RuleVerdict.held(Outcome.HoldReason.QUORUM_LOST, "active target " + id + " has no quorum of "
-                    + e.evidence().quorum() + " locations agreeing");
+            case UNKNOWN ->
+                RuleVerdict.held(Outcome.HoldReason.QUORUM_LOST, "active target " + id + " has no quorum of "
+                        + e.evidence().quorum() + " locations agreeing");
             case FLAPPING -> RuleVerdict.held(Outcome.HoldReason.TARGET_FLAPPING, "active target " + id
                     + " is flapping at a quorum of locations");
             case UNHEALTHY -> new RuleVerdict.Fired(active::healthDetail, null);

@@ -48,23 +48,30 @@ final class DestinationRule implements SwitchRule {
         Evidence.OfTarget to = next instanceof Next.Eligible eligible ? eligible.target() : null;
         DecisionKind kind = DecisionKind.FAILOVER;
         if (to == null && group.whenAllDown() == AllDownPolicy.LAST_RESORT) {
-            to = evidence.targets().stream().filter(t -> t.target().isLastResort() && !t.target().id().equals(active.id()))
+            to = evidence.targets().stream()
+                    .filter(t -> t.target().isLastResort() && !t.target().id().equals(active.id()))
                     .filter(t -> t.destinationVerdict() == Destination.ELIGIBLE).findFirst().orElse(null);
             kind = DecisionKind.LAST_RESORT;
         }
         if (to == null) {
             List<String> refused = evidence.targets().stream().filter(t -> !t.target().id().equals(active.id()))
-                    .filter(t -> t.destinationVerdict() != Destination.NOT_HEALTHY).map(t -> t.destination().detail()).toList();
+                    .filter(t -> t.destinationVerdict() != Destination.NOT_HEALTHY).map(t -> t.destination().detail())
+                    .toList();
             return refused.isEmpty()
-                    ? RuleVerdict.held(HoldReason.NO_HEALTHY_TARGET, "active target " + active.id() + " is UNHEALTHY and no "
-                            + "other target is HEALTHY; holding (whenAllDown: " + group.whenAllDown() + ")")
-                    : RuleVerdict.held(HoldReason.NO_ELIGIBLE_TARGET, "active target " + active.id() + " is UNHEALTHY and no "
-                            + "target is an eligible destination: " + String.join("; ", refused) + "; holding (whenAllDown: "
-                            + group.whenAllDown() + ")");
+                    ? RuleVerdict.held(HoldReason.NO_HEALTHY_TARGET,
+                            "active target " + active.id() + " is UNHEALTHY and no "
+                                    + "other target is HEALTHY; holding (whenAllDown: " + group.whenAllDown() + ")")
+                    : RuleVerdict.held(HoldReason.NO_ELIGIBLE_TARGET,
+                            "active target " + active.id() + " is UNHEALTHY and no "
+                                    + "target is an eligible destination: " + String.join("; ", refused)
+                                    + "; holding (whenAllDown: "
+                                    + group.whenAllDown() + ")");
         }
         String check = to.destination().detail();
-        String detail = kind == DecisionKind.LAST_RESORT ? "no target in the chain is eligible; whenAllDown: last-resort; "
-                + check : check;
+        String detail = kind == DecisionKind.LAST_RESORT
+                ? "no target in the chain is eligible; whenAllDown: last-resort; "
+                        + check
+                : check;
         return new RuleVerdict.Passed(() -> detail, new Move.Switch(to.target(), kind, "active target " + active.id()
                 + " is UNHEALTHY by a quorum of " + evidence.quorum() + " locations; " + check));
     }
@@ -98,7 +105,8 @@ final class DestinationRule implements SwitchRule {
                 return new RuleVerdict.Fired(() -> candidate.id() + " has been stably HEALTHY since " + since
                         + ", longer than the hold-down of " + failback.holdDownSeconds() + " s; " + check,
                         new Move.Switch(candidate, DecisionKind.FAILBACK, candidate.id() + " has been HEALTHY at every "
-                                + "reporting location since " + since + ", longer than the hold-down of " + holdDown + "; "
+                                + "reporting location since " + since + ", longer than the hold-down of " + holdDown
+                                + "; "
                                 + check));
             }
         }

@@ -1,12 +1,11 @@
 package dev.failover.decision.domain.rules;
 
-import dev.failover.decision.domain.model.Alerts;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 import dev.failover.contract.topology.Target;
+import dev.failover.decision.domain.model.Alerts;
 import dev.failover.decision.domain.state.CorrelatedFailureGuard;
 import dev.failover.decision.domain.state.Evidence;
 import dev.failover.decision.domain.state.GroupState;

@@ -31,6 +31,7 @@ final class FlapGuardRule implements SwitchGuard {
             s.overrides().freeze(why, e.now());
             return RuleVerdict.held(Outcome.HoldReason.FLAP_GUARD, why);
         }
-        return RuleVerdict.passed(() -> lastHour + " automatic switch(es) in the hour before, below maxSwitchesPerHour " + max);
+        return RuleVerdict
+                .passed(() -> lastHour + " automatic switch(es) in the hour before, below maxSwitchesPerHour " + max);
     }
 }

@@ -35,7 +35,8 @@ final class HoldRule implements SwitchRule {
     private static RuleVerdict drill(Evaluation e) {
         GroupSnapshot.DrillState drill = e.state().overrides().drill();
         if (!e.now().isBefore(drill.endsAt())) {
-            return new RuleVerdict.Fired(() -> "the drill on " + drill.target() + " reached its end at " + drill.endsAt(),
+            return new RuleVerdict.Fired(
+                    () -> "the drill on " + drill.target() + " reached its end at " + drill.endsAt(),
                     new Move.EndDrill("completed", "drill ended after its planned duration", false));
         }
         Target target = e.state().group().target(drill.target()).orElseThrow();
@@ -50,6 +51,7 @@ final class HoldRule implements SwitchRule {
             String why = alert.get() + "; restoring early";
             return new RuleVerdict.Fired(() -> why, new Move.EndDrill("aborted: " + why, why, true));
         }
-        return RuleVerdict.held(Outcome.HoldReason.DRILL_RUNNING, "drill on " + drill.target() + " until " + drill.endsAt());
+        return RuleVerdict.held(Outcome.HoldReason.DRILL_RUNNING,
+                "drill on " + drill.target() + " until " + drill.endsAt());
     }
 }

@@ -39,6 +39,7 @@ public final class SwitchBudgetRule implements SwitchGuard {
                     + " of all groups within 24 hours, more than the global maxSwitchesPerDay " + allMax
                     + "; pin or force a target, or resume groups to reset their counts");
         }
-        return RuleVerdict.passed(() -> today + " automatic switch(es) in the 24 h before, below maxSwitchesPerDay " + max);
+        return RuleVerdict
+                .passed(() -> today + " automatic switch(es) in the 24 h before, below maxSwitchesPerDay " + max);
     }
 }

@@ -29,7 +29,8 @@ public final class ActuatorReports {
      * epoch than the group's report waits for that epoch's report.
      */
     public GroupSnapshot.Serving serving() {
-        return serving == null || serving.epoch() != lanesEpoch ? serving : serving.withLanes(List.copyOf(lanes.values()));
+        return serving == null || serving.epoch() != lanesEpoch ? serving
+                : serving.withLanes(List.copyOf(lanes.values()));
     }
 
     /** The actuator's standing refusal of a move to {@code target}, or null. */

@@ -42,7 +42,8 @@ public record Evidence(Instant at, int quorum, List<OfTarget> targets) {
      * @param refusal         the actuator's standing refusal of a move to it (ADR 0010), or null
      */
     public record OfTarget(Target target, TargetHealth health, List<LocationVerdict> verdicts, List<Run> runs, int up,
-            int down, int flapping, int failingNow, int rising, int freshSuccesses, Duration freshBound, Dependency dependency,
+            int down, int flapping, int failingNow, int rising, int freshSuccesses, Duration freshBound,
+            Dependency dependency,
             TargetHealth dependencyHealth, int quorum, GroupSnapshot.Refusal refusal) {
 
         /** UNHEALTHY, or failing now at a quorum of locations: what the correlated-failure guard counts as failing. */
@@ -83,26 +84,34 @@ public record Evidence(Instant at, int quorum, List<OfTarget> targets) {
             Destination verdict = destinationVerdict();
             return new GroupView.DestinationCheck(verdict, switch (verdict) {
                 case NOT_HEALTHY -> id + " is " + health;
-                case FAILING_NOW -> id + " is HEALTHY but failing now: " + failingNow + " location(s) saw its latest probe "
-                        + "fail, " + freshSuccesses + " of the quorum of " + quorum + " have a success newer than " + freshBound;
-                case STALE_EVIDENCE -> id + " is HEALTHY but only " + freshSuccesses + " location(s) have a success newer than "
-                        + freshBound + ", fewer than the quorum of " + quorum;
+                case FAILING_NOW ->
+                    id + " is HEALTHY but failing now: " + failingNow + " location(s) saw its latest probe "
+                            + "fail, " + freshSuccesses + " of the quorum of " + quorum + " have a success newer than "
+                            + freshBound;
+                case STALE_EVIDENCE ->
+                    id + " is HEALTHY but only " + freshSuccesses + " location(s) have a success newer than "
+                            + freshBound + ", fewer than the quorum of " + quorum;
                 case DEPENDENCY_NOT_HEALTHY -> id + "'s dependency " + dependency.id() + " is " + dependencyHealth;
                 case REFUSED_BY_ACTUATOR -> id + " is " + health + "; the actuator refused the move to it (decision "
-                        + refusal.decisionId() + ", since " + refusal.since() + "): " + refusal.reason() + "; not eligible"
+                        + refusal.decisionId() + ", since " + refusal.since() + "): " + refusal.reason()
+                        + "; not eligible"
                         + " until an operator resumes the group, pins or forces a target, or a move to it is served";
-                case ELIGIBLE -> id + " is HEALTHY with successes newer than " + freshBound + " from " + freshSuccesses + " of "
+                case ELIGIBLE -> id + " is HEALTHY with successes newer than " + freshBound + " from " + freshSuccesses
+                        + " of "
                         + verdicts.size() + " locations (quorum " + quorum + ")" + (target.dependencies().isEmpty() ? ""
-                                : ", dependencies " + target.dependencies().stream().map(Dependency::id).toList() + " HEALTHY");
+                                : ", dependencies " + target.dependencies().stream().map(Dependency::id).toList()
+                                        + " HEALTHY");
             });
         }
 
         /** How many locations more or fewer would change its quorum health. */
         public String margin() {
-            String counts = target.id() + ": " + up + " UP, " + down + " DOWN of " + verdicts.size() + " locations, quorum "
+            String counts = target.id() + ": " + up + " UP, " + down + " DOWN of " + verdicts.size()
+                    + " locations, quorum "
                     + quorum;
             return switch (health) {
-                case UNHEALTHY -> counts + "; " + (down - quorum + 1) + " location(s) fewer DOWN and it would not be UNHEALTHY";
+                case UNHEALTHY ->
+                    counts + "; " + (down - quorum + 1) + " location(s) fewer DOWN and it would not be UNHEALTHY";
                 case HEALTHY -> counts + "; " + (up - quorum + 1) + " location(s) fewer UP and it would not be HEALTHY";
                 default -> counts + "; " + (quorum - Math.max(up, down)) + " more location(s) agreeing would settle it";
             };
@@ -135,7 +144,8 @@ public record Evidence(Instant at, int quorum, List<OfTarget> targets) {
     private static OfTarget ofTarget(GroupState s, Target target, Instant now) {
         Thresholds thresholds = s.thresholds();
         Duration staleAfter = GroupTrackers.staleAfter(target);
-        Duration freshBound = Duration.ofSeconds((long) s.group().safety().freshEvidenceIntervals() * target.probe().intervalSeconds());
+        Duration freshBound = Duration
+                .ofSeconds((long) s.group().safety().freshEvidenceIntervals() * target.probe().intervalSeconds());
         Collection<LocationTracker> trackers = s.trackers().of(target);
         LocationVerdict[] verdicts = new LocationVerdict[trackers.size()];
         Run[] runs = new Run[trackers.size()];
@@ -154,7 +164,7 @@ public record Evidence(Instant at, int quorum, List<OfTarget> targets) {
                 case UP -> up++;
                 case DOWN -> down++;
                 case FLAPPING -> flapping++;
-                case UNKNOWN -> { }
+                case UNKNOWN -> {}
             }
             failingNow += tracker.failingNow(now, staleAfter) ? 1 : 0;
             rising += tracker.upOrRising(verdict, now, staleAfter) ? 1 : 0;
@@ -174,7 +184,8 @@ public record Evidence(Instant at, int quorum, List<OfTarget> targets) {
                 }
             }
         }
-        return new OfTarget(target, health, Arrays.asList(verdicts), Arrays.asList(runs), up, down, flapping, failingNow,
+        return new OfTarget(target, health, Arrays.asList(verdicts), Arrays.asList(runs), up, down, flapping,
+                failingNow,
                 rising, fresh, freshBound, notHealthy, dependencyHealth, quorum,
                 s.traffic().actuatorReports().refusal(target.id()));
     }

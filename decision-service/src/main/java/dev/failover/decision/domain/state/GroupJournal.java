@@ -68,8 +68,9 @@ public final class GroupJournal {
                 && newest.status() == entry.status()) {
             actuations.removeFirst();
         }
-        actuations.addFirst(new GroupSnapshot.ActuationEntry(entry.at(), entry.decisionId(), entry.epoch(), entry.step(),
-                entry.status(), entry.provider(), cut(entry.detail())));
+        actuations
+                .addFirst(new GroupSnapshot.ActuationEntry(entry.at(), entry.decisionId(), entry.epoch(), entry.step(),
+                        entry.status(), entry.provider(), cut(entry.detail())));
         while (actuations.size() > RECENT_ACTUATIONS) {
             actuations.removeLast();
         }

@@ -250,7 +250,8 @@ public final class GroupState {
         Overrides o = overrides;
         ActuatorReports reports = traffic.actuatorReports();
         Epochs epochs = traffic.epochs();
-        return new GroupSnapshot(group.id(), active(), epochs.epoch(), lastSwitchAt(), automaticSwitches.list(), o.pin(),
+        return new GroupSnapshot(group.id(), active(), epochs.epoch(), lastSwitchAt(), automaticSwitches.list(),
+                o.pin(),
                 o.pause(), o.freeze(), o.drill(), journal.auditTrail(), journal.recentDecisions(), o.lastDrill(),
                 reports.serving(), seenCommands.list(), journal.recentActuations(), reports.refusals(), failingSince,
                 guard.acknowledgedAt(), epochs.term(), epochs.termInstance(), traffic.convergence().recent());

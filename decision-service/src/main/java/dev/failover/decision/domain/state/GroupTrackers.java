@@ -114,7 +114,7 @@ public final class GroupTrackers {
                 case UP -> up++;
                 case DOWN -> down++;
                 case FLAPPING -> flapping++;
-                case UNKNOWN -> { }
+                case UNKNOWN -> {}
             }
         }
         return Evidence.health(up, down, flapping, quorum);

@@ -2,17 +2,16 @@ package dev.failover.decision.domain.state;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import java.util.Map;
-
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.FailureReason;
-import dev.failover.contract.topology.FailureClass;
 import dev.failover.contract.event.LocationEvidence;
 import dev.failover.contract.event.LocationVerdict;
 import dev.failover.contract.event.TargetHealth;
+import dev.failover.contract.topology.FailureClass;
 import dev.failover.decision.domain.model.DecidedVsServed;
 import dev.failover.decision.domain.model.Destination;
 import dev.failover.decision.domain.model.GroupSnapshot;
@@ -55,7 +54,8 @@ public record GroupView(
      * @param observers  every observer of every location asked for the group's record, with what it answers now
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ConvergenceView(Observed state, ObservedSwitch lastSwitch, String summary, List<ObserverView> observers) {
+    public record ConvergenceView(Observed state, ObservedSwitch lastSwitch, String summary,
+            List<ObserverView> observers) {
     }
 
     /** Where the latest live switch stands with the clients, as the observing locations see it. */
@@ -149,7 +149,8 @@ public record GroupView(
      *                     success, alerted on); absent otherwise
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record LocationView(String location, LocationVerdict verdict, int consecutiveFailures, int consecutiveSuccesses,
+    public record LocationView(String location, LocationVerdict verdict, int consecutiveFailures,
+            int consecutiveSuccesses,
             Instant lastResultAt, IgnoredResult lastIgnored, FailureReason alertOnlyFailure) {
 
         /** Without the alert-only marker: for tests and tools. */

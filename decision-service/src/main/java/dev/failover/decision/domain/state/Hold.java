@@ -60,7 +60,8 @@ public enum Hold {
     public String describe(Overrides s) {
         return switch (this) {
             case PINNED -> (s.pin().forced() ? "forced and pinned to " : "pinned to ") + s.pin().target() + " by "
-                    + s.pin().principal() + (s.pin().until() == null ? "" : " until " + s.pin().until()) + ": " + s.pin().reason();
+                    + s.pin().principal() + (s.pin().until() == null ? "" : " until " + s.pin().until()) + ": "
+                    + s.pin().reason();
             case PAUSED -> "paused by " + s.pause().principal() + ": " + s.pause().reason();
             case DRILL -> "a drill runs on " + s.drill().target() + " until " + s.drill().endsAt();
             case FROZEN -> "frozen by the flap guard since " + s.freeze().since() + ": " + s.freeze().reason();

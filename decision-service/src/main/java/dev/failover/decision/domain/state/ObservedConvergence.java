@@ -142,7 +142,8 @@ public final class ObservedConvergence {
         if (current.observedAt().containsKey(o.location())) {
             return Optional.empty();
         }
-        Optional<Instant> all = allAnswer(Map.of(o.location(), here.stream().filter(x -> !x.tied()).toList()), earliest);
+        Optional<Instant> all = allAnswer(Map.of(o.location(), here.stream().filter(x -> !x.tied()).toList()),
+                earliest);
         if (all.isEmpty()) {
             return Optional.empty();
         }
@@ -200,17 +201,20 @@ public final class ObservedConvergence {
                         o == null || o.answer() == null ? List.of() : o.answer().addresses(),
                         o == null || o.answer() == null ? null : o.answer().ttlSeconds(), o == null ? null : o.error(),
                         o == null ? null : o.observedAt(), a == null ? null : a.since(), observer.provider()));
-                boolean waited = current != null && (observer.tied() ? current.providers().containsKey(observer.provider())
-                        && current.providers().get(observer.provider()) == null
+                boolean waited = current != null && (observer.tied()
+                        ? current.providers().containsKey(observer.provider())
+                                && current.providers().get(observer.provider()) == null
                         : !current.observedAt().containsKey(location.getKey()));
                 if (waited) {
                     late.add((observer.tied() ? observer.provider() + ": server " : location.getKey() + ": resolver ")
                             + observer.name() + (o == null ? " has not answered yet"
-                            : o.answers(current.target()) ? " answers " + current.target()
-                                    : o.target() != null ? " still answers " + o.target() + ttl(o)
-                                            : o.error() != null ? " does not answer (" + o.error() + ")"
-                                                    : " answers " + (o.answer() == null ? "nothing" : o.answer().addresses())
-                                                            + ", no target's values"));
+                                    : o.answers(current.target()) ? " answers " + current.target()
+                                            : o.target() != null ? " still answers " + o.target() + ttl(o)
+                                                    : o.error() != null ? " does not answer (" + o.error() + ")"
+                                                            : " answers "
+                                                                    + (o.answer() == null ? "nothing"
+                                                                            : o.answer().addresses())
+                                                                    + ", no target's values"));
                 }
             }
         }
@@ -240,7 +244,8 @@ public final class ObservedConvergence {
     }
 
     private static String ttl(ResolverObservation o) {
-        return o.answer() == null || o.answer().ttlSeconds() == null ? "" : " for up to " + o.answer().ttlSeconds() + " s";
+        return o.answer() == null || o.answer().ttlSeconds() == null ? ""
+                : " for up to " + o.answer().ttlSeconds() + " s";
     }
 
     private String summary(List<String> late) {

@@ -114,7 +114,8 @@ public final class Overrides {
             return false;
         }
         GroupSnapshot.DrillReport r = lastDrill;
-        lastDrill = new GroupSnapshot.DrillReport(r.startDecisionId(), r.target(), r.startedAt(), r.endedAt(), r.outcome(),
+        lastDrill = new GroupSnapshot.DrillReport(r.startDecisionId(), r.target(), r.startedAt(), r.endedAt(),
+                r.outcome(),
                 sinceDecision.toMillis());
         return true;
     }

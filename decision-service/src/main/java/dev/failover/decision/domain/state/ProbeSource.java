@@ -57,10 +57,13 @@ final class ProbeSource {
         boolean inPlaceReports = inPlaceSeenMillis >= since.toEpochMilli();
         if (seenBefore && inPlaceReports) {
             others.put(prober, now);
-            return Optional.of("probe location " + result.location() + " has two instances reporting on " + result.group() + "/"
-                    + result.target() + (result.dependency() == null ? "" : " dependency " + result.dependency()) + " within "
-                    + window + ": " + inPlace + " (in place, used) and " + prober + " (left out); run one probe-service per "
-                    + "location, or give each instance a location of its own");
+            return Optional.of(
+                    "probe location " + result.location() + " has two instances reporting on " + result.group() + "/"
+                            + result.target()
+                            + (result.dependency() == null ? "" : " dependency " + result.dependency()) + " within "
+                            + window + ": " + inPlace + " (in place, used) and " + prober
+                            + " (left out); run one probe-service per "
+                            + "location, or give each instance a location of its own");
         }
         // the one in place is silent, or this instance is new: it replaces it, and may be found reporting still
         if (others == null) {

@@ -71,7 +71,8 @@ final class RecentResults {
         int i = (oldest + size) % capacity;
         startSeconds[i] = result.startedAt().getEpochSecond();
         startNanos[i] = result.startedAt().getNano();
-        durationMillis[i] = result.durationMillis() == null ? NONE : (int) Math.min(Integer.MAX_VALUE, result.durationMillis());
+        durationMillis[i] = result.durationMillis() == null ? NONE
+                : (int) Math.min(Integer.MAX_VALUE, result.durationMillis());
         outcome[i] = (byte) result.outcome().ordinal();
         reason[i] = result.failureReason() == null ? NONE : (byte) result.failureReason().ordinal();
         counted[i] = (byte) how.ordinal();

@@ -107,7 +107,8 @@ public final class Traffic {
         active = to.id();
         lastSwitchAt = now;
         DecisionMode mode = group.mode() == GroupMode.SHADOW ? DecisionMode.SHADOW : DecisionMode.LIVE;
-        Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionId, group.id(), epoch, kind, from, to.id(), reason,
+        Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionId, group.id(), epoch, kind, from, to.id(),
+                reason,
                 trackers.decisionEvidence(evidence), now, mode, principal);
         journal.decided(decision, explain.apply(decision));
         // the failure a failover answers began when the quorum-th location began failing (its first failing probe)
@@ -122,14 +123,16 @@ public final class Traffic {
             Function<Decision, Explanation> explain, String decisionId) {
         long epoch = epochs.nextAbove(served.epoch());
         Decision decision = new Decision(EventCodec.SCHEMA_VERSION, decisionId, group.id(), epoch, latest.kind(),
-                latest.fromTarget(), latest.toTarget(), "re-issued above epoch " + served.epoch() + " (the actuator served "
+                latest.fromTarget(), latest.toTarget(),
+                "re-issued above epoch " + served.epoch() + " (the actuator served "
                         + "decision " + served.decisionId() + " of another owner): " + latest.reason(),
                 trackers.decisionEvidence(evidence), evidence.at(), latest.mode(), latest.principal());
         reissue = decisionId;
         convergence.reissued(latest, decisionId);
         journal.audit(evidence.at(), Decision.AUTOMATION, "decision re-issued", "the actuator served decision "
                 + served.decisionId() + " (epoch " + served.epoch() + ") instead of " + latest.decisionId() + " (epoch "
-                + latest.epoch() + "); " + latest.decisionId() + " re-issued as " + decisionId + " (epoch " + epoch + ")");
+                + latest.epoch() + "); " + latest.decisionId() + " re-issued as " + decisionId + " (epoch " + epoch
+                + ")");
         journal.decided(decision, explain.apply(decision));
         return decision;
     }

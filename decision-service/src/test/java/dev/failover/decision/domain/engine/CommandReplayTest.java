@@ -46,7 +46,8 @@ class CommandReplayTest {
         return Stream.of(
                 Arguments.of("a fresh command is applied", List.of(step(0, "c1", 0, "secondary")),
                         List.of("ACCEPTED FORCE"), 1),
-                Arguments.of("a command exactly the max age old is still applied", List.of(step(300, "c1", 0, "secondary")),
+                Arguments.of("a command exactly the max age old is still applied",
+                        List.of(step(300, "c1", 0, "secondary")),
                         List.of("ACCEPTED FORCE"), 1),
                 Arguments.of("a command older than the max age is EXPIRED", List.of(step(301, "c1", 0, "secondary")),
                         List.of("REJECTED EXPIRED"), 0),
@@ -54,7 +55,8 @@ class CommandReplayTest {
                         List.of(step(0, "c1", 0, "secondary"), step(5, "c1", 5, "secondary")),
                         List.of("ACCEPTED FORCE", "REPEATED ACCEPTED"), 1),
                 Arguments.of("a replay after a later command does not undo it",
-                        List.of(step(0, "c1", 0, "secondary"), step(10, "c2", 10, "primary"), step(20, "c1", 0, "secondary")),
+                        List.of(step(0, "c1", 0, "secondary"), step(10, "c2", 10, "primary"),
+                                step(20, "c1", 0, "secondary")),
                         List.of("ACCEPTED FORCE", "ACCEPTED FORCE", "REPEATED ACCEPTED"), 2),
                 Arguments.of("a replay after a restart (offset reset) is not acted on again",
                         List.of(step(0, "c1", 0, "secondary"), step(10, "c2", 10, "primary"),
@@ -68,7 +70,8 @@ class CommandReplayTest {
                         List.of(step(0, "c1", 0, "mars"), step(5, "c1", 5, "mars")),
                         List.of("REJECTED INVALID", "REPEATED REJECTED"), 0),
                 Arguments.of("the same command under a new id is a new command",
-                        List.of(step(0, "c1", 0, "secondary"), step(10, "c2", 10, "primary"), step(20, "c3", 20, "secondary")),
+                        List.of(step(0, "c1", 0, "secondary"), step(10, "c2", 10, "primary"),
+                                step(20, "c3", 20, "secondary")),
                         List.of("ACCEPTED FORCE", "ACCEPTED FORCE", "ACCEPTED FORCE"), 3));
     }
 
@@ -99,7 +102,8 @@ class CommandReplayTest {
 
     static String describe(CommandOutcome outcome) {
         if (outcome instanceof CommandOutcome.Accepted a) {
-            return ("ACCEPTED " + String.join(" ", a.decisions().stream().map(Decision::kind).map(Enum::name).toList())).trim();
+            return ("ACCEPTED " + String.join(" ", a.decisions().stream().map(Decision::kind).map(Enum::name).toList()))
+                    .trim();
         }
         if (outcome instanceof CommandOutcome.Rejected r) {
             return "REJECTED " + r.rejection();
@@ -126,7 +130,8 @@ class CommandReplayTest {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = engine("hold", "live", clock);
         for (int i = 0; i < Command.MAX_COMMANDS_PER_MAX_AGE; i++) {
-            CommandOutcome outcome = engine.apply(new Command.Issued("c" + i, T0, new Command.Pause("api", "r" + i, "carol")));
+            CommandOutcome outcome = engine
+                    .apply(new Command.Issued("c" + i, T0, new Command.Pause("api", "r" + i, "carol")));
             assertThat(outcome).as("command " + i).isInstanceOf(CommandOutcome.Accepted.class);
         }
         CommandOutcome over = engine.apply(new Command.Issued("one-more", T0, new Command.Resume("api", "r", "carol")));

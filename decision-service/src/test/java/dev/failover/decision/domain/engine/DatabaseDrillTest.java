@@ -61,13 +61,15 @@ class DatabaseDrillTest {
 
     @Test
     void anAbortRefusedByTheFencedOldPrimaryFallsThroughToTheNextEligibleTarget() {
-        DecisionEngineTest.run(engine, clock, timeline(rounds(0, 40, "primary", UP, ALL), rounds(0, 40, "secondary", UP, ALL),
-                rounds(0, 40, "tertiary", UP, ALL)));
+        DecisionEngineTest.run(engine, clock,
+                timeline(rounds(0, 40, "primary", UP, ALL), rounds(0, 40, "secondary", UP, ALL),
+                        rounds(0, 40, "tertiary", UP, ALL)));
         assertThat(engine.apply(new Command.StartDrill("api", "secondary", Duration.ofMinutes(30), "quarterly DR drill",
                 "dave"))).isInstanceOf(CommandOutcome.Accepted.class);
         Decision start = engine.view("api").orElseThrow().recentDecisions().get(0);
         assertThat(start.kind()).isEqualTo(DecisionKind.DRILL_START);
-        engine.feedback().onConvergence("api", start.decisionId(), start.epoch(), ActuationStatus.CONVERGED, "promoted", T0.plusSeconds(45));
+        engine.feedback().onConvergence("api", start.decisionId(), start.epoch(), ActuationStatus.CONVERGED, "promoted",
+                T0.plusSeconds(45));
 
         // the drill target fails: the drill aborts back to the primary, whose node the drill's promotion fenced
         List<String> switches = DecisionEngineTest.run(engine, clock, timeline(rounds(50, 90, "primary", UP, ALL),
@@ -75,7 +77,8 @@ class DatabaseDrillTest {
         assertThat(switches).as("the abort").singleElement().asString().contains("DRILL_ABORT secondary->primary");
         Decision abort = engine.view("api").orElseThrow().recentDecisions().get(0);
         engine.feedback().onConvergence("api", abort.decisionId(), abort.epoch(), ActuationStatus.BLOCKED,
-                "primary's database jdbc:postgresql://db-east:5432/app is fenced as an old primary", T0.plusSeconds(91));
+                "primary's database jdbc:postgresql://db-east:5432/app is fenced as an old primary",
+                T0.plusSeconds(91));
 
         List<String> after = DecisionEngineTest.run(engine, clock, timeline(rounds(100, 160, "primary", UP, ALL),
                 rounds(100, 160, "secondary", DOWN, ALL), rounds(100, 160, "tertiary", UP, ALL)));

@@ -35,16 +35,20 @@ class DecidedVsServedTest {
 
     static Stream<Arguments> reports() {
         return Stream.of(
-                Arguments.of("the actuator converged on this instance's decision", new Report(true, 1, ActuationStatus.CONVERGED),
+                Arguments.of("the actuator converged on this instance's decision",
+                        new Report(true, 1, ActuationStatus.CONVERGED),
                         70, DecidedVsServed.State.SERVED, null),
-                Arguments.of("still converging on it (capacity not ready)", new Report(true, 1, ActuationStatus.CONVERGING),
+                Arguments.of("still converging on it (capacity not ready)",
+                        new Report(true, 1, ActuationStatus.CONVERGING),
                         200, DecidedVsServed.State.ACTUATING, null),
                 // another owner's decision of an epoch no lower than this instance's latest is served:
                 // the latest is re-issued above it (at 100 s, when the report is read), once
                 Arguments.of("another owner's decision of the same epoch: re-issued, awaiting its report",
-                        new Report(false, 1, ActuationStatus.CONVERGED), 111, DecidedVsServed.State.AWAITING_REPORT, null),
+                        new Report(false, 1, ActuationStatus.CONVERGED), 111, DecidedVsServed.State.AWAITING_REPORT,
+                        null),
                 Arguments.of("another owner's decision of a higher epoch: re-issued, awaiting its report",
-                        new Report(false, 9, ActuationStatus.CONVERGED), 111, DecidedVsServed.State.AWAITING_REPORT, null),
+                        new Report(false, 9, ActuationStatus.CONVERGED), 111, DecidedVsServed.State.AWAITING_REPORT,
+                        null),
                 Arguments.of("the re-issue not reported either, past the bound: raised, not re-issued again",
                         new Report(false, 1, ActuationStatus.CONVERGED), 161, DecidedVsServed.State.NOT_SERVED, null),
                 Arguments.of("another owner's decision of a lower epoch (not re-issued over), past the bound",
@@ -57,13 +61,16 @@ class DecidedVsServedTest {
                 Arguments.of("blocked by the actuator for longer than the bound: refused, not actuating",
                         new Report(true, 1, ActuationStatus.BLOCKED), 121, DecidedVsServed.State.NOT_SERVED, null),
                 // the bound is failover.not-served-after
-                Arguments.of("blocked for 25 s under a configured bound of 20 s", new Report(true, 1, ActuationStatus.BLOCKED),
+                Arguments.of("blocked for 25 s under a configured bound of 20 s",
+                        new Report(true, 1, ActuationStatus.BLOCKED),
                         85, DecidedVsServed.State.NOT_SERVED, 20),
-                Arguments.of("blocked for 15 s under a configured bound of 20 s", new Report(true, 1, ActuationStatus.BLOCKED),
+                Arguments.of("blocked for 15 s under a configured bound of 20 s",
+                        new Report(true, 1, ActuationStatus.BLOCKED),
                         75, DecidedVsServed.State.ACTUATING, 20),
                 Arguments.of("no report 25 s after the decision under a configured bound of 20 s", null, 75,
                         DecidedVsServed.State.NOT_SERVED, 20),
-                Arguments.of("blocked for 100 s under a configured bound of 5 min", new Report(true, 1, ActuationStatus.BLOCKED),
+                Arguments.of("blocked for 100 s under a configured bound of 5 min",
+                        new Report(true, 1, ActuationStatus.BLOCKED),
                         160, DecidedVsServed.State.ACTUATING, 300));
     }
 
@@ -74,13 +81,15 @@ class DecidedVsServedTest {
         ManualClock clock = new ManualClock(T0);
         java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
         DecisionEngine engine = boundSeconds == null ? engine(API, clock) : new DecisionEngine(
-                dev.failover.contract.topology.TopologyLoader.parse(API, "test"), clock, () -> "d-" + ids.incrementAndGet(),
+                dev.failover.contract.topology.TopologyLoader.parse(API, "test"), clock,
+                () -> "d-" + ids.incrementAndGet(),
                 new EngineLimits(Engines.CLOCK_SKEW_TOLERANCE, EngineLimits.DEFAULT_COMMAND_MAX_AGE,
                         java.time.Duration.ofSeconds(boundSeconds)));
         assertThat(run(engine, clock, PRIMARY_FAILS)).contains("t=50 api FAILOVER primary->secondary");
         Decision own = engine.view("api").orElseThrow().recentDecisions().get(0);
         if (report != null) {
-            engine.feedback().onConvergence("api", report.own() ? own.decisionId() : "decided-by-the-zombie", report.epoch(),
+            engine.feedback().onConvergence("api", report.own() ? own.decisionId() : "decided-by-the-zombie",
+                    report.epoch(),
                     report.status(), "", T0.plusSeconds(60));
         }
         clock.set(T0.plusSeconds(at));
@@ -137,8 +146,10 @@ class DecidedVsServedTest {
         }
         Decision own = withLanes.view("api").orElseThrow().recentDecisions().get(0);
         for (int i = 0; i < lanes.size(); i++) {
-            assertThat(withLanes.feedback().onProviderLane(new ProviderLaneResult(1, "api", own.decisionId(), own.epoch(),
-                    "lane-" + i, "rfc2136", lanes.get(i), null, clock.instant(), clock.instant()))).isTrue();
+            assertThat(
+                    withLanes.feedback().onProviderLane(new ProviderLaneResult(1, "api", own.decisionId(), own.epoch(),
+                            "lane-" + i, "rfc2136", lanes.get(i), null, clock.instant(), clock.instant())))
+                    .isTrue();
         }
         clock.set(T0.plusSeconds(at));
         DecidedVsServed.Check check = withLanes.view("api").orElseThrow().decidedVsServed();
@@ -185,7 +196,8 @@ class DecidedVsServedTest {
         DecisionEngine restoring = engine(API, clock);
         restoring.handover().beginRestore("api");
         restoring.handover().restore(stored); // not acquired yet
-        restoring.feedback().onConvergence("api", "decided-by-another-owner", own.epoch() + 1, ActuationStatus.CONVERGED, "",
+        restoring.feedback().onConvergence("api", "decided-by-another-owner", own.epoch() + 1,
+                ActuationStatus.CONVERGED, "",
                 clock.instant());
         assertThat(restoring.unpublished("api")).as("the outbox of a group not decided here").isEmpty();
     }

@@ -18,14 +18,14 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
+import dev.failover.contract.time.ManualClock;
 import dev.failover.decision.domain.engine.DecisionEngineTest.Probe;
+import dev.failover.decision.domain.model.Alerts;
 import dev.failover.decision.domain.model.Command;
 import dev.failover.decision.domain.model.CommandOutcome;
 import dev.failover.decision.domain.model.CommandOutcome.Rejection;
-import dev.failover.decision.domain.model.Alerts;
 import dev.failover.decision.domain.model.GroupSnapshot;
 import dev.failover.decision.domain.model.Outcome;
 import dev.failover.decision.domain.state.GroupView;
@@ -89,7 +89,8 @@ class DecisionEngineRulesTest {
         CommandOutcome resumed = engine.apply(new Command.Resume("api", "checked, flapping is over", "alice"));
         assertThat(resumed).isInstanceOf(CommandOutcome.Accepted.class);
         assertThat(engine.view("api").orElseThrow().automation()).isEqualTo(GroupView.Automation.RUNNING);
-        assertThat(engine.view("api").orElseThrow().audit()).extracting(GroupSnapshot.AuditEntry::principal).contains("alice");
+        assertThat(engine.view("api").orElseThrow().audit()).extracting(GroupSnapshot.AuditEntry::principal)
+                .contains("alice");
     }
 
     /**
@@ -103,7 +104,8 @@ class DecisionEngineRulesTest {
         int withoutFlapDetection = seedsThatSwitch("    thresholds: {flapTransitions: 0}\n");
         System.out.printf("30%% flapping primary, 1 h, 100 seeds: %d switch with defaults, %d without flap detection%n",
                 withDefaults, withoutFlapDetection);
-        assertThat(withoutFlapDetection).as("seeds of 100 that switch without flap detection").isGreaterThanOrEqualTo(80);
+        assertThat(withoutFlapDetection).as("seeds of 100 that switch without flap detection")
+                .isGreaterThanOrEqualTo(80);
         assertThat(withDefaults).as("seeds of 100 that switch with the defaults").isLessThanOrEqualTo(10);
     }
 
@@ -163,7 +165,8 @@ class DecisionEngineRulesTest {
         }
         assertThat(failover).singleElement().satisfies(d -> assertThat(d.toTarget()).isEqualTo("secondary"));
         Decision held = failover.get(0);
-        engine.feedback().onConvergence("api", held.decisionId(), held.epoch(), dev.failover.contract.event.ActuationStatus.CONVERGING,
+        engine.feedback().onConvergence("api", held.decisionId(), held.epoch(),
+                dev.failover.contract.event.ActuationStatus.CONVERGING,
                 "attempt 4: held by the data-loss budget: secondary's replica, beyond, beyond safety.maxDataLossSeconds 0",
                 clock.instant());
 
@@ -179,7 +182,8 @@ class DecisionEngineRulesTest {
         });
 
         Decision sent = ((CommandOutcome.Accepted) forced).decisions().get(0);
-        engine.feedback().onConvergence("api", sent.decisionId(), sent.epoch(), dev.failover.contract.event.ActuationStatus.CONVERGED,
+        engine.feedback().onConvergence("api", sent.decisionId(), sent.epoch(),
+                dev.failover.contract.event.ActuationStatus.CONVERGED,
                 "served as decided", clock.instant());
         CommandOutcome again = engine.apply(new Command.Force("api", "secondary", "once more", "carol"));
         assertThat(again).isInstanceOfSatisfying(CommandOutcome.Accepted.class, a -> {
@@ -192,7 +196,8 @@ class DecisionEngineRulesTest {
     void pinningMovesTrafficHoldsAutomationAndExpires() {
         DecisionEngine engine = healthyEngine("");
         clock.set(T0.plusSeconds(30));
-        CommandOutcome pinned = engine.apply(new Command.Pin("api", "secondary", T0.plusSeconds(200), "db maintenance", "alice"));
+        CommandOutcome pinned = engine
+                .apply(new Command.Pin("api", "secondary", T0.plusSeconds(200), "db maintenance", "alice"));
         assertThat(pinned).isInstanceOfSatisfying(CommandOutcome.Accepted.class, a -> {
             assertThat(a.decisions()).singleElement().satisfies(d -> {
                 assertThat(d.kind()).isEqualTo(DecisionKind.OVERRIDE);
@@ -232,7 +237,8 @@ class DecisionEngineRulesTest {
     void breakGlassForceSwitchesToAnUnhealthyTargetAndPinsIt() {
         DecisionEngine engine = healthyEngine("");
         run(engine, clock, rounds(30, 50, "secondary", DOWN, ALL));
-        CommandOutcome forced = engine.apply(new Command.Force("api", "secondary", "probes are wrong, I checked", "bob"));
+        CommandOutcome forced = engine
+                .apply(new Command.Force("api", "secondary", "probes are wrong, I checked", "bob"));
         assertThat(forced).isInstanceOfSatisfying(CommandOutcome.Accepted.class, a -> assertThat(a.decisions())
                 .singleElement().satisfies(d -> {
                     assertThat(d.kind()).isEqualTo(DecisionKind.FORCE);
@@ -246,7 +252,8 @@ class DecisionEngineRulesTest {
     void pauseHoldsAutomationAndResumeActsAtOnce() {
         DecisionEngine engine = healthyEngine("");
         engine.apply(new Command.Pause("api", "deploying", "carol"));
-        assertThat(run(engine, clock, timeline(rounds(30, 100, "primary", DOWN, ALL), rounds(30, 100, "secondary", UP, ALL))))
+        assertThat(run(engine, clock,
+                timeline(rounds(30, 100, "primary", DOWN, ALL), rounds(30, 100, "secondary", UP, ALL))))
                 .isEmpty();
         CommandOutcome resumed = engine.apply(new Command.Resume("api", "deploy done", "carol"));
         assertThat(resumed).isInstanceOfSatisfying(CommandOutcome.Accepted.class,
@@ -259,15 +266,18 @@ class DecisionEngineRulesTest {
     void aDrillMovesTrafficAndRestoresItAfterItsDuration() {
         DecisionEngine engine = healthyEngine("");
         clock.set(T0.plusSeconds(25));
-        CommandOutcome started = engine.apply(new Command.StartDrill("api", null, Duration.ofSeconds(120), "monthly", "dave"));
+        CommandOutcome started = engine
+                .apply(new Command.StartDrill("api", null, Duration.ofSeconds(120), "monthly", "dave"));
         assertThat(started).isInstanceOfSatisfying(CommandOutcome.Accepted.class, a -> assertThat(a.decisions())
                 .singleElement().satisfies(d -> {
                     assertThat(d.kind()).isEqualTo(DecisionKind.DRILL_START);
                     assertThat(d.toTarget()).isEqualTo("secondary");
                 }));
         String startId = ((CommandOutcome.Accepted) started).decisions().get(0).decisionId();
-        assertThat(engine.feedback().onSwitchVerified("api", startId, Duration.ofMillis(4200))).contains(Duration.ofMillis(4200));
-        assertThat(run(engine, clock, timeline(rounds(30, 200, "primary", UP, ALL), rounds(30, 200, "secondary", UP, ALL))))
+        assertThat(engine.feedback().onSwitchVerified("api", startId, Duration.ofMillis(4200)))
+                .contains(Duration.ofMillis(4200));
+        assertThat(run(engine, clock,
+                timeline(rounds(30, 200, "primary", UP, ALL), rounds(30, 200, "secondary", UP, ALL))))
                 .containsExactly("t=150 DRILL_END secondary->primary epoch=2");
         GroupSnapshot.DrillReport report = engine.view("api").orElseThrow().lastDrill();
         assertThat(report.outcome()).isEqualTo("completed");
@@ -279,7 +289,8 @@ class DecisionEngineRulesTest {
         DecisionEngine engine = healthyEngine("");
         clock.set(T0.plusSeconds(25));
         engine.apply(new Command.StartDrill("api", "secondary", null, "monthly", "dave"));
-        assertThat(run(engine, clock, timeline(rounds(30, 200, "primary", UP, ALL), rounds(30, 200, "secondary", DOWN, ALL))))
+        assertThat(run(engine, clock,
+                timeline(rounds(30, 200, "primary", UP, ALL), rounds(30, 200, "secondary", DOWN, ALL))))
                 .containsExactly("t=50 DRILL_ABORT secondary->primary epoch=2");
         assertThat(engine.view("api").orElseThrow().lastDrill().outcome())
                 .isEqualTo("aborted: drill target secondary is UNHEALTHY; restoring early");
@@ -301,10 +312,12 @@ class DecisionEngineRulesTest {
         }
         assertThat(run(engine, clock, upToForty)).isEmpty();
         engine.onAlerts(new Alerts.Read(java.util.Set.of("FailoverWatchdog", "PaymentsDown"), T0.plusSeconds(41)));
-        assertThat(run(engine, clock, timeline(rounds(42, 43, "primary", UP, ALL), rounds(42, 43, "secondary", UP, ALL))))
+        assertThat(
+                run(engine, clock, timeline(rounds(42, 43, "primary", UP, ALL), rounds(42, 43, "secondary", UP, ALL))))
                 .containsExactly("t=42 DRILL_ABORT secondary->primary epoch=2");
-        assertThat(engine.view("api").orElseThrow().lastDrill().outcome()).isEqualTo("aborted: alert PaymentsDown firing in "
-                + "Alertmanager (read at " + T0.plusSeconds(41) + "); restoring early");
+        assertThat(engine.view("api").orElseThrow().lastDrill().outcome())
+                .isEqualTo("aborted: alert PaymentsDown firing in "
+                        + "Alertmanager (read at " + T0.plusSeconds(41) + "); restoring early");
     }
 
     @Test
@@ -314,10 +327,13 @@ class DecisionEngineRulesTest {
         engine.onAlerts(new Alerts.Read(java.util.Set.of(), clock.instant()));
         engine.apply(new Command.StartDrill("api", "secondary", null, "monthly", "dave"));
         engine.onAlerts(new Alerts.Unreadable("connection refused", T0.plusSeconds(30))); // keeps the reading of t=25
-        assertThat(run(engine, clock, timeline(rounds(30, 60, "primary", UP, ALL), rounds(30, 60, "secondary", UP, ALL))))
+        assertThat(
+                run(engine, clock, timeline(rounds(30, 60, "primary", UP, ALL), rounds(30, 60, "secondary", UP, ALL))))
                 .containsExactly("t=60 DRILL_ABORT secondary->primary epoch=2"); // the reading of t=25 trusted to t=55
-        assertThat(engine.view("api").orElseThrow().lastDrill().outcome()).isEqualTo("aborted: Alertmanager last read at "
-                + T0.plusSeconds(25) + ", more than 30 s ago; the alerts [CheckoutErrors] are unknown; restoring early");
+        assertThat(engine.view("api").orElseThrow().lastDrill().outcome())
+                .isEqualTo("aborted: Alertmanager last read at "
+                        + T0.plusSeconds(25)
+                        + ", more than 30 s ago; the alerts [CheckoutErrors] are unknown; restoring early");
     }
 
     @Test
@@ -325,10 +341,13 @@ class DecisionEngineRulesTest {
         DecisionEngine engine = healthyEngine("    drill: {abortAlerts: [CheckoutErrors]}\n"); // started at T0, not read yet
         clock.set(T0.plusSeconds(25));
         engine.apply(new Command.StartDrill("api", "secondary", null, "monthly", "dave"));
-        assertThat(run(engine, clock, timeline(rounds(30, 60, "primary", UP, ALL), rounds(30, 60, "secondary", UP, ALL))))
+        assertThat(
+                run(engine, clock, timeline(rounds(30, 60, "primary", UP, ALL), rounds(30, 60, "secondary", UP, ALL))))
                 .containsExactly("t=40 DRILL_ABORT secondary->primary epoch=2"); // trusted to t=30: the first poll's time
-        assertThat(engine.view("api").orElseThrow().lastDrill().outcome()).isEqualTo("aborted: Alertmanager not read since "
-                + "this instance started at " + T0 + "; the alerts [CheckoutErrors] are unknown; restoring early");
+        assertThat(engine.view("api").orElseThrow().lastDrill().outcome())
+                .isEqualTo("aborted: Alertmanager not read since "
+                        + "this instance started at " + T0
+                        + "; the alerts [CheckoutErrors] are unknown; restoring early");
     }
 
     @Test
@@ -337,7 +356,8 @@ class DecisionEngineRulesTest {
         clock.set(T0.plusSeconds(25));
         engine.apply(new Command.StartDrill("api", "secondary", null, "monthly", "dave"));
         engine.onAlerts(new Alerts.Unreadable("connection refused", T0.plusSeconds(25)));
-        assertThat(run(engine, clock, timeline(rounds(30, 100, "primary", UP, ALL), rounds(30, 100, "secondary", UP, ALL))))
+        assertThat(run(engine, clock,
+                timeline(rounds(30, 100, "primary", UP, ALL), rounds(30, 100, "secondary", UP, ALL))))
                 .isEmpty();
     }
 
@@ -347,7 +367,8 @@ class DecisionEngineRulesTest {
         clock.set(T0.plusSeconds(25));
         engine.apply(new Command.StartDrill("api", "secondary", null, "monthly", "dave"));
         engine.apply(new Command.Pause("api", "looking into the drill", "dave")); // evaluation holds: no abort by itself
-        assertThat(run(engine, clock, timeline(rounds(30, 200, "primary", UP, ALL), rounds(30, 200, "secondary", DOWN, ALL))))
+        assertThat(run(engine, clock,
+                timeline(rounds(30, 200, "primary", UP, ALL), rounds(30, 200, "secondary", DOWN, ALL))))
                 .isEmpty();
 
         CommandOutcome ended = engine.apply(new Command.EndDrill("api", "secondary is down", "dave"));
@@ -361,7 +382,8 @@ class DecisionEngineRulesTest {
         DecisionEngine engine = healthyEngine("");
         run(engine, clock, rounds(30, 50, "secondary", DOWN, ALL));
         assertThat(engine.apply(new Command.StartDrill("api", null, null, "monthly", "dave")))
-                .isInstanceOfSatisfying(CommandOutcome.Rejected.class, r -> assertThat(r.message()).contains("secondary is UNHEALTHY"));
+                .isInstanceOfSatisfying(CommandOutcome.Rejected.class,
+                        r -> assertThat(r.message()).contains("secondary is UNHEALTHY"));
         DecisionEngine paused = engine("hold", "live", new ManualClock(T0));
         paused.apply(new Command.Pause("api", "change freeze", "erin"));
         assertThat(paused.apply(new Command.StartDrill("api", null, null, "monthly", "dave")))
@@ -382,9 +404,12 @@ class DecisionEngineRulesTest {
         DecisionEngine restarted = engine("hold", "live", later);
         restarted.handover().restore(saved);
         // a decision published after the snapshot was saved (crash in between) moves it further
-        restarted.handover().observePublished(new Decision(1, "d-x", "api", 2L, DecisionKind.FAILBACK, "secondary", "primary", "r",
-                List.of(), T0.plusSeconds(500), dev.failover.contract.event.DecisionMode.LIVE, Decision.AUTOMATION));
-        restarted.handover().observePublished(new Decision(1, "d-old", "api", 1L, DecisionKind.FAILOVER, "primary", "secondary", "r",
+        restarted.handover()
+                .observePublished(new Decision(1, "d-x", "api", 2L, DecisionKind.FAILBACK, "secondary", "primary", "r",
+                        List.of(), T0.plusSeconds(500), dev.failover.contract.event.DecisionMode.LIVE,
+                        Decision.AUTOMATION));
+        restarted.handover().observePublished(new Decision(1, "d-old", "api", 1L, DecisionKind.FAILOVER, "primary",
+                "secondary", "r",
                 List.of(), T0.plusSeconds(50), dev.failover.contract.event.DecisionMode.LIVE, Decision.AUTOMATION));
         assertThat(restarted.view("api").orElseThrow().activeTarget()).isEqualTo("primary");
         List<String> switches = run(restarted, later, timeline(rounds(1000, 1100, "secondary", UP, ALL),

@@ -2,7 +2,6 @@ package dev.failover.decision.domain.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,13 +13,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionMode;
 import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.LocationImpairment;
 import dev.failover.contract.event.ProbeOutcome;
 import dev.failover.contract.event.ProbeResult;
+import dev.failover.contract.time.ManualClock;
 import dev.failover.contract.topology.Topology;
 import dev.failover.contract.topology.TopologyLoader;
 import dev.failover.decision.domain.model.Outcome;
@@ -118,12 +117,15 @@ class DecisionEngineTest {
                         timeline(rounds(0, 200, "secondary", UP, ALL), rounds(0, 200, "primary", UP, "loc-c"),
                                 impaired(rounds(0, 200, "primary", DOWN, "loc-a", "loc-b"))),
                         List.of()),
-                Arguments.of("locations that cannot probe on time (UNKNOWN) are left out of the quorum, never counted as failing",
+                Arguments.of(
+                        "locations that cannot probe on time (UNKNOWN) are left out of the quorum, never counted as failing",
                         "hold",
                         timeline(rounds(0, 200, "secondary", UP, ALL), rounds(0, 200, "primary", UP, "loc-c"),
                                 rounds(0, 200, "primary", UNKNOWN, "loc-a", "loc-b")),
                         List.of()),
-                Arguments.of("an UNKNOWN round is neither a failure nor a success: the failure count carries on past it", "hold",
+                Arguments.of(
+                        "an UNKNOWN round is neither a failure nor a success: the failure count carries on past it",
+                        "hold",
                         timeline(rounds(0, 100, "secondary", UP, ALL), rounds(0, 20, "primary", UP, ALL),
                                 rounds(30, 30, "primary", DOWN, ALL), rounds(40, 40, "primary", UNKNOWN, ALL),
                                 rounds(50, 100, "primary", DOWN, ALL)),
@@ -146,7 +148,8 @@ class DecisionEngineTest {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = engine("hold", "live", clock);
         List<Probe> timeline = timeline(
-                rounds(0, 20, "primary", UP, ALL), rounds(30, 60, "primary", DOWN, ALL), rounds(70, 300, "primary", UP, ALL),
+                rounds(0, 20, "primary", UP, ALL), rounds(30, 60, "primary", DOWN, ALL),
+                rounds(70, 300, "primary", UP, ALL),
                 rounds(0, 70, "secondary", UP, ALL), rounds(80, 300, "secondary", DOWN, ALL));
         // secondary fails at 100 s (third failure), only 50 s after the failover at 50 s: held until 110 s
         assertThat(run(engine, clock, timeline)).containsExactly(
@@ -226,7 +229,8 @@ class DecisionEngineTest {
             clock.set(T0.plusSeconds(p.at()));
             if (engine.onProbeResult(result(p)) instanceof Outcome.Switched s) {
                 Decision d = s.decision();
-                switches.add("t=" + p.at() + " " + d.kind() + " " + d.fromTarget() + "->" + d.toTarget() + " epoch=" + d.epoch());
+                switches.add("t=" + p.at() + " " + d.kind() + " " + d.fromTarget() + "->" + d.toTarget() + " epoch="
+                        + d.epoch());
             }
         }
         return switches;
@@ -235,7 +239,8 @@ class DecisionEngineTest {
     static ProbeResult result(Probe p) {
         return ProbeResult.of("api", p.target(), "region", p.location(), T0.plusSeconds(p.at()), p.outcome())
                 .durationMillis(5L).failureReason(p.outcome() == DOWN ? FailureReason.CONNECTION_REFUSED : null)
-                .locationImpaired(p.impaired()).impairment(p.outcome() == UNKNOWN ? LocationImpairment.LATE_START : null)
+                .locationImpaired(p.impaired())
+                .impairment(p.outcome() == UNKNOWN ? LocationImpairment.LATE_START : null)
                 .build();
     }
 

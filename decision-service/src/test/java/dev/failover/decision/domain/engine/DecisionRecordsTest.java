@@ -2,7 +2,6 @@ package dev.failover.decision.domain.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +57,9 @@ class DecisionRecordsTest {
         Map<String, String> out = new LinkedHashMap<>();
         out.put("decision-state", StateCodec.encode(new StateRecord(StateRecord.SCHEMA_VERSION, state.snapshot(),
                 state.view(), List.of(result), clock.instant())));
-        out.put("decision-explanations", StateCodec.encode(new ExplanationRecord(ExplanationRecord.SCHEMA_VERSION, "api",
-                engine.explanations("api"), clock.instant())));
+        out.put("decision-explanations",
+                StateCodec.encode(new ExplanationRecord(ExplanationRecord.SCHEMA_VERSION, "api",
+                        engine.explanations("api"), clock.instant())));
         return out;
     }
 }

@@ -16,6 +16,7 @@ public final class Engines {
     }
 
     public static DecisionEngine minimal(Topology topology, Clock clock, Supplier<String> decisionIds) {
-        return new DecisionEngine(topology, clock, decisionIds, EngineLimits.withClockSkewTolerance(CLOCK_SKEW_TOLERANCE));
+        return new DecisionEngine(topology, clock, decisionIds,
+                EngineLimits.withClockSkewTolerance(CLOCK_SKEW_TOLERANCE));
     }
 }

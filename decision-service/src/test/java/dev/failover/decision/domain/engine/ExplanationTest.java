@@ -65,8 +65,9 @@ class ExplanationTest {
 
     /** The secondary UP throughout, the primary UP and then DOWN at every location: the first switch, a failover. */
     static Decision failoverByQuorum(DecisionEngine engine, ManualClock clock) {
-        return firstSwitch(run(engine, clock, timeline(rounds(0, 200, "secondary", UP, ALL), rounds(0, 20, "primary", UP, ALL),
-                rounds(30, 60, "primary", DOWN, ALL))));
+        return firstSwitch(
+                run(engine, clock, timeline(rounds(0, 200, "secondary", UP, ALL), rounds(0, 20, "primary", UP, ALL),
+                        rounds(30, 60, "primary", DOWN, ALL))));
     }
 
     static Decision firstSwitch(List<Outcome> outcomes) {
@@ -95,7 +96,8 @@ class ExplanationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("decisions")
-    void anAutomaticDecisionIsExplainedAndItsEvidenceReplaysToTheSameDecision(String name, String whenAllDown, String extra,
+    void anAutomaticDecisionIsExplainedAndItsEvidenceReplaysToTheSameDecision(String name, String whenAllDown,
+            String extra,
             List<Probe> timeline, DecisionKind kind, String from, String to, String firedRule) {
         Topology topology = topology(whenAllDown, extra);
         ManualClock clock = new ManualClock(T0);
@@ -113,7 +115,8 @@ class ExplanationTest {
         assertThat(explanation.rules()).extracting(Explanation.Rule::rule).containsExactly(RuleChain.HOLD,
                 RuleChain.ACTIVE_HEALTH, RuleChain.DESTINATION, RuleChain.GUARD, RuleChain.DWELL,
                 RuleChain.FLAP_GUARD, RuleChain.BUDGET);
-        assertThat(explanation.rules()).filteredOn(r -> r.result() == RuleResult.FIRED).extracting(Explanation.Rule::rule)
+        assertThat(explanation.rules()).filteredOn(r -> r.result() == RuleResult.FIRED)
+                .extracting(Explanation.Rule::rule)
                 .containsExactly(firedRule);
         assertThat(explanation.thresholds()).containsEntry("quorum", 2).containsEntry("failuresToDown", 3);
         assertThat(explanation.targets()).extracting(Explanation.TargetFacts::target).contains("primary", "secondary");
@@ -149,13 +152,15 @@ class ExplanationTest {
                 rounds(30, 200, "primary", UP, "loc-c"))));
         Explanation explanation = engine.explanation("api", decision.decisionId()).orElseThrow();
         Explanation.TargetFacts primary = explanation.targets().get(0);
-        assertThat(primary.margin()).isEqualTo("primary: 1 UP, 2 DOWN of 3 locations, quorum 2; 1 location(s) fewer DOWN "
-                + "and it would not be UNHEALTHY");
+        assertThat(primary.margin())
+                .isEqualTo("primary: 1 UP, 2 DOWN of 3 locations, quorum 2; 1 location(s) fewer DOWN "
+                        + "and it would not be UNHEALTHY");
         assertThat(primary.locations()).extracting(Explanation.LocationFacts::verdict)
                 .containsExactly(LocationVerdict.DOWN, LocationVerdict.DOWN, LocationVerdict.UP);
         assertThat(primary.locations().get(0).margin()).isEqualTo("3 more success(es) in a row would make it UP");
         assertThat(primary.locations().get(2).margin()).isEqualTo("3 more failure(s) in a row would make it DOWN");
-        assertThat(primary.locations().get(0).results()).extracting(Explanation.Result::outcome).endsWith(ProbeOutcome.DOWN,
+        assertThat(primary.locations().get(0).results()).extracting(Explanation.Result::outcome).endsWith(
+                ProbeOutcome.DOWN,
                 ProbeOutcome.DOWN, ProbeOutcome.DOWN);
     }
 
@@ -232,7 +237,8 @@ class ExplanationTest {
         assertThat(locA.results()).as("kept results: no run reaches a threshold").hasSize(20)
                 .extracting(Explanation.Result::outcome).doesNotContainSequence(DOWN, DOWN, DOWN)
                 .doesNotContainSequence(UP, UP, UP);
-        assertThat(locA.before().verdict()).as("the verdict before the oldest kept result").isEqualTo(LocationVerdict.UP);
+        assertThat(locA.before().verdict()).as("the verdict before the oldest kept result")
+                .isEqualTo(LocationVerdict.UP);
         assertThat(ExplanationReplay.replay(topology, now)).isInstanceOf(Outcome.Steady.class);
 
         Explanation withoutCounts = withoutBefore(now);
@@ -241,20 +247,24 @@ class ExplanationTest {
     }
 
     static Explanation withoutBefore(Explanation e) {
-        List<Explanation.TargetFacts> targets = e.targets().stream().map(t -> new Explanation.TargetFacts(t.target(), t.health(),
+        List<Explanation.TargetFacts> targets = e.targets().stream().map(t -> new Explanation.TargetFacts(t.target(),
+                t.health(),
                 t.margin(), t.locations().stream().map(l -> new Explanation.LocationFacts(l.location(), l.verdict(),
-                        l.consecutiveFailures(), l.consecutiveSuccesses(), l.margin(), l.results(), null)).toList())).toList();
+                        l.consecutiveFailures(), l.consecutiveSuccesses(), l.margin(), l.results(), null)).toList()))
+                .toList();
         return new Explanation(e.group(), e.decisionId(), e.at(), e.outcome(), e.kind(), e.fromTarget(), e.toTarget(),
                 e.holdReason(), e.summary(), e.rules(), e.thresholds(), targets, e.startingState());
     }
 
     static Explanation withoutResults(Explanation e, String target, Set<String> locations) {
         UnaryOperator<Explanation.LocationFacts> strip = l -> locations.contains(l.location())
-                ? new Explanation.LocationFacts(l.location(), l.verdict(), l.consecutiveFailures(), l.consecutiveSuccesses(),
+                ? new Explanation.LocationFacts(l.location(), l.verdict(), l.consecutiveFailures(),
+                        l.consecutiveSuccesses(),
                         l.margin(), List.of(), l.before())
                 : l;
         List<Explanation.TargetFacts> targets = e.targets().stream().map(t -> t.target().equals(target)
-                ? new Explanation.TargetFacts(t.target(), t.health(), t.margin(), t.locations().stream().map(strip).toList())
+                ? new Explanation.TargetFacts(t.target(), t.health(), t.margin(),
+                        t.locations().stream().map(strip).toList())
                 : t).toList();
         return new Explanation(e.group(), e.decisionId(), e.at(), e.outcome(), e.kind(), e.fromTarget(), e.toTarget(),
                 e.holdReason(), e.summary(), e.rules(), e.thresholds(), targets, e.startingState());
@@ -307,7 +317,8 @@ class ExplanationTest {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = Engines.minimal(topology, clock, ids());
         run(engine, clock, timeline(rounds(0, 20, "primary", UP, ALL), rounds(0, 20, "secondary", UP, ALL)));
-        Explanation.LocationFacts evaluated = engine.explanationNow("api").orElseThrow().targets().get(0).locations().get(0);
+        Explanation.LocationFacts evaluated = engine.explanationNow("api").orElseThrow().targets().get(0).locations()
+                .get(0);
 
         for (var probe : timeline(rounds(30, 40, "primary", DOWN, ALL))) { // counted, not evaluated
             clock.set(T0.plusSeconds(probe.at()));
@@ -340,7 +351,8 @@ class ExplanationTest {
         Explanation why = engine.explanation("api", decision.decisionId()).orElseThrow();
         assertThat(why.rules().get(0)).isEqualTo(new Explanation.Rule(Explanations.OPERATOR, RuleResult.FIRED,
                 "alice: pinned by alice: db maintenance"));
-        assertThat(why.rules().subList(2, why.rules().size())).allSatisfy(r -> assertThat(r.result()).isEqualTo(RuleResult.NOT_APPLICABLE));
+        assertThat(why.rules().subList(2, why.rules().size()))
+                .allSatisfy(r -> assertThat(r.result()).isEqualTo(RuleResult.NOT_APPLICABLE));
         assertThat(engine.explanation("api", "no-such-decision")).isEmpty();
         assertThat(engine.explanation("nope", decision.decisionId())).isEmpty();
     }
@@ -355,7 +367,8 @@ class ExplanationTest {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = Engines.minimal(topology, clock, ids());
         Decision failover = failoverByQuorum(engine, clock);
-        assertThat(engine.explanations("api")).as("explanations to persist while the failover is unpublished").isEmpty();
+        assertThat(engine.explanations("api")).as("explanations to persist while the failover is unpublished")
+                .isEmpty();
         engine.published("api", failover.decisionId());
         String json = ExplanationRecord.encodeFitting("api", engine.explanations("api"), clock.instant()).orElseThrow();
 
@@ -370,7 +383,8 @@ class ExplanationTest {
         Explanation original = engine.explanation("api", failover.decisionId()).orElseThrow();
         Explanation restored = newOwner.explanation("api", failover.decisionId()).orElseThrow();
         assertThat(restored).as("the explanation after JSON and back").isEqualTo(original);
-        assertThat(newOwner.explanations("api")).extracting(Explanation::decisionId).containsExactly(own, failover.decisionId());
+        assertThat(newOwner.explanations("api")).extracting(Explanation::decisionId).containsExactly(own,
+                failover.decisionId());
         assertThat(ExplanationReplay.replay(topology, restored)).isInstanceOfSatisfying(Outcome.Switched.class,
                 s -> assertThat(s.decision().kind()).isEqualTo(DecisionKind.FAILOVER));
     }
@@ -407,7 +421,8 @@ class ExplanationTest {
         Decision first = failoverByQuorum(engine, clock);
         String last = null;
         for (int i = 0; i < GroupJournal.EXPLANATIONS + 2; i++) {
-            CommandOutcome forced = engine.apply(new Command.Force("api", i % 2 == 0 ? "primary" : "secondary", "churn " + i, "bob"));
+            CommandOutcome forced = engine
+                    .apply(new Command.Force("api", i % 2 == 0 ? "primary" : "secondary", "churn " + i, "bob"));
             last = ((CommandOutcome.Accepted) forced).decisions().get(0).decisionId();
         }
         assertThat(engine.explanation("api", first.decisionId())).as("older ones dropped").isEmpty();

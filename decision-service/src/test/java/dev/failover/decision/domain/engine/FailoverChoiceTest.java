@@ -9,7 +9,6 @@ import static dev.failover.decision.domain.engine.DecisionEngineTest.rounds;
 import static dev.failover.decision.domain.engine.DecisionEngineTest.timeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,7 +51,8 @@ class FailoverChoiceTest {
     /** Every timeline: the primary fails at every location from 0 s (DOWN at 20 s, the third failure). */
     static Stream<Arguments> choices() {
         return Stream.of(
-                Arguments.of("secondary on its way to HEALTHY (two of three successes at 20 s): wait for it, not the tertiary",
+                Arguments.of(
+                        "secondary on its way to HEALTHY (two of three successes at 20 s): wait for it, not the tertiary",
                         timeline(rounds(0, 60, "tertiary", UP, ALL), rounds(10, 60, "secondary", UP, ALL)),
                         List.of("t=20 held AWAITING_EVIDENCE", "t=30 FAILOVER primary->secondary epoch=1")),
                 Arguments.of("secondary HEALTHY already: fail over at once",
@@ -65,10 +65,12 @@ class FailoverChoiceTest {
                 Arguments.of("no location reports the secondary at all: nothing to wait for, the tertiary at once",
                         timeline(rounds(0, 60, "tertiary", UP, ALL)),
                         List.of("t=20 FAILOVER primary->tertiary epoch=1")),
-                Arguments.of("only one location (less than the quorum of two) can see the secondary: the tertiary at once",
+                Arguments.of(
+                        "only one location (less than the quorum of two) can see the secondary: the tertiary at once",
                         timeline(rounds(0, 60, "tertiary", UP, ALL), rounds(0, 60, "secondary", UP, "loc-a")),
                         List.of("t=20 FAILOVER primary->tertiary epoch=1")),
-                Arguments.of("secondary on a streak at two locations, the third lost with its region: wait, then the secondary",
+                Arguments.of(
+                        "secondary on a streak at two locations, the third lost with its region: wait, then the secondary",
                         timeline(rounds(0, 60, "tertiary", UP, ALL), rounds(10, 60, "secondary", UP, "loc-b", "loc-c")),
                         List.of("t=20 held AWAITING_EVIDENCE", "t=30 FAILOVER primary->secondary epoch=1")),
                 Arguments.of("secondary falls silent while waited for: waited on only until its results are stale",
@@ -102,7 +104,8 @@ class FailoverChoiceTest {
             Outcome outcome = engine.onProbeResult(result(p));
             if (outcome instanceof Outcome.Switched s) {
                 Decision d = s.decision();
-                seen.add("t=" + p.at() + " " + d.kind() + " " + d.fromTarget() + "->" + d.toTarget() + " epoch=" + d.epoch());
+                seen.add("t=" + p.at() + " " + d.kind() + " " + d.fromTarget() + "->" + d.toTarget() + " epoch="
+                        + d.epoch());
             } else if (outcome instanceof Outcome.Held h && h.reason() != Outcome.HoldReason.QUORUM_LOST
                     && !holds.contains(h.reason())) {
                 holds.add(h.reason());

@@ -25,8 +25,8 @@ import dev.failover.decision.domain.model.CommandOutcome.Rejection;
 import dev.failover.decision.domain.model.GroupSnapshot;
 import dev.failover.decision.domain.model.Outcome;
 import dev.failover.decision.domain.state.GroupState;
-import dev.failover.decision.domain.state.Observing;
 import dev.failover.decision.domain.state.Hold;
+import dev.failover.decision.domain.state.Observing;
 
 /**
  * The one precedence of holds (see {@link Hold}): every combination of drill, pin, pause and flap-guard freeze, plus an
@@ -77,10 +77,12 @@ class HoldPrecedenceTest {
 
     @ParameterizedTest(name = "drill {0}, pin {1}, pause {2}, freeze {3}: {4}")
     @MethodSource("combinations")
-    void evaluationDrillsAndTheViewAgreeOnWhatGoverns(Drill drill, Pin pin, boolean pause, boolean freeze, Hold expected) {
+    void evaluationDrillsAndTheViewAgreeOnWhatGoverns(Drill drill, Pin pin, boolean pause, boolean freeze,
+            Hold expected) {
         assertThat(state(drill, pin, pause, freeze).hold(NOW)).as("Hold.governing").isEqualTo(expected);
 
-        assertThat(engineIn(drill, pin, pause, freeze).view("api").orElseThrow().automation()).as("automation in the view")
+        assertThat(engineIn(drill, pin, pause, freeze).view("api").orElseThrow().automation())
+                .as("automation in the view")
                 .isEqualTo(expected.automation);
 
         Outcome evaluated = engineIn(drill, pin, pause, freeze).tick().get(0);
@@ -88,7 +90,8 @@ class HoldPrecedenceTest {
             case NONE -> assertThat(evaluated).as("evaluation with nothing holding").isInstanceOf(Outcome.Steady.class);
             case DRILL -> {
                 if (drill == Drill.DUE) {
-                    assertThat(evaluated).as("evaluation of a drill past its end").isInstanceOfSatisfying(Outcome.Switched.class,
+                    assertThat(evaluated).as("evaluation of a drill past its end").isInstanceOfSatisfying(
+                            Outcome.Switched.class,
                             s -> assertThat(s.decision().kind()).isEqualTo(DecisionKind.DRILL_END));
                 } else {
                     assertHeld(evaluated, Outcome.HoldReason.DRILL_RUNNING);
@@ -104,7 +107,8 @@ class HoldPrecedenceTest {
         if (expected == Hold.NONE) {
             assertThat(drillStart).as("a drill start with nothing holding").isInstanceOf(CommandOutcome.Accepted.class);
         } else {
-            assertThat(drillStart).as("a drill start under " + expected).isInstanceOfSatisfying(CommandOutcome.Rejected.class,
+            assertThat(drillStart).as("a drill start under " + expected).isInstanceOfSatisfying(
+                    CommandOutcome.Rejected.class,
                     r -> {
                         assertThat(r.rejection()).isEqualTo(Rejection.CONFLICT);
                         assertThat(r.message()).contains(switch (expected) {
@@ -145,8 +149,9 @@ class HoldPrecedenceTest {
     private static GroupSnapshot snapshot(Drill drill, Pin pin, boolean pause, boolean freeze) {
         String active = drill == Drill.NO ? "primary" : "secondary";
         return new GroupSnapshot("api", active, 1, null, List.of(),
-                pin == Pin.NO ? null : new GroupSnapshot.PinState(active, pin == Pin.EXPIRED ? NOW.minusSeconds(1) : null,
-                        false, "alice", "db maintenance", T0),
+                pin == Pin.NO ? null
+                        : new GroupSnapshot.PinState(active, pin == Pin.EXPIRED ? NOW.minusSeconds(1) : null,
+                                false, "alice", "db maintenance", T0),
                 pause ? new GroupSnapshot.PauseState("carol", "deploying", T0) : null,
                 freeze ? new GroupSnapshot.FreezeState("4 switches within an hour", T0) : null,
                 drill == Drill.NO ? null : new GroupSnapshot.DrillState("secondary", "primary", T0,

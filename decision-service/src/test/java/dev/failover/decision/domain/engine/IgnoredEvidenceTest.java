@@ -34,25 +34,29 @@ class IgnoredEvidenceTest {
     static Stream<Arguments> locations() {
         return Stream.of(
                 Arguments.of("10 min ahead: ignored as from the future, offset within the fastest transit", 600_000,
-                        List.of(300L, 100L, 200L), IgnoreReason.FROM_THE_FUTURE, 599_900L, ClockSkew.AHEAD, LocationVerdict.UNKNOWN),
+                        List.of(300L, 100L, 200L), IgnoreReason.FROM_THE_FUTURE, 599_900L, ClockSkew.AHEAD,
+                        LocationVerdict.UNKNOWN),
                 Arguments.of("6 s ahead, just past the 5 s tolerance: ignored", 6_000, List.of(100L, 100L, 100L),
                         IgnoreReason.FROM_THE_FUTURE, 5_900L, ClockSkew.AHEAD, LocationVerdict.UNKNOWN),
                 Arguments.of("4 s ahead, within the tolerance: used", 4_000, List.of(100L, 100L, 100L), null, 3_900L,
                         ClockSkew.WITHIN_TOLERANCE, LocationVerdict.UP),
                 Arguments.of("10 min behind: ignored as stale", -600_000, List.of(100L, 100L, 100L), IgnoreReason.STALE,
                         -600_100L, ClockSkew.BEHIND_OR_DELAYED, LocationVerdict.UNKNOWN),
-                Arguments.of("20 s behind: used (not stale yet), but beyond the tolerance", -20_000, List.of(100L, 100L, 100L),
+                Arguments.of("20 s behind: used (not stale yet), but beyond the tolerance", -20_000,
+                        List.of(100L, 100L, 100L),
                         null, -20_100L, ClockSkew.BEHIND_OR_DELAYED, LocationVerdict.UP),
                 Arguments.of("in sync, 40 s in transit: stale, and indistinguishable from a clock behind", 0,
                         List.of(40_000L, 40_000L, 40_000L), IgnoreReason.STALE, -40_000L, ClockSkew.BEHIND_OR_DELAYED,
                         LocationVerdict.UNKNOWN),
-                Arguments.of("in sync and fast: used", 0, List.of(50L, 20L, 80L), null, -20L, ClockSkew.WITHIN_TOLERANCE,
+                Arguments.of("in sync and fast: used", 0, List.of(50L, 20L, 80L), null, -20L,
+                        ClockSkew.WITHIN_TOLERANCE,
                         LocationVerdict.UP));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("locations")
-    void theViewTellsASkewedLocationFromASilentOne(String name, long skewMillis, List<Long> transits, IgnoreReason reason,
+    void theViewTellsASkewedLocationFromASilentOne(String name, long skewMillis, List<Long> transits,
+            IgnoreReason reason,
             Long offsetMillis, ClockSkew skew, LocationVerdict verdict) {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = engine("hold", "live", clock);
@@ -80,7 +84,8 @@ class IgnoredEvidenceTest {
                 .isEqualTo(new GroupView.LocationClock("loc-c", offsetMillis, skew, lastArrival));
         for (String inSync : List.of("loc-a", "loc-b")) {
             assertThat(location(view, "primary", inSync).lastIgnored()).as(inSync + "'s last ignored").isNull();
-            assertThat(location(view, "primary", inSync).verdict()).as(inSync + "'s verdict").isEqualTo(LocationVerdict.UP);
+            assertThat(location(view, "primary", inSync).verdict()).as(inSync + "'s verdict")
+                    .isEqualTo(LocationVerdict.UP);
             assertThat(clock(view, inSync)).as(inSync + "'s clock")
                     .isEqualTo(new GroupView.LocationClock(inSync, -10L, ClockSkew.WITHIN_TOLERANCE, lastArrival));
         }
@@ -94,7 +99,8 @@ class IgnoredEvidenceTest {
         GroupView view = engine.view("api").orElseThrow();
         assertThat(location(view, "primary", "loc-c"))
                 .isEqualTo(new GroupView.LocationView("loc-c", LocationVerdict.UNKNOWN, 0, 0, null, null));
-        assertThat(clock(view, "loc-c")).isEqualTo(new GroupView.LocationClock("loc-c", null, ClockSkew.NO_RECENT_RESULTS, null));
+        assertThat(clock(view, "loc-c"))
+                .isEqualTo(new GroupView.LocationClock("loc-c", null, ClockSkew.NO_RECENT_RESULTS, null));
     }
 
     @Test
@@ -130,7 +136,8 @@ class IgnoredEvidenceTest {
     }
 
     static GroupView.LocationView location(GroupView view, String target, String location) {
-        return view.targets().stream().filter(t -> t.target().equals(target)).findFirst().orElseThrow().locations().stream()
+        return view.targets().stream().filter(t -> t.target().equals(target)).findFirst().orElseThrow().locations()
+                .stream()
                 .filter(l -> l.location().equals(location)).findFirst().orElseThrow();
     }
 

@@ -99,8 +99,9 @@ class ObservedConvergenceTest {
 
         GroupView.ConvergenceView view = engine.view("api").orElseThrow().convergence();
         assertThat(view.state()).isEqualTo(GroupView.Observed.OBSERVED);
-        assertThat(view.summary()).isEqualTo("switch to secondary (decision d-1) observed by 2 of 3 locations (quorum 2 at "
-                + T0.plusSeconds(9) + "); loc-c: resolver vpc still answers primary for up to 30 s");
+        assertThat(view.summary())
+                .isEqualTo("switch to secondary (decision d-1) observed by 2 of 3 locations (quorum 2 at "
+                        + T0.plusSeconds(9) + "); loc-c: resolver vpc still answers primary for up to 30 s");
         assertThat(view.observers()).extracting(GroupView.ObserverView::location, GroupView.ObserverView::observer,
                 GroupView.ObserverView::target).containsExactly(
                         org.assertj.core.groups.Tuple.tuple("loc-a", "vpc", "secondary"),
@@ -110,7 +111,8 @@ class ObservedConvergenceTest {
 
         // the third location later: marked, and the quorum's time stays
         assertThat(answered(engine, answer("loc-c", "vpc", "secondary", "192.0.2.2", 40))).isEmpty();
-        assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt()).containsEntry("loc-c", T0.plusSeconds(40));
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt()).containsEntry("loc-c",
+                T0.plusSeconds(40));
         assertThat(engine.feedback().observedSwitch("api").orElseThrow().quorumAt()).isEqualTo(T0.plusSeconds(9));
     }
 
@@ -125,7 +127,8 @@ class ObservedConvergenceTest {
                 timeline.add(new Probe(t, "primary", location, down ? DOWN : UP, false));
             }
         }
-        assertThat(DecisionEngineTest.run(engine, clock, timeline)).containsExactly("t=5 FAILOVER primary->secondary epoch=1");
+        assertThat(DecisionEngineTest.run(engine, clock, timeline))
+                .containsExactly("t=5 FAILOVER primary->secondary epoch=1");
         // loc-c failed from t=1 alone; the quorum (2) failed once loc-a joined at t=3
         assertThat(engine.feedback().observedSwitch("api").orElseThrow().failedAt()).isEqualTo(T0.plusSeconds(3));
     }
@@ -140,8 +143,10 @@ class ObservedConvergenceTest {
         assertThat(replayed.outcome()).isInstanceOf(dev.failover.decision.domain.model.Outcome.Switched.class);
         assertThat(replayed.explanation().kind()).isEqualTo(dev.failover.contract.event.DecisionKind.FAILOVER);
         assertThat(replayed.explanation().toTarget()).isEqualTo("secondary");
-        assertThat(replayed.explanation().rules()).extracting(r -> r.rule() + " " + r.result()).isEqualTo(recorded.rules()
-                .stream().map(r -> r.rule() + " " + r.result()).toList()).contains("active-health FIRED");
+        assertThat(replayed.explanation().rules()).extracting(r -> r.rule() + " " + r.result())
+                .isEqualTo(recorded.rules()
+                        .stream().map(r -> r.rule() + " " + r.result()).toList())
+                .contains("active-health FIRED");
     }
 
     @Test
@@ -153,10 +158,12 @@ class ObservedConvergenceTest {
         assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt()).isEmpty();
         // loc-c's clock is 4 s behind: its answer, stamped t=1, counts, at the decision
         assertThat(answered(engine, answer("loc-c", "vpc", "secondary", "192.0.2.2", 1))).isEmpty();
-        assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt()).isEqualTo(Map.of("loc-c", T0.plusSeconds(5)));
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt())
+                .isEqualTo(Map.of("loc-c", T0.plusSeconds(5)));
         // loc-b's refresh, 30 s after its first answer of the secondary: it still answers it, since before the decision
         assertThat(answered(engine, answer("loc-b", "vpc", "secondary", "192.0.2.2", 25))).isPresent();
-        assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt()).containsEntry("loc-b", T0.plusSeconds(5));
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().observedAt()).containsEntry("loc-b",
+                T0.plusSeconds(5));
     }
 
     @Test
@@ -176,7 +183,8 @@ class ObservedConvergenceTest {
         AtomicInteger ids = new AtomicInteger();
         Topology cname = TopologyLoader.parse(DecisionEngineTest.TOPOLOGY.formatted("hold", "live", "")
                 .replace("locations: [loc-a, loc-b, loc-c]\n", OBSERVERS)
-                .replace("dns: {values: [192.0.2.2]}", "dns: {alias: {hostedZoneId: Z1, dnsName: lb.example.test.}}"), "test");
+                .replace("dns: {values: [192.0.2.2]}", "dns: {alias: {hostedZoneId: Z1, dnsName: lb.example.test.}}"),
+                "test");
         DecisionEngine engine = Engines.minimal(cname, clock, () -> "d-" + ids.incrementAndGet());
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
         assertThat(engine.feedback().observedSwitch("api").orElseThrow().of()).isZero();
@@ -211,7 +219,8 @@ class ObservedConvergenceTest {
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
         answered(engine, answer("loc-b", "vpc", "secondary", "192.0.2.2", 6));
         assertThat(engine.view("api").orElseThrow().convergence().state()).isEqualTo(GroupView.Observed.OBSERVING);
-        engine.feedback().onConvergence("api", "d-1", 1, dev.failover.contract.event.ActuationStatus.CONVERGED, "read back",
+        engine.feedback().onConvergence("api", "d-1", 1, dev.failover.contract.event.ActuationStatus.CONVERGED,
+                "read back",
                 T0.plusSeconds(6));
         clock.set(T0.plusSeconds(6 + 60 + 59));
         assertThat(engine.view("api").orElseThrow().convergence().state()).isEqualTo(GroupView.Observed.OBSERVING);
@@ -251,7 +260,8 @@ class ObservedConvergenceTest {
         DecisionEngine engine = Engines.minimal(DecisionEngineTest.topology("hold", "live", ""), clock,
                 () -> "d-" + ids.incrementAndGet());
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
-        assertThat(engine.feedback().observedSwitch("api").orElseThrow().failureToDecided()).contains(Duration.ofSeconds(2));
+        assertThat(engine.feedback().observedSwitch("api").orElseThrow().failureToDecided())
+                .contains(Duration.ofSeconds(2));
         assertThat(engine.view("api").orElseThrow().convergence()).isNull();
     }
 }

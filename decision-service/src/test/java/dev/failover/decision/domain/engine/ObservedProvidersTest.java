@@ -95,7 +95,8 @@ class ObservedProvidersTest {
 
     @ParameterizedTest
     @MethodSource("answers")
-    void aProviderIsMarkedWhenAllItsServersAnswerTheTarget(List<ResolverObservation> servers, Map<String, String> marks) {
+    void aProviderIsMarkedWhenAllItsServersAnswerTheTarget(List<ResolverObservation> servers,
+            Map<String, String> marks) {
         DecisionEngine engine = engine();
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree()); // decided at t=5
         servers.forEach(o -> answered(engine, o));
@@ -139,11 +140,13 @@ class ObservedProvidersTest {
                         + "dnsProviders: [{id: bind, kind: rfc2136}]\n"
                         + "observers:\n  loc-b: [{name: bind-ns1, address: 192.0.2.54, provider: bind}]\n")
                 .replace("dns: {zone: example.test., name: api.example.test.}",
-                        "dns: {zone: example.test., name: api.example.test., providers: [{provider: bind}]}"), "test");
+                        "dns: {zone: example.test., name: api.example.test., providers: [{provider: bind}]}"),
+                "test");
         AtomicInteger ids = new AtomicInteger();
         DecisionEngine engine = Engines.minimal(topology, clock, () -> "d-" + ids.incrementAndGet());
         DecisionEngineTest.run(engine, clock, primaryFailsAtThree());
-        engine.feedback().onConvergence("api", "d-1", 1, dev.failover.contract.event.ActuationStatus.CONVERGED, "read back",
+        engine.feedback().onConvergence("api", "d-1", 1, dev.failover.contract.event.ActuationStatus.CONVERGED,
+                "read back",
                 T0.plusSeconds(6));
         clock.set(T0.plusSeconds(600));
         assertThat(engine.view("api").orElseThrow().convergence().state()).isEqualTo(GroupView.Observed.OBSERVING);
@@ -185,11 +188,14 @@ class ObservedProvidersTest {
         assertThat(next.feedback().observedSwitch("api").orElseThrow().providers())
                 .isEqualTo(Map.of("bind", T0.plusSeconds(6), "knot", T0.plusSeconds(8)));
 
-        ObservedSwitch plain = ObservedSwitch.decided("d-9", dev.failover.contract.event.DecisionKind.FAILOVER, "secondary",
+        ObservedSwitch plain = ObservedSwitch.decided("d-9", dev.failover.contract.event.DecisionKind.FAILOVER,
+                "secondary",
                 null, T0, 3, List.of());
         assertThat(json(plain)).doesNotContain("providers");
-        ObservedSwitch waiting = ObservedSwitch.decided("d-9", dev.failover.contract.event.DecisionKind.FAILOVER, "secondary",
-                null, T0, 3, List.of("bind", "knot")).observedThrough("knot", T0.plusSeconds(4));
+        ObservedSwitch waiting = ObservedSwitch
+                .decided("d-9", dev.failover.contract.event.DecisionKind.FAILOVER, "secondary",
+                        null, T0, 3, List.of("bind", "knot"))
+                .observedThrough("knot", T0.plusSeconds(4));
         assertThat(json(waiting)).contains("\"providers\":{\"bind\":null,\"knot\":\"" + T0.plusSeconds(4) + "\"}");
         assertThat(read(json(waiting))).isEqualTo(waiting);
     }
@@ -210,7 +216,8 @@ class ObservedProvidersTest {
         }
     }
 
-    static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+    static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper
+            .builder()
             .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 }

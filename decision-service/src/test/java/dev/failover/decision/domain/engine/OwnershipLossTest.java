@@ -66,7 +66,8 @@ class OwnershipLossTest {
 
         GroupView view = zombie.view("api").orElseThrow();
         assertThat(view.pause()).as("the operator's pause, set by the interim owner").isNotNull();
-        assertThat(view.activeTarget()).as("the target actually served: the failover never went out").isEqualTo("primary");
+        assertThat(view.activeTarget()).as("the target actually served: the failover never went out")
+                .isEqualTo("primary");
         assertThat(view.epoch()).isZero();
     }
 
@@ -113,7 +114,8 @@ class OwnershipLossTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "evidence kept: {0} -> {1}")
     @org.junit.jupiter.params.provider.CsvSource({ "true, t=50 api FAILOVER primary->secondary",
             "false, t=70 api FAILOVER primary->secondary" })
-    void aGroupHandedStraightBackKeepsItsEvidenceOnlyWhenNobodyElseReadItsInput(boolean evidenceContinues, String failover) {
+    void aGroupHandedStraightBackKeepsItsEvidenceOnlyWhenNobodyElseReadItsInput(boolean evidenceContinues,
+            String failover) {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = engine(API, clock);
         assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() <= 40).toList())).isEmpty();
@@ -218,9 +220,11 @@ class OwnershipLossTest {
         for (String location : List.of("loc-a", "loc-b", "loc-c")) {
             // a success of the primary, after the failures kept, read 34 s after it started (staleAfter is 30 s): it
             // counts in its place and ends their run
-            ProbeResult late = ProbeResult.of("api", "primary", "r", location, T0.plusSeconds(41), UP).durationMillis(5L)
+            ProbeResult late = ProbeResult.of("api", "primary", "r", location, T0.plusSeconds(41), UP)
+                    .durationMillis(5L)
                     .build();
-            assertThat(engine.observe(late, null)).as("a backlog result from " + location).isInstanceOf(Outcome.Steady.class);
+            assertThat(engine.observe(late, null)).as("a backlog result from " + location)
+                    .isInstanceOf(Outcome.Steady.class);
         }
         // failures at 80, 90, 100: three after the success, not two kept and one new
         assertThat(run(engine, clock, PRIMARY_FAILS.stream().filter(p -> p.at() > 75).toList())).as("decisions")
@@ -248,7 +252,8 @@ class OwnershipLossTest {
         List<Outcome> backlog = new java.util.ArrayList<>();
         // read at t=75: the secondary's successes up to t=70, the primary's results up to its failures of t=30, 40, 50
         // (the probes of the lost primary time out, so its results come later than the secondary's)
-        for (SafetyRulesTest.Probe p : PRIMARY_FAILS.stream().filter(p -> p.at() <= (p.target().equals("primary") ? 50 : 70))
+        for (SafetyRulesTest.Probe p : PRIMARY_FAILS.stream()
+                .filter(p -> p.at() <= (p.target().equals("primary") ? 50 : 70))
                 .toList()) {
             ProbeResult result = ProbeResult.of(p.group(), p.target(), "r", p.location(), T0.plusSeconds(p.at()),
                     p.outcome()).durationMillis(5L).failureReason(p.reason()).build();

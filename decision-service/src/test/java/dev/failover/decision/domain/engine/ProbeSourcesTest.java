@@ -59,7 +59,8 @@ class ProbeSourcesTest {
 
     static Stream<Arguments> timelines() {
         return Stream.of(
-                Arguments.of("one instance: every result used", List.of(a(0), a(10), a(20), a(30)), List.of(U, U, U, U)),
+                Arguments.of("one instance: every result used", List.of(a(0), a(10), a(20), a(30)),
+                        List.of(U, U, U, U)),
                 Arguments.of("two instances interleaved: the second takes over once, then the first is left out",
                         List.of(a(0), b(5), a(10), b(15), a(20), b(25), a(30)), List.of(U, U, D, U, D, U, D)),
                 Arguments.of("a rollout or restart: the new instance takes over at once, the old one is silent",
@@ -68,7 +69,8 @@ class ProbeSourcesTest {
                         List.of(a(0), b(10), a(15)), List.of(U, U, D)),
                 Arguments.of("the old instance reports again after the window: a handover back, not a conflict",
                         List.of(a(0), b(10), b(20), b(30), a(45)), List.of(U, U, U, U, U)),
-                Arguments.of("the instance in place stops: the other is used again once it has been silent two intervals",
+                Arguments.of(
+                        "the instance in place stops: the other is used again once it has been silent two intervals",
                         List.of(a(0), b(5), a(10), a(20), a(30)), List.of(U, U, D, D, U)),
                 Arguments.of("an old probe-service without prober and a named one are two instances",
                         List.of(unnamed(0), b(5), unnamed(10)), List.of(U, U, D)),
@@ -85,7 +87,8 @@ class ProbeSourcesTest {
         for (Arrival arrival : arrivals) {
             clock.set(T0.plusSeconds(arrival.at()));
             Outcome outcome = engine.onProbeResult(result(arrival, "primary", ProbeOutcome.UP));
-            seen.add(outcome instanceof Outcome.Ignored ignored && ignored.reason() == IgnoreReason.OTHER_SOURCE ? D : U);
+            seen.add(outcome instanceof Outcome.Ignored ignored && ignored.reason() == IgnoreReason.OTHER_SOURCE ? D
+                    : U);
         }
         assertThat(seen).as("%s", arrivals).isEqualTo(expected);
     }
@@ -137,11 +140,13 @@ class ProbeSourcesTest {
             if (engine.onProbeResult(result) instanceof Outcome.Ignored ignored) {
                 metrics.ignored(ignored, result.location());
                 if (ignored.reason().causedByLocation()) {
-                    warnings.onIgnored(result.location(), ignored.reason(), ignored.detail()).ifPresent(w -> logged.add(w.message()));
+                    warnings.onIgnored(result.location(), ignored.reason(), ignored.detail())
+                            .ifPresent(w -> logged.add(w.message()));
                 }
             }
         }
-        assertThat(registry.get(DecisionMetrics.RESULTS_IGNORED).tags("reason", "OTHER_SOURCE", "location", "loc-a").counter()
+        assertThat(registry.get(DecisionMetrics.RESULTS_IGNORED).tags("reason", "OTHER_SOURCE", "location", "loc-a")
+                .counter()
                 .count()).as("results left out, by location").isEqualTo(2.0);
         assertThat(logged).as("one warning a minute").hasSize(1);
         assertThat(logged.get(0)).contains("loc-a", "api/primary", "probe-a", "probe-b", "OTHER_SOURCE 1");
@@ -149,7 +154,8 @@ class ProbeSourcesTest {
 
     static ProbeResult result(Arrival arrival, String target, ProbeOutcome outcome) {
         ProbeResult result = ProbeResult.of("api", target, "region", "loc-a", T0.plusSeconds(arrival.at()), outcome)
-                .durationMillis(5L).failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.CONNECTION_REFUSED : null)
+                .durationMillis(5L)
+                .failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.CONNECTION_REFUSED : null)
                 .build();
         return arrival.prober() == null ? result : result.withProber(arrival.prober());
     }

@@ -33,7 +33,8 @@ class RefusalFeedbackTest {
             + " writes timeline 1 while secondary's node writes timeline 2";
 
     final ManualClock clock = new ManualClock(T0);
-    final DecisionEngine engine = DecisionEngineTest.engine("hold", "live", "    failback: {holdDownSeconds: 20}\n", clock);
+    final DecisionEngine engine = DecisionEngineTest.engine("hold", "live", "    failback: {holdDownSeconds: 20}\n",
+            clock);
 
     /** Failover at t=50 (d-1), then the recovered primary's automatic failback (d-2), which the actuator refuses. */
     Decision failbackRefused() {
@@ -43,7 +44,8 @@ class RefusalFeedbackTest {
         assertThat(switches).as("failover, then the failback once the primary is stably HEALTHY for the hold-down")
                 .hasSize(2).last().asString().contains("FAILBACK secondary->primary");
         Decision failback = engine.view("api").orElseThrow().recentDecisions().get(0);
-        engine.feedback().onConvergence("api", "d-1", 1, ActuationStatus.CONVERGED, "served as decided", T0.plusSeconds(55));
+        engine.feedback().onConvergence("api", "d-1", 1, ActuationStatus.CONVERGED, "served as decided",
+                T0.plusSeconds(55));
         engine.feedback().onConvergence("api", failback.decisionId(), failback.epoch(), ActuationStatus.BLOCKED, FENCED,
                 T0.plusSeconds(151));
         return failback;
@@ -110,7 +112,8 @@ class RefusalFeedbackTest {
     void anOperatorsResumeOrAServedMoveClearsTheRefusalAndItSurvivesARestart() {
         failbackRefused();
 
-        DecisionEngine restored = DecisionEngineTest.engine("hold", "live", "    failback: {holdDownSeconds: 20}\n", clock);
+        DecisionEngine restored = DecisionEngineTest.engine("hold", "live", "    failback: {holdDownSeconds: 20}\n",
+                clock);
         restored.handover().restore(engine.snapshot("api").orElseThrow());
         assertThat(restored.view("api").orElseThrow().targets()).as("the refusal, through the snapshot")
                 .filteredOn(t -> t.target().equals("primary")).singleElement()
@@ -118,7 +121,8 @@ class RefusalFeedbackTest {
 
         engine.apply(new Command.Issued("c-1", T0.plusSeconds(152), new Command.Resume("api",
                 "primary rebuilt as a replica of secondary", "alice")));
-        assertThat(engine.view("api").orElseThrow().targets()).filteredOn(t -> t.target().equals("primary")).singleElement()
+        assertThat(engine.view("api").orElseThrow().targets()).filteredOn(t -> t.target().equals("primary"))
+                .singleElement()
                 .satisfies(t -> assertThat(t.destination().verdict()).isNotEqualTo(Destination.REFUSED_BY_ACTUATOR));
     }
 }

@@ -58,7 +58,7 @@ class RuleChainTest {
     static final List<SafetyRulesTest.Probe> ALL_UP = timeline(region("a", 0, 100, UP), region("b", 0, 100, UP),
             region("c", 0, 100, UP));
 
-    static final Consumer<DecisionEngine> NOTHING = engine -> { };
+    static final Consumer<DecisionEngine> NOTHING = engine -> {};
 
     static Stream<Arguments> rules() {
         return Stream.of(
@@ -66,19 +66,23 @@ class RuleChainTest {
                         (Consumer<DecisionEngine>) e -> e.apply(new Command.Pause("ab", "deploying", "carol")), "ab",
                         RuleChain.HOLD, RuleResult.HELD, HoldReason.PAUSED),
                 Arguments.of("an active target not yet seen at a quorum of locations", "",
-                        timeline(region("b", 0, 100, UP), region("c", 0, 100, UP), region("a", 0, 20, UP)), NOTHING, "ab",
+                        timeline(region("b", 0, 100, UP), region("c", 0, 100, UP), region("a", 0, 20, UP)), NOTHING,
+                        "ab",
                         RuleChain.ACTIVE_HEALTH, RuleResult.HELD, HoldReason.QUORUM_LOST),
                 Arguments.of("a region outage: the active target's failure fires a failover", "",
                         timeline(region("b", 0, 100, UP), region("c", 0, 100, UP), region("a", 0, 20, UP),
-                                region("a", 30, 100, DOWN)), NOTHING, "ab", RuleChain.ACTIVE_HEALTH, RuleResult.FIRED,
+                                region("a", 30, 100, DOWN)),
+                        NOTHING, "ab", RuleChain.ACTIVE_HEALTH, RuleResult.FIRED,
                         null),
                 Arguments.of("the only other target is down too: nowhere to go", "", A_AND_B, NOTHING, "ab",
                         RuleChain.DESTINATION, RuleResult.HELD, HoldReason.NO_HEALTHY_TARGET),
                 Arguments.of("two regions failing together: the plane doubts its eyes", "", A_AND_B, NOTHING, "ac",
                         RuleChain.GUARD, RuleResult.HELD, HoldReason.CORRELATED_FAILURE),
-                Arguments.of("back to a too soon after the failover", "    thresholds: {minDwellSeconds: 600}\n", A_THEN_C,
+                Arguments.of("back to a too soon after the failover", "    thresholds: {minDwellSeconds: 600}\n",
+                        A_THEN_C,
                         NOTHING, "ac", RuleChain.DWELL, RuleResult.HELD, HoldReason.DWELL_TIME),
-                Arguments.of("a second switch within the hour", "    thresholds: {minDwellSeconds: 0, maxSwitchesPerHour: 1}\n",
+                Arguments.of("a second switch within the hour",
+                        "    thresholds: {minDwellSeconds: 0, maxSwitchesPerHour: 1}\n",
                         A_THEN_C, NOTHING, "ac", RuleChain.FLAP_GUARD, RuleResult.HELD, HoldReason.FLAP_GUARD),
                 Arguments.of("a second switch within the day", """
                             thresholds: {minDwellSeconds: 0}
@@ -90,9 +94,11 @@ class RuleChainTest {
      * Runs the timeline until {@code group}'s first evaluation with the expected outcome (a switch, or a hold with
      * {@code reason}); if none, applies {@code command} and ticks. Returns that evaluation's explanation.
      */
-    static Explanation explanationOfFirst(DecisionEngine engine, ManualClock clock, List<SafetyRulesTest.Probe> timeline,
+    static Explanation explanationOfFirst(DecisionEngine engine, ManualClock clock,
+            List<SafetyRulesTest.Probe> timeline,
             Consumer<DecisionEngine> command, String group, HoldReason reason) {
-        Predicate<Outcome> expected = o -> reason == null ? o instanceof Outcome.Switched s && s.decision().group().equals(group)
+        Predicate<Outcome> expected = o -> reason == null
+                ? o instanceof Outcome.Switched s && s.decision().group().equals(group)
                 : o instanceof Outcome.Held h && h.group().equals(group) && h.reason() == reason;
         for (SafetyRulesTest.Probe p : timeline) {
             clock.set(T0.plusSeconds(p.at()));
@@ -143,17 +149,20 @@ class RuleChainTest {
         SafetyRulesTest.run(engine, clock, ALL_UP);
         Explanation why = engine.explanationNow("ab").orElseThrow();
         assertThat(why.outcome()).isEqualTo(Explanation.Verdict.STEADY);
-        assertThat(why.rules()).extracting(Explanation.Rule::result).containsExactly(RuleResult.PASSED, RuleResult.PASSED,
+        assertThat(why.rules()).extracting(Explanation.Rule::result).containsExactly(RuleResult.PASSED,
+                RuleResult.PASSED,
                 RuleResult.PASSED, RuleResult.NOT_APPLICABLE, RuleResult.NOT_APPLICABLE, RuleResult.NOT_APPLICABLE,
                 RuleResult.NOT_APPLICABLE);
-        assertThat(why.rules()).filteredOn(r -> r.result() == RuleResult.NOT_APPLICABLE).extracting(Explanation.Rule::detail)
+        assertThat(why.rules()).filteredOn(r -> r.result() == RuleResult.NOT_APPLICABLE)
+                .extracting(Explanation.Rule::detail)
                 .containsOnly("no switch to check");
     }
 
     /** Every rule has a row above: a rule added to the chain without one fails here. */
     @Test
     void everyRuleOfTheChainHasARow() {
-        assertThat(rules().map(a -> (String) a.get()[5]).distinct()).containsExactlyInAnyOrderElementsOf(RuleChain.names());
+        assertThat(rules().map(a -> (String) a.get()[5]).distinct())
+                .containsExactlyInAnyOrderElementsOf(RuleChain.names());
     }
 
     /** docs/topology.md lists the rules in the chain's order: the code is the one source, the doc is checked against it. */

@@ -96,10 +96,12 @@ class SafetyRulesTest {
 
     /** Results of {@code target} in {@code groups} from every location, every 10 s from {@code from} to {@code to}. */
     static List<Probe> rounds(int from, int to, String target, ProbeOutcome outcome, String... groups) {
-        return rounds(from, to, target, null, outcome, outcome == DOWN ? FailureReason.CONNECTION_REFUSED : null, groups);
+        return rounds(from, to, target, null, outcome, outcome == DOWN ? FailureReason.CONNECTION_REFUSED : null,
+                groups);
     }
 
-    static List<Probe> rounds(int from, int to, String target, String dependency, ProbeOutcome outcome, FailureReason reason,
+    static List<Probe> rounds(int from, int to, String target, String dependency, ProbeOutcome outcome,
+            FailureReason reason,
             String... groups) {
         List<Probe> probes = new ArrayList<>();
         for (int at = from; at <= to; at += 10) {
@@ -180,13 +182,15 @@ class SafetyRulesTest {
                         // more hold, until bc's results of that round come in
                         List.of("t=50 ab held NO_ELIGIBLE_TARGET", "t=50 ac held CORRELATED_FAILURE",
                                 "t=60 bc held CORRELATED_FAILURE", "t=60 ab held NO_HEALTHY_TARGET",
-                                "t=130 ab held CORRELATED_FAILURE", "t=130 ab FAILOVER a->b", "t=130 ac FAILOVER a->c")),
+                                "t=130 ab held CORRELATED_FAILURE", "t=130 ab FAILOVER a->b",
+                                "t=130 ac FAILOVER a->c")),
                 Arguments.of("maxRegions 2: two regions failing together are believed", """
                         safety: {correlatedFailure: {maxRegions: 2, maxSharePercent: 100}}
                         """,
                         timeline(region("c", 0, 300, UP), region("a", 0, 20, UP), region("b", 0, 30, UP),
                                 region("b", 40, 300, DOWN), region("a", 30, 300, DOWN)),
-                        List.of("t=50 ab held NO_ELIGIBLE_TARGET", "t=50 ac FAILOVER a->c", "t=60 ab held NO_HEALTHY_TARGET",
+                        List.of("t=50 ab held NO_ELIGIBLE_TARGET", "t=50 ac FAILOVER a->c",
+                                "t=60 ab held NO_HEALTHY_TARGET",
                                 "t=60 bc FAILOVER b->c")),
                 Arguments.of("maxRegions 2 but more than 50 % of all targets (4 of 6) failing together: held", """
                         safety: {correlatedFailure: {maxRegions: 2, maxSharePercent: 50}}
@@ -240,9 +244,11 @@ class SafetyRulesTest {
             after.handover().restore(before.snapshot(g).orElseThrow());
             after.handover().acquire(g);
         }
-        List<String> later = run(after, clock, timeline(rounds(200, 400, "p1", UP, "g1"), rounds(200, 400, "p2", UP, "g2"),
-                rounds(200, 400, "s3", UP, "g3"), rounds(200, 400, "s1", DOWN, "g1"), rounds(200, 400, "s2", DOWN, "g2"),
-                rounds(200, 280, "p3", UP, "g3"), rounds(290, 400, "p3", DOWN, "g3")));
+        List<String> later = run(after, clock,
+                timeline(rounds(200, 400, "p1", UP, "g1"), rounds(200, 400, "p2", UP, "g2"),
+                        rounds(200, 400, "s3", UP, "g3"), rounds(200, 400, "s1", DOWN, "g1"),
+                        rounds(200, 400, "s2", DOWN, "g2"),
+                        rounds(200, 280, "p3", UP, "g3"), rounds(290, 400, "p3", DOWN, "g3")));
 
         assertThat(later).as("after the restart").contains("t=310 g3 FAILOVER p3->s3")
                 .noneMatch(line -> line.contains("CORRELATED_FAILURE"));
@@ -284,7 +290,8 @@ class SafetyRulesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("correlatedFailures")
-    void theCorrelatedFailureGuard(String scenario, String topologySafety, List<Probe> timeline, List<String> expected) {
+    void theCorrelatedFailureGuard(String scenario, String topologySafety, List<Probe> timeline,
+            List<String> expected) {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = engine(THREE_REGIONS.formatted(topologySafety), clock);
         assertThat(run(engine, clock, timeline)).containsExactlyInAnyOrderElementsOf(expected);
@@ -300,9 +307,11 @@ class SafetyRulesTest {
         GroupView ac = engine.view("ac").orElseThrow();
         assertThat(ac.safety().correlatedFailure()).isNotNull();
         assertThat(ac.safety().correlatedFailure().regions()).containsExactly("ra", "rb");
-        assertThat(ac.audit()).extracting(GroupSnapshot.AuditEntry::action).contains("held by correlated-failure guard");
+        assertThat(ac.audit()).extracting(GroupSnapshot.AuditEntry::action)
+                .contains("held by correlated-failure guard");
 
-        CommandOutcome resumed = engine.apply(new Command.Resume("ac", "both regions are down, confirmed by phone", "carol"));
+        CommandOutcome resumed = engine
+                .apply(new Command.Resume("ac", "both regions are down, confirmed by phone", "carol"));
 
         assertThat(resumed).isInstanceOfSatisfying(CommandOutcome.Accepted.class, a -> assertThat(a.decisions())
                 .extracting(Decision::toTarget).containsExactly("c"));
@@ -358,7 +367,8 @@ class SafetyRulesTest {
         assertThat(run(engine, clock, timeline(rounds(0, 200, "c", UP, "api"), rounds(0, 20, "a", UP, "api"),
                 rounds(0, 30, "b", UP, "api"), rounds(30, 200, "a", DOWN, "api"), rounds(40, 200, "b", DOWN, "api"))))
                 .containsExactly("t=50 api held CORRELATED_FAILURE");
-        assertThat(engine.view("api").orElseThrow().safety().correlatedFailure().allTargets()).as("targets seen").isEqualTo(3);
+        assertThat(engine.view("api").orElseThrow().safety().correlatedFailure().allTargets()).as("targets seen")
+                .isEqualTo(3);
     }
 
     // ---- the last resort when every regional target fails together (ADR 0010) ----
@@ -389,7 +399,8 @@ class SafetyRulesTest {
                 Arguments.of(together + "; the last resort HEALTHY: held for lastResortAfterSeconds (default 30), then "
                         + "the all-down policy", "", UP,
                         List.of("t=50 api held CORRELATED_FAILURE", "t=80 api LAST_RESORT primary->maintenance")),
-                Arguments.of(together + "; lastResortAfterSeconds 0: the last resort at once", "lastResortAfterSeconds: 0",
+                Arguments.of(together + "; lastResortAfterSeconds 0: the last resort at once",
+                        "lastResortAfterSeconds: 0",
                         UP, List.of("t=50 api LAST_RESORT primary->maintenance")),
                 Arguments.of(together + "; the last resort down too: nothing moves, whatever the guard", "", DOWN,
                         List.of("t=50 api held NO_ELIGIBLE_TARGET", "t=60 api held NO_HEALTHY_TARGET")));
@@ -441,7 +452,8 @@ class SafetyRulesTest {
                         timeline(rounds(0, 20, "secondary", UP, "api"), rounds(0, 200, "tertiary", UP, "api"),
                                 rounds(0, 200, "secondary", "db", UP, null, "api")),
                         List.of("t=50 api held AWAITING_EVIDENCE", "t=60 api FAILOVER primary->tertiary")),
-                Arguments.of(primaryDown + "; the secondary's database is down: never moved there, the tertiary is chosen",
+                Arguments.of(
+                        primaryDown + "; the secondary's database is down: never moved there, the tertiary is chosen",
                         "", timeline(rounds(0, 200, "secondary", UP, "api"), rounds(0, 200, "tertiary", UP, "api"),
                                 rounds(0, 200, "secondary", "db", DOWN, FailureReason.CONNECTION_REFUSED, "api")),
                         List.of("t=50 api FAILOVER primary->tertiary")),
@@ -456,7 +468,8 @@ class SafetyRulesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("destinations")
-    void onlyAnEligibleDestinationReceivesTraffic(String scenario, String extra, List<Probe> rest, List<String> expected) {
+    void onlyAnEligibleDestinationReceivesTraffic(String scenario, String extra, List<Probe> rest,
+            List<String> expected) {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = engine(CHAIN.formatted("    safety: {correlatedFailureGuard: false}\n" + extra), clock);
         List<Probe> all = new ArrayList<>(rest);
@@ -478,7 +491,8 @@ class SafetyRulesTest {
                 rounds(70, 200, "primary", "db", DOWN, FailureReason.TIMEOUT, "api"),
                 rounds(210, 400, "primary", "db", UP, null, "api")));
         // the primary is HEALTHY again at 90 s and past the hold-down at 120 s, but its database is down until 230 s
-        assertThat(seen).containsExactly("t=50 api FAILOVER primary->secondary", "t=230 api FAILBACK secondary->primary");
+        assertThat(seen).containsExactly("t=50 api FAILOVER primary->secondary",
+                "t=230 api FAILBACK secondary->primary");
         assertThat(engine.view("api").orElseThrow().targets().get(0).dependencies()).singleElement()
                 .satisfies(d -> assertThat(d.health()).hasToString("HEALTHY"));
     }
@@ -487,8 +501,9 @@ class SafetyRulesTest {
     void aResultOfADependencyTheTargetDoesNotHaveIsIgnored() {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = engine(CHAIN.formatted(""), clock);
-        Outcome outcome = engine.onProbeResult(ProbeResult.of("api", "tertiary", "rc", "loc-a", T0, UP).durationMillis(5L)
-                .dependency("db").build());
+        Outcome outcome = engine
+                .onProbeResult(ProbeResult.of("api", "tertiary", "rc", "loc-a", T0, UP).durationMillis(5L)
+                        .dependency("db").build());
         assertThat(outcome).isInstanceOfSatisfying(Outcome.Ignored.class,
                 i -> assertThat(i.reason()).isEqualTo(Outcome.IgnoreReason.UNKNOWN_DEPENDENCY));
     }
@@ -499,13 +514,15 @@ class SafetyRulesTest {
         return Stream.of(
                 Arguments.of("default: a TLS error counts towards DOWN, as in Route 53", "", FailureReason.TLS_ERROR,
                         List.of("t=50 api FAILOVER primary->secondary")),
-                Arguments.of("TLS_ERROR alert-only: the primary stays", "    safety: {failureClasses: {TLS_ERROR: alert-only}}\n",
+                Arguments.of("TLS_ERROR alert-only: the primary stays",
+                        "    safety: {failureClasses: {TLS_ERROR: alert-only}}\n",
                         FailureReason.TLS_ERROR, List.of()),
                 Arguments.of("TLS_ERROR and TOO_SLOW alert-only: a refused connection still counts",
                         "    safety: {failureClasses: {TLS_ERROR: alert-only, TOO_SLOW: alert-only}}\n",
                         FailureReason.CONNECTION_REFUSED, List.of("t=50 api FAILOVER primary->secondary")),
                 Arguments.of("TOO_SLOW alert-only: the primary stays",
-                        "    safety: {failureClasses: {TOO_SLOW: alert-only, TLS_ERROR: down}}\n", FailureReason.TOO_SLOW,
+                        "    safety: {failureClasses: {TOO_SLOW: alert-only, TLS_ERROR: down}}\n",
+                        FailureReason.TOO_SLOW,
                         List.of()));
     }
 
@@ -575,8 +592,9 @@ class SafetyRulesTest {
         assertThat(seen).filteredOn(s -> s.contains("held SWITCH_BUDGET")).hasSize(1);
         assertThat(engine.view("ab").orElseThrow().safety().allMaxSwitchesPerDay()).isEqualTo(1);
         // every group's view shows the fleet's one switch (counted once a second for all views, not once a view)
-        assertThat(engine.groupIds()).allSatisfy(g -> assertThat(engine.view(g).orElseThrow().safety().allSwitchesLast24h())
-                .as("the fleet's switches in the view of %s", g).isEqualTo(1));
+        assertThat(engine.groupIds())
+                .allSatisfy(g -> assertThat(engine.view(g).orElseThrow().safety().allSwitchesLast24h())
+                        .as("the fleet's switches in the view of %s", g).isEqualTo(1));
         clock.advance(Duration.ofSeconds(1));
         assertThat(engine.view("ab").orElseThrow().safety().allSwitchesLast24h()).isEqualTo(1);
     }
@@ -619,7 +637,8 @@ class SafetyRulesTest {
         DecisionEngine engine = engine(ONE_SWITCH_A_DAY, clock);
         engine.handover().restore(previousOwner.snapshot(switched).orElseThrow());
         List<String> seen = regionAFails(engine, clock);
-        assertThat(seen).as("switches after the restored one spent the budget").noneMatch(line -> line.contains("FAILOVER"));
+        assertThat(seen).as("switches after the restored one spent the budget")
+                .noneMatch(line -> line.contains("FAILOVER"));
         assertThat(seen).anyMatch(line -> line.contains("held SWITCH_BUDGET"));
     }
 }

@@ -29,14 +29,18 @@ class ServingTest {
         DecisionEngine engine = DecisionEngineTest.engine("hold", "live", clock);
         assertThat(engine.view("api").orElseThrow().serving()).as("nothing reported yet").isNull();
 
-        engine.feedback().onConvergence("api", "d-2", 2, ActuationStatus.CONVERGING, "attempt 3: no answer from 127.0.0.1:53", T0);
+        engine.feedback().onConvergence("api", "d-2", 2, ActuationStatus.CONVERGING,
+                "attempt 3: no answer from 127.0.0.1:53", T0);
         assertThat(engine.view("api").orElseThrow().serving()).isEqualTo(new GroupSnapshot.Serving(2, "d-2",
                 ActuationStatus.CONVERGING, "attempt 3: no answer from 127.0.0.1:53", T0, List.of()));
 
-        engine.feedback().onConvergence("api", "d-1", 1, ActuationStatus.CONVERGED, "served as decided", T0.plusSeconds(1));
-        assertThat(engine.view("api").orElseThrow().serving().epoch()).as("a late report on an older epoch").isEqualTo(2);
+        engine.feedback().onConvergence("api", "d-1", 1, ActuationStatus.CONVERGED, "served as decided",
+                T0.plusSeconds(1));
+        assertThat(engine.view("api").orElseThrow().serving().epoch()).as("a late report on an older epoch")
+                .isEqualTo(2);
 
-        engine.feedback().onConvergence("api", "d-2", 2, ActuationStatus.BLOCKED, "NOTAUTH (TSIG BADKEY)", T0.plusSeconds(2));
+        engine.feedback().onConvergence("api", "d-2", 2, ActuationStatus.BLOCKED, "NOTAUTH (TSIG BADKEY)",
+                T0.plusSeconds(2));
         GroupView view = engine.view("api").orElseThrow();
         assertThat(view.serving().status()).isEqualTo(ActuationStatus.BLOCKED);
         assertThat(view.audit()).as("audit trail").anySatisfy(a -> assertThat(a.action()).isEqualTo("record BLOCKED"));
@@ -44,31 +48,42 @@ class ServingTest {
         GroupSnapshot snapshot = engine.snapshot("api").orElseThrow();
         DecisionEngine restored = DecisionEngineTest.engine("hold", "live", clock);
         restored.handover().restore(snapshot);
-        assertThat(restored.view("api").orElseThrow().serving()).as("serving survives a restart").isEqualTo(view.serving());
+        assertThat(restored.view("api").orElseThrow().serving()).as("serving survives a restart")
+                .isEqualTo(view.serving());
     }
 
     @Test
     void theActuatorsStepsAreKeptNewestFirstARetriedStepOnceAndTheyMoveWithTheState() {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = DecisionEngineTest.engine("hold", "live", clock);
-        engine.feedback().onActuationStep("api", step(0, "d-2", ActuationStep.SCALE_UP, ActuationStatus.SUCCEEDED, "2 replicas ready"));
-        engine.feedback().onActuationStep("api", step(1, "d-2", ActuationStep.RECONCILE, ActuationStatus.CONVERGING, "attempt 1: timeout"));
-        engine.feedback().onActuationStep("api", step(2, "d-2", ActuationStep.RECONCILE, ActuationStatus.CONVERGING, "attempt 2: timeout"));
-        engine.feedback().onActuationStep("api", step(3, "d-2", ActuationStep.RECONCILE, ActuationStatus.CONVERGED, "served as decided"));
-        engine.feedback().onActuationStep("api", step(4, "d-2", ActuationStep.DNS_SWITCH, ActuationStatus.FAILED, "x".repeat(400)));
+        engine.feedback().onActuationStep("api",
+                step(0, "d-2", ActuationStep.SCALE_UP, ActuationStatus.SUCCEEDED, "2 replicas ready"));
+        engine.feedback().onActuationStep("api",
+                step(1, "d-2", ActuationStep.RECONCILE, ActuationStatus.CONVERGING, "attempt 1: timeout"));
+        engine.feedback().onActuationStep("api",
+                step(2, "d-2", ActuationStep.RECONCILE, ActuationStatus.CONVERGING, "attempt 2: timeout"));
+        engine.feedback().onActuationStep("api",
+                step(3, "d-2", ActuationStep.RECONCILE, ActuationStatus.CONVERGED, "served as decided"));
+        engine.feedback().onActuationStep("api",
+                step(4, "d-2", ActuationStep.DNS_SWITCH, ActuationStatus.FAILED, "x".repeat(400)));
 
         List<GroupSnapshot.ActuationEntry> kept = engine.view("api").orElseThrow().recentActuations();
         assertThat(kept).extracting(e -> e.step() + " " + e.status()).as("newest first, the retried CONVERGING once")
-                .containsExactly("DNS_SWITCH FAILED", "RECONCILE CONVERGED", "RECONCILE CONVERGING", "SCALE_UP SUCCEEDED");
+                .containsExactly("DNS_SWITCH FAILED", "RECONCILE CONVERGED", "RECONCILE CONVERGING",
+                        "SCALE_UP SUCCEEDED");
         assertThat(kept.get(2).detail()).as("the retried step's last attempt").isEqualTo("attempt 2: timeout");
         assertThat(kept.get(2).at()).isEqualTo(T0.plusSeconds(2));
-        assertThat(kept.get(0).detail()).as("a long detail, cut").hasSize(GroupJournal.ACTUATION_DETAIL).endsWith("\u2026");
+        assertThat(kept.get(0).detail()).as("a long detail, cut").hasSize(GroupJournal.ACTUATION_DETAIL)
+                .endsWith("\u2026");
 
         for (int i = 0; i < GroupJournal.RECENT_ACTUATIONS; i++) {
-            engine.feedback().onActuationStep("api", step(10 + i, "d-" + (3 + i), ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, "ok"));
+            engine.feedback().onActuationStep("api",
+                    step(10 + i, "d-" + (3 + i), ActuationStep.COMPLETE, ActuationStatus.SUCCEEDED, "ok"));
         }
-        assertThat(engine.view("api").orElseThrow().recentActuations()).as("bounded").hasSize(GroupJournal.RECENT_ACTUATIONS)
-                .first().extracting(GroupSnapshot.ActuationEntry::decisionId).isEqualTo("d-" + (2 + GroupJournal.RECENT_ACTUATIONS));
+        assertThat(engine.view("api").orElseThrow().recentActuations()).as("bounded")
+                .hasSize(GroupJournal.RECENT_ACTUATIONS)
+                .first().extracting(GroupSnapshot.ActuationEntry::decisionId)
+                .isEqualTo("d-" + (2 + GroupJournal.RECENT_ACTUATIONS));
 
         DecisionEngine restored = DecisionEngineTest.engine("hold", "live", clock);
         restored.handover().restore(StateCodec.decode(StateCodec.encode(new StateRecord(StateRecord.SCHEMA_VERSION,
@@ -88,7 +103,8 @@ class ServingTest {
         ManualClock clock = new ManualClock(T0);
         DecisionEngine engine = DecisionEngineTest.engine("hold", "live", clock);
         assertThat(engine.feedback().onProviderLane(lane(0, "r53", LaneState.CONVERGING, 1))).isTrue();
-        assertThat(engine.view("api").orElseThrow().serving()).as("no report of the group yet: nothing to show them with")
+        assertThat(engine.view("api").orElseThrow().serving())
+                .as("no report of the group yet: nothing to show them with")
                 .isNull();
 
         engine.feedback().onConvergence("api", "d-0", 0, ActuationStatus.CONVERGING, "knot not served", T0);
@@ -98,10 +114,13 @@ class ServingTest {
         GroupView view = engine.view("api").orElseThrow();
         assertThat(view.serving().lanes()).as("in the order they first reported, each with its latest and its count")
                 .containsExactly(new GroupSnapshot.Lane("r53", "rfc2136", LaneState.SERVED, null, T0.plusSeconds(3), 2),
-                        new GroupSnapshot.Lane("knot", "rfc2136", LaneState.CONVERGING, "attempt 4", T0.plusSeconds(4), 2));
+                        new GroupSnapshot.Lane("knot", "rfc2136", LaneState.CONVERGING, "attempt 4", T0.plusSeconds(4),
+                                2));
 
-        engine.feedback().onConvergence("api", "d-0", 0, ActuationStatus.CONVERGED, "served as decided", T0.plusSeconds(5));
-        assertThat(engine.view("api").orElseThrow().serving().lanes()).as("a new report of the group keeps its epoch's lanes")
+        engine.feedback().onConvergence("api", "d-0", 0, ActuationStatus.CONVERGED, "served as decided",
+                T0.plusSeconds(5));
+        assertThat(engine.view("api").orElseThrow().serving().lanes())
+                .as("a new report of the group keeps its epoch's lanes")
                 .isEqualTo(view.serving().lanes());
 
         DecisionEngine restored = DecisionEngineTest.engine("hold", "live", clock);
@@ -110,8 +129,10 @@ class ServingTest {
         assertThat(restored.view("api").orElseThrow().serving()).as("through a state record and a restore")
                 .isEqualTo(engine.view("api").orElseThrow().serving());
         assertThat(restored.feedback().onProviderLane(lane(0, "knot", LaneState.SERVED, 6))).isTrue();
-        assertThat(restored.view("api").orElseThrow().serving().lanes()).extracting(l -> l.lane() + " " + l.state() + " "
-                + l.results()).as("counted on from the restored").containsExactly("r53 SERVED 2", "knot SERVED 3");
+        assertThat(restored.view("api").orElseThrow().serving().lanes())
+                .extracting(l -> l.lane() + " " + l.state() + " "
+                        + l.results())
+                .as("counted on from the restored").containsExactly("r53 SERVED 2", "knot SERVED 3");
     }
 
     @Test
@@ -120,7 +141,8 @@ class ServingTest {
         DecisionEngine engine = DecisionEngineTest.engine("hold", "live", clock);
         engine.feedback().onConvergence("api", "d-2", 2, ActuationStatus.CONVERGING, "", T0);
         engine.feedback().onProviderLane(lane(2, "r53", LaneState.SERVED, 1));
-        assertThat(engine.feedback().onProviderLane(lane(1, "knot", LaneState.SERVED, 2))).as("an older epoch's").isFalse();
+        assertThat(engine.feedback().onProviderLane(lane(1, "knot", LaneState.SERVED, 2))).as("an older epoch's")
+                .isFalse();
         assertThat(engine.view("api").orElseThrow().serving().lanes()).extracting(GroupSnapshot.Lane::lane)
                 .containsExactly("r53");
 
@@ -135,12 +157,15 @@ class ServingTest {
 
     @Test
     void aGroupWithoutLanesKeepsItsJson() throws Exception {
-        GroupSnapshot.Serving serving = new GroupSnapshot.Serving(2, "d-2", ActuationStatus.CONVERGED, "served", T0, null);
+        GroupSnapshot.Serving serving = new GroupSnapshot.Serving(2, "d-2", ActuationStatus.CONVERGED, "served", T0,
+                null);
         assertThat(serving.lanes()).isEmpty();
-        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules().writeValueAsString(serving))
+        assertThat(
+                new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules().writeValueAsString(serving))
                 .isEqualTo("{\"epoch\":2,\"decisionId\":\"d-2\",\"status\":\"CONVERGED\",\"detail\":\"served\","
                         + "\"at\":" + new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules()
-                                .writeValueAsString(T0) + "}");
+                                .writeValueAsString(T0)
+                        + "}");
     }
 
     @Test
@@ -148,7 +173,8 @@ class ServingTest {
         String emoji = "\uD83D\uDE00";
         String cut = GroupJournal.cut("ab" + emoji.repeat(GroupJournal.ACTUATION_DETAIL));
         assertThat(cut).endsWith("\u2026");
-        assertThat(Character.isHighSurrogate(cut.charAt(cut.length() - 2))).as("no lone high surrogate before the ellipsis")
+        assertThat(Character.isHighSurrogate(cut.charAt(cut.length() - 2)))
+                .as("no lone high surrogate before the ellipsis")
                 .isFalse();
         assertThat(GroupJournal.cut("short")).isEqualTo("short");
         assertThat(GroupJournal.cut(null)).isNull();

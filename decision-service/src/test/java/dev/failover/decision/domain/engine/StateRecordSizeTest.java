@@ -49,20 +49,23 @@ class StateRecordSizeTest {
             String id = "command-" + "x".repeat(40) + i;
             CommandOutcome outcome = engine.apply(new Command.Issued(id, clock.instant(), command));
             if (!(outcome instanceof CommandOutcome.Repeated)) {
-                recentCommands.add(StateRecord.CommandResult.of(GroupSnapshot.SeenCommand.of(id, clock.instant(), outcome),
-                        clock.instant()));
+                recentCommands
+                        .add(StateRecord.CommandResult.of(GroupSnapshot.SeenCommand.of(id, clock.instant(), outcome),
+                                clock.instant()));
             }
         }
         // the actuator's steps, each with a detail longer than what is kept, every one its own entry
         for (int i = 0; i < 2 * GroupJournal.RECENT_ACTUATIONS; i++) {
-            engine.feedback().onActuationStep("api", new GroupSnapshot.ActuationEntry(T0.plusMillis(i), "decision-" + "x".repeat(40) + i,
-                    i, ActuationStep.DNS_SWITCH, ActuationStatus.FAILED, "route53", reason));
+            engine.feedback().onActuationStep("api",
+                    new GroupSnapshot.ActuationEntry(T0.plusMillis(i), "decision-" + "x".repeat(40) + i,
+                            i, ActuationStep.DNS_SWITCH, ActuationStatus.FAILED, "route53", reason));
         }
         assertThat(engine.snapshot("api").orElseThrow().recentActuations()).as("actuations kept")
                 .hasSize(GroupJournal.RECENT_ACTUATIONS);
         assertThat(engine.snapshot("api").orElseThrow().seenCommands()).as("commands remembered")
                 .hasSize(Command.MAX_COMMANDS_PER_MAX_AGE);
-        List<StateRecord.CommandResult> last = recentCommands.subList(recentCommands.size() - 20, recentCommands.size());
+        List<StateRecord.CommandResult> last = recentCommands.subList(recentCommands.size() - 20,
+                recentCommands.size());
         StateRecord record = new StateRecord(StateRecord.SCHEMA_VERSION, engine.snapshot("api").orElseThrow(),
                 engine.view("api").orElseThrow(), last, Instant.now());
 

@@ -56,8 +56,9 @@ class SwitchoverTest {
     @Test
     void aSwitchoverMovesTrafficPinsTheTargetAndKeepsAutomaticFailbackAway() {
         DecisionEngine engine = healthyEngine();
-        Decision decision = onlyDecision(engine.apply(new Command.Switchover("api", "secondary", null, "patching us-east-1",
-                "alice")));
+        Decision decision = onlyDecision(
+                engine.apply(new Command.Switchover("api", "secondary", null, "patching us-east-1",
+                        "alice")));
         assertThat(decision.kind()).isEqualTo(DecisionKind.SWITCHOVER);
         assertThat(decision.fromTarget()).isEqualTo("primary");
         assertThat(decision.toTarget()).isEqualTo("secondary");
@@ -68,10 +69,12 @@ class SwitchoverTest {
         assertThat(view.automation()).isEqualTo(GroupView.Automation.PINNED);
         assertThat(view.pin().target()).isEqualTo("secondary");
         assertThat(view.pin().switchedFrom()).isEqualTo("primary");
-        assertThat(view.audit()).extracting(GroupSnapshot.AuditEntry::action).contains("switchover primary -> secondary");
+        assertThat(view.audit()).extracting(GroupSnapshot.AuditEntry::action)
+                .contains("switchover primary -> secondary");
 
         // the primary healthy for far longer than the hold-down: no failback while the switchover's pin holds
-        assertThat(run(engine, clock, timeline(rounds(30, 900, "primary", UP, ALL), rounds(30, 900, "secondary", UP, ALL))))
+        assertThat(run(engine, clock,
+                timeline(rounds(30, 900, "primary", UP, ALL), rounds(30, 900, "secondary", UP, ALL))))
                 .isEmpty();
     }
 
@@ -80,32 +83,36 @@ class SwitchoverTest {
         DecisionEngine engine = healthyEngine();
         onlyDecision(engine.apply(new Command.Switchover("api", "secondary", T0.plusSeconds(100), "one-off", "alice")));
         // pin ends at 100; the primary has been HEALTHY since 20, so the 300 s hold-down ends at 320
-        assertThat(run(engine, clock, timeline(rounds(30, 400, "primary", UP, ALL), rounds(30, 400, "secondary", UP, ALL))))
+        assertThat(run(engine, clock,
+                timeline(rounds(30, 400, "primary", UP, ALL), rounds(30, 400, "secondary", UP, ALL))))
                 .containsExactly("t=320 FAILBACK secondary->primary epoch=2");
     }
 
     static Stream<Arguments> refusals() {
         return Stream.of(
-                Arguments.of("an unknown target", (Consumer<DecisionEngine>) e -> { },
-                        new Command.Switchover("api", "mars", null, "r", "alice"), Rejection.INVALID, "target", "no target 'mars'"),
-                Arguments.of("the active target", (Consumer<DecisionEngine>) e -> { },
+                Arguments.of("an unknown target", (Consumer<DecisionEngine>) e -> {},
+                        new Command.Switchover("api", "mars", null, "r", "alice"), Rejection.INVALID, "target",
+                        "no target 'mars'"),
+                Arguments.of("the active target", (Consumer<DecisionEngine>) e -> {},
                         new Command.Switchover("api", "primary", null, "r", "alice"), Rejection.INVALID, "target",
                         "primary is already active"),
-                Arguments.of("an expiry in the past", (Consumer<DecisionEngine>) e -> { },
+                Arguments.of("an expiry in the past", (Consumer<DecisionEngine>) e -> {},
                         new Command.Switchover("api", "secondary", T0, "r", "alice"), Rejection.INVALID, "until",
                         "is not in the future"),
-                Arguments.of("a target that is not HEALTHY", (Consumer<DecisionEngine>) e -> { },
+                Arguments.of("a target that is not HEALTHY", (Consumer<DecisionEngine>) e -> {},
                         new Command.Switchover("api", "secondary", null, "r", "alice"), Rejection.CONFLICT, "target",
                         "secondary is UNHEALTHY, not HEALTHY"),
-                Arguments.of("during a drill", (Consumer<DecisionEngine>) e -> e.apply(new Command.StartDrill("api", "maintenance",
-                        Duration.ofMinutes(5), "drill", "dave")),
+                Arguments.of("during a drill",
+                        (Consumer<DecisionEngine>) e -> e.apply(new Command.StartDrill("api", "maintenance",
+                                Duration.ofMinutes(5), "drill", "dave")),
                         new Command.Switchover("api", "secondary", null, "r", "alice"), Rejection.CONFLICT, null,
                         "a drill is running"));
     }
 
     @ParameterizedTest(name = "refused: {0}")
     @MethodSource("refusals")
-    void refused(String name, Consumer<DecisionEngine> before, Command.Switchover command, Rejection rejection, String field,
+    void refused(String name, Consumer<DecisionEngine> before, Command.Switchover command, Rejection rejection,
+            String field,
             String message) {
         DecisionEngine engine = healthyEngine();
         if (name.contains("not HEALTHY")) {
@@ -191,8 +198,9 @@ class SwitchoverTest {
         onlyDecision(engine.apply(new Command.Switchover("api", "secondary", null, "patching", "alice")));
         engine.published("api", engine.unpublished("api").get(0).decisionId());
         DecisionEngine.PublishableState state = engine.publishableState("api").orElseThrow();
-        String json = StateCodec.encode(new StateRecord(StateRecord.SCHEMA_VERSION, state.snapshot(), state.view(), List.of(),
-                Instant.now()));
+        String json = StateCodec
+                .encode(new StateRecord(StateRecord.SCHEMA_VERSION, state.snapshot(), state.view(), List.of(),
+                        Instant.now()));
 
         DecisionEngine restarted = healthyEngine();
         restarted.handover().restore(StateCodec.decode(json).snapshot());

@@ -48,7 +48,8 @@ class IgnoreWarningsTest {
                         List.of("t=0 loc-a {STALE=1} since t=0", "t=5 loc-c {FROM_THE_FUTURE=1} since t=5",
                                 "t=60 loc-a {STALE=6} since t=10", "t=65 loc-c {FROM_THE_FUTURE=6} since t=15")),
                 Arguments.of("reasons are counted apart in one line",
-                        List.of(new Ignored(0, "loc-b", STALE), new Ignored(20, "loc-b", FUTURE), new Ignored(40, "loc-b", STALE),
+                        List.of(new Ignored(0, "loc-b", STALE), new Ignored(20, "loc-b", FUTURE),
+                                new Ignored(40, "loc-b", STALE),
                                 new Ignored(60, "loc-b", STALE)),
                         List.of("t=0 loc-b {STALE=1} since t=0", "t=60 loc-b {STALE=2, FROM_THE_FUTURE=1} since t=20")),
                 Arguments.of("after a quiet spell the next one is reported at once",
@@ -64,8 +65,10 @@ class IgnoreWarningsTest {
         List<String> logged = new ArrayList<>();
         for (Ignored i : timeline) {
             clock.set(T0.plusSeconds(i.at()));
-            warnings.onIgnored(i.location(), i.reason(), "result at " + i.at()).ifPresent(w -> logged.add("t=" + i.at() + " "
-                    + w.location() + " " + w.ignored() + " since t=" + Duration.between(T0, w.since()).toSeconds()));
+            warnings.onIgnored(i.location(), i.reason(), "result at " + i.at())
+                    .ifPresent(w -> logged.add("t=" + i.at() + " "
+                            + w.location() + " " + w.ignored() + " since t="
+                            + Duration.between(T0, w.since()).toSeconds()));
         }
         assertThat(logged).isEqualTo(expected);
     }
@@ -74,7 +77,8 @@ class IgnoreWarningsTest {
     void theLineSaysWhichLocationHowManyWhyAndTheLatest() {
         ManualClock clock = new ManualClock(T0);
         IgnoreWarnings warnings = new IgnoreWarnings(clock, Duration.ofMinutes(1));
-        String line = warnings.onIgnored("loc-c", FUTURE, "api/primary FROM_THE_FUTURE: started at ...").orElseThrow().message();
+        String line = warnings.onIgnored("loc-c", FUTURE, "api/primary FROM_THE_FUTURE: started at ...").orElseThrow()
+                .message();
         assertThat(line).isEqualTo("results of probe location loc-c are being ignored: 1 since 2026-11-21T10:00:00Z "
                 + "(FROM_THE_FUTURE 1); latest: api/primary FROM_THE_FUTURE: started at ...");
     }

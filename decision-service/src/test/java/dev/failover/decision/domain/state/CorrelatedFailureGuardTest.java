@@ -90,7 +90,8 @@ class CorrelatedFailureGuardTest {
         }
 
         boolean tooMany(long regions, int targets) {
-            return regions > MAX_REGIONS || (regions > 1 && targets * 100L > (long) MAX_SHARE * Math.max(1, seen.size()));
+            return regions > MAX_REGIONS
+                    || (regions > 1 && targets * 100L > (long) MAX_SHARE * Math.max(1, seen.size()));
         }
 
         CorrelatedFailureGuard.Suspicion together(Instant now) {
@@ -100,7 +101,8 @@ class CorrelatedFailureGuardTest {
                 Instant from = bySince.get(i).getValue().since();
                 TreeSet<String> regions = new TreeSet<>();
                 List<String> targets = new ArrayList<>();
-                for (int j = i; j < bySince.size() && !bySince.get(j).getValue().since().isAfter(from.plus(WINDOW)); j++) {
+                for (int j = i; j < bySince.size() && !bySince.get(j).getValue().since().isAfter(from.plus(WINDOW));
+                        j++) {
                     regions.add(bySince.get(j).getValue().region());
                     targets.add(bySince.get(j).getKey().group() + "/" + bySince.get(j).getKey().target());
                 }
@@ -137,7 +139,7 @@ class CorrelatedFailureGuardTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+    @ValueSource(longs = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 })
     void theSuspicionIsTheOneTheDefinitionGives(long seed) {
         Random random = new Random(seed);
         CorrelatedFailureGuard guard = new CorrelatedFailureGuard(new TopologySafety.CorrelatedFailure(

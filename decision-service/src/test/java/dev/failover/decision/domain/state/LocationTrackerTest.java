@@ -80,7 +80,8 @@ class LocationTrackerTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("sequences")
-    void theKeptResultsAreTheLatestAndTheCountBeforeThemIsThatOfTheResultsGone(String name, int window, String outcomes) {
+    void theKeptResultsAreTheLatestAndTheCountBeforeThemIsThatOfTheResultsGone(String name, int window,
+            String outcomes) {
         Thresholds thresholds = new Thresholds(2, 3, null, null, null, window, null);
         LocationTracker tracker = new LocationTracker("loc-a", thresholds);
         int keep = Math.max(window, 3);
@@ -94,13 +95,15 @@ class LocationTrackerTest {
             };
             tracker.record(ProbeResult.of("g", "t", "r", "loc-a", at.plusMillis(1500L * i), outcome).durationMillis(5L)
                     .failureReason(outcome == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null)
-                    .impairment(outcome == ProbeOutcome.UNKNOWN ? dev.failover.contract.event.LocationImpairment.LATE_START : null)
+                    .impairment(outcome == ProbeOutcome.UNKNOWN
+                            ? dev.failover.contract.event.LocationImpairment.LATE_START : null)
                     .build(), thresholds,
                     dev.failover.contract.topology.FailureClass.DOWN, new Explanation.Position(1, 100 + i));
         }
         int gone = Math.max(0, sequence.length() - keep);
         assertThat(tracker.recent()).extracting(Explanation.Result::offset).as("offsets of the kept results")
-                .containsExactlyElementsOf(java.util.stream.LongStream.range(100 + gone, 100 + sequence.length()).boxed().toList());
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.range(100 + gone, 100 + sequence.length()).boxed().toList());
         assertThat(tracker.recent().get(0).startedAt()).isEqualTo(at.plusMillis(1500L * gone));
 
         LocationVerdict verdict = LocationVerdict.UNKNOWN;
