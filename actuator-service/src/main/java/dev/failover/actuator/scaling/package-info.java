@@ -17,7 +17,10 @@
  * ({@code Scalers.leasedBy}).</li>
  * <li>The permissions it needs in {@code permissions.PermissionPlan}; the IAM policy or RBAC in deploy/ and k8s/.</li>
  * <li>Tests: the real SDK with {@code endpointOverride} against a fixture that checks the real requests
- * ({@code AwsScalersTest}), or fabric8's mock server for Kubernetes ({@code KubernetesScalerTest}).</li>
+ * ({@code AwsScalersTest}), or fabric8's mock server for Kubernetes ({@code KubernetesScalerTest}). The scaler joins
+ * {@code ScalerContractTest} (test sources): the conditions every scaler must hold (active and pilot-light sizes
+ * observed, idempotent, throttled or failing for now {@code Unavailable}, denied or missing {@code Rejected}, never an
+ * exception), the same tests for each; its own test covers its requests and its backend's particulars.</li>
  * </ol>
  */
 package dev.failover.actuator.scaling;

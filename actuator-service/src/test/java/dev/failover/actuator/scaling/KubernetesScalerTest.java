@@ -62,7 +62,7 @@ class KubernetesScalerTest {
     }
 
     /** A client that, like the actuator's, leaves retrying to the reconciler. */
-    KubernetesClient notRetrying(String masterUrl) {
+    static KubernetesClient notRetrying(String masterUrl) {
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(masterUrl)
                 .withTrustCerts(true).withRequestRetryBackoffLimit(0).withConnectionTimeout(2_000)
                 .withRequestTimeout(5_000).build()).build();
