@@ -17,12 +17,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failover.contract.event.Decision;
 import dev.failover.contract.event.DecisionKind;
 import dev.failover.contract.event.EventCodec;
-import dev.failover.contract.event.FailureReason;
 import dev.failover.contract.event.ProbeOutcome;
-import dev.failover.contract.event.ProbeResult;
 import dev.failover.contract.event.Topics;
 import dev.failover.testkit.kafka.TopicClient;
-import dev.failover.testkit.topology.TestProbeResults;
 import dev.failover.testkit.topology.TestTopology;
 
 /**
@@ -129,18 +126,9 @@ class ZombieDeciderIT {
         }
     }
 
-    /** One round of results for the group: the secondary UP and the primary as given, from every location. */
+    /** One round of results for the group, as {@link DecisionOwnershipIT#round} sends it, made now. */
     static void report(TopicClient client, String group, ProbeOutcome primary) {
-        Instant now = Instant.now();
-        for (String location : TestTopology.LOCATIONS) {
-            client.send(Topics.PROBE_RESULTS, group,
-                    CODEC.encode(TestProbeResults.up(group, TestTopology.SECONDARY, location, now)));
-            client.send(Topics.PROBE_RESULTS, group,
-                    CODEC.encode(ProbeResult.of(group, TestTopology.PRIMARY, "r", location,
-                            now, primary).durationMillis(1L)
-                            .failureReason(primary == ProbeOutcome.DOWN ? FailureReason.TIMEOUT : null)
-                            .build()));
-        }
+        DecisionOwnershipIT.round(client, group, primary, Instant.now());
     }
 
     static List<Decision> decisions(TopicClient.Reader reader, String group) {
