@@ -45,6 +45,7 @@ needs=(
   "test -x /usr/bin/chromium|chromium|the operator page is tested in a real browser: Debian's Chromium"
   "compgen -G '/usr/lib/postgresql/*/bin/pg_basebackup'|postgresql|a real PostgreSQL primary and streaming replica for the data tier's tests (run as the postgres user)"
   "command -v podman|podman|the container images are built and run (ContainerImagesIT, scripts/images.sh)"
+  "command -v podman-compose|podman-compose|docker-compose.yml is brought up for real on podman (ComposeStackIT, scripts/compose-demo.sh)"
   "command -v runc|runc|podman's runtime here: crun fails on hybrid cgroups (deploy/containers/containers.conf)"
   "command -v mmdebstrap|mmdebstrap|the images' base is made from Debian's packages (scripts/images.sh)"
 )
