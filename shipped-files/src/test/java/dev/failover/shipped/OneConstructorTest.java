@@ -24,23 +24,33 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OneConstructorTest {
 
-    /** Classes with more public constructors than one, at their count: the reason, then the class. */
-    static final Map<String, Integer> MORE = Map.of();
+    /**
+     * Nested records still over one, by file and name, each at its count: it may not grow, and leaves once its callers
+     * build the canonical record (the database's observation and WAL values are built in about 90 places, most of them
+     * tests; the scaling refs' shorter forms in a dozen).
+     */
+    static final Map<String, Integer> MORE_FOR_NOW = Map.of("Database.java:Observed", 3, "Database.java:Wal", 2,
+            "ScalingRef.java:EcsService", 2, "ScalingRef.java:AutoScalingGroup", 2,
+            "ScalingRef.java:KubernetesDeployment", 2);
 
-    /** A class that extends an exception or an error, by its own file's name. */
-    static final Pattern EXCEPTION = Pattern.compile("\\bclass\\s+(\\w+)\\s+extends\\s+\\w*(Exception|Error)\\b");
+    /** A class or record declared in a file, top-level or nested, and what it extends. */
+    static final Pattern TYPE = Pattern.compile("\\b(class|record)\\s+(\\w+)(?:\\s*<[^>{]*>)?(?:\\s*\\([^{]*\\))?"
+            + "(?:\\s+extends\\s+([\\w.]+))?");
 
     @Test
     void everyClassOfMainCodeHasOnePublicConstructor() {
-        Map<String, Integer> more = new TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>();
         Repository.mainSources().forEach(main -> publicConstructors(main)
-                .forEach((file, count) -> more.merge(file, count, Math::max)));
-        more.entrySet().removeIf(e -> e.getValue() <= MORE.getOrDefault(e.getKey(), allowed(e.getKey())));
-        assertThat(more).as("classes of main code with more than one public constructor (or more than in MORE)")
+                .forEach((type, count) -> counts.merge(type, count, Math::max)));
+        Map<String, Integer> more = new TreeMap<>(counts);
+        more.entrySet().removeIf(e -> e.getValue() <= MORE_FOR_NOW.getOrDefault(e.getKey(), allowed(e.getKey())));
+        assertThat(more).as("classes of main code with more than one public constructor (or more than MORE_FOR_NOW)")
                 .isEmpty();
+        MORE_FOR_NOW.forEach((type, count) -> assertThat(counts.getOrDefault(type, 0)).as(type + ", listed as over")
+                .isGreaterThan(1));
     }
 
-    /** The counter finds what it is for: the file's own type only, public or protected, generic or not. */
+    /** The counter finds what it is for: every class and record of a file, public or protected, generic or not. */
     @Test
     void theCounterCountsTheFilesOwnPublicConstructors(@TempDir Path main) throws IOException {
         Files.writeString(main.resolve("Two.java"), """
@@ -57,6 +67,9 @@ class OneConstructorTest {
 
                     static final class Inner {
                         public Inner(int a) {
+                        }
+
+                        public Inner() {
                         }
                     }
                 }
@@ -83,10 +96,10 @@ class OneConstructorTest {
                 }
                 """);
         Map<String, Integer> counted = publicConstructors(main);
-        assertThat(counted).containsEntry("Two.java", 2).containsEntry("Rec.java", 1)
-                .containsEntry("Bad.java:exception", 2);
+        assertThat(counted).containsEntry("Two.java:Two", 2).containsEntry("Two.java:Inner", 2)
+                .containsEntry("Rec.java:Rec", 1).containsEntry("Bad.java:Bad:exception", 2);
         assertThat(counted.entrySet().stream().filter(e -> e.getValue() > allowed(e.getKey())).map(Map.Entry::getKey))
-                .containsExactly("Two.java");
+                .containsExactlyInAnyOrder("Two.java:Two", "Two.java:Inner");
     }
 
     /** One, or two for an exception (a message, and a message with its cause). */
@@ -94,23 +107,30 @@ class OneConstructorTest {
         return key.endsWith(":exception") ? 2 : 1;
     }
 
-    /** By file name ({@code :exception} added for an exception): the public and protected constructors of its type. */
+    /**
+     * By file and type name ({@code :exception} added for an exception): the public and protected constructors of each
+     * class and record the file declares, nested ones included.
+     */
     static Map<String, Integer> publicConstructors(Path main) {
         Map<String, Integer> counts = new TreeMap<>();
         try (Stream<Path> files = Files.walk(main)) {
             files.filter(f -> f.toString().endsWith(".java") && !f.getFileName().toString().equals("package-info.java"))
                     .forEach(file -> {
-                        String name = file.getFileName().toString().replace(".java", "");
                         String source = read(file);
-                        Matcher constructor = Pattern.compile("(?m)^\\s*(public|protected)\\s+(<[^>]*>\\s*)?"
-                                + Pattern.quote(name) + "\\s*\\(").matcher(source);
-                        int count = 0;
-                        while (constructor.find()) {
-                            count++;
+                        Matcher type = TYPE.matcher(source);
+                        while (type.find()) {
+                            String name = type.group(2);
+                            boolean isException = type.group(3) != null
+                                    && type.group(3).matches(".*(Exception|Error)");
+                            Matcher constructor = Pattern.compile("(?m)^\\s*(public|protected)\\s+(<[^>]*>\\s*)?"
+                                    + Pattern.quote(name) + "\\s*\\(").matcher(source);
+                            int count = 0;
+                            while (constructor.find()) {
+                                count++;
+                            }
+                            counts.merge(file.getFileName() + ":" + name + (isException ? ":exception" : ""), count,
+                                    Math::max);
                         }
-                        Matcher exception = EXCEPTION.matcher(source);
-                        boolean isException = exception.find() && exception.group(1).equals(name);
-                        counts.put(file.getFileName() + (isException ? ":exception" : ""), count);
                     });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
