@@ -40,6 +40,14 @@ class ComposeStackIT {
         run("ip", "-n", NAMESPACE, "link", "set", "lo", "up");
         Path log = ServiceProcess.LOGS.resolve("compose-demo.log");
         Files.createDirectories(log.getParent());
+        // the images are made from Debian's mirror (scripts/images.sh, ADR 0033), which the namespace cannot reach:
+        // made here first, outside it, the demo finds them built; a fresh machine has none
+        Path images = ServiceProcess.LOGS.resolve("compose-images.log");
+        Process made = ServiceProcess.podman(List.of("scripts/images.sh", "--compose")).directory(ROOT.toFile())
+                .redirectErrorStream(true).redirectOutput(images.toFile()).start();
+        assertThat(made.waitFor(15, TimeUnit.MINUTES)).as("scripts/images.sh --compose ended within 15 minutes")
+                .isTrue();
+        assertThat(made.exitValue()).as("scripts/images.sh --compose (its output: " + images + ")").isZero();
         Process demo = inNamespace("scripts/compose-demo.sh").redirectErrorStream(true).redirectOutput(log.toFile())
                 .start();
         assertThat(demo.waitFor(15, TimeUnit.MINUTES)).as("scripts/compose-demo.sh ended within 15 minutes").isTrue();
