@@ -24,15 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OneConstructorTest {
 
-    /**
-     * Nested records still over one, by file and name, each at its count: it may not grow, and leaves once its callers
-     * build the canonical record (the database's observation and WAL values are built in about 90 places, most of them
-     * tests; the scaling refs' shorter forms in a dozen).
-     */
-    static final Map<String, Integer> MORE_FOR_NOW = Map.of("Database.java:Observed", 3, "Database.java:Wal", 2,
-            "ScalingRef.java:EcsService", 2, "ScalingRef.java:AutoScalingGroup", 2,
-            "ScalingRef.java:KubernetesDeployment", 2);
-
     /** A class or record declared in a file, top-level or nested, and what it extends. */
     static final Pattern TYPE = Pattern.compile("\\b(class|record)\\s+(\\w+)(?:\\s*<[^>{]*>)?(?:\\s*\\([^{]*\\))?"
             + "(?:\\s+extends\\s+([\\w.]+))?");
@@ -43,11 +34,8 @@ class OneConstructorTest {
         Repository.mainSources().forEach(main -> publicConstructors(main)
                 .forEach((type, count) -> counts.merge(type, count, Math::max)));
         Map<String, Integer> more = new TreeMap<>(counts);
-        more.entrySet().removeIf(e -> e.getValue() <= MORE_FOR_NOW.getOrDefault(e.getKey(), allowed(e.getKey())));
-        assertThat(more).as("classes of main code with more than one public constructor (or more than MORE_FOR_NOW)")
-                .isEmpty();
-        MORE_FOR_NOW.forEach((type, count) -> assertThat(counts.getOrDefault(type, 0)).as(type + ", listed as over")
-                .isGreaterThan(1));
+        more.entrySet().removeIf(e -> e.getValue() <= allowed(e.getKey()));
+        assertThat(more).as("classes of main code with more than one public constructor").isEmpty();
     }
 
     /** The counter finds what it is for: every class and record of a file, public or protected, generic or not. */

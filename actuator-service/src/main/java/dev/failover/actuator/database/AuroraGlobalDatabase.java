@@ -82,12 +82,12 @@ public final class AuroraGlobalDatabase implements Database<DatabaseRef.AuroraGl
                     what(ref) + ": the cluster is not a member of global cluster " + ref.globalCluster());
         }
         if (Boolean.TRUE.equals(member.isWriter())) {
-            return new Observation.Observed(Role.WRITABLE, 0, 0, false);
+            return Observation.Observed.writable();
         }
         try {
             double millis = LatestDatapoint.maximum(cloudWatch.apply(ref), "AWS/RDS", "AuroraGlobalDBReplicationLag",
                     "DBClusterIdentifier", ref.clusterId(), clock.instant(), 1000);
-            return new Observation.Observed(Role.REPLICA, 0, millis / 1000.0, false);
+            return Observation.Observed.replicaByLag(millis / 1000.0, null);
         } catch (SdkException e) {
             return AwsFailure.of(what(ref) + ": its AuroraGlobalDBReplicationLag could not be read from CloudWatch", e)
                     .as(Observation.Unavailable::new, Observation.Rejected::new);

@@ -89,20 +89,28 @@ public interface Database<R> {
                 String source,
                 boolean closed) implements Observation {
 
-            /** Without WAL positions. */
-            public Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused) {
-                this(role, unreplayedBytes, lagSeconds, replayPaused, null, null);
+            /** A writable node of a backend that reports no positions, or whose positions do not matter here. */
+            public static Observed writable() {
+                return new Observed(Role.WRITABLE, 0, 0, false, null, null, false);
             }
 
-            /** Open to new sessions. */
-            public Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused, Wal wal,
-                    String source) {
-                this(role, unreplayedBytes, lagSeconds, replayPaused, wal, source, false);
+            /** A fenced node without positions, its database open to new sessions. */
+            public static Observed fenced() {
+                return new Observed(Role.FENCED, 0, 0, false, null, null, false);
             }
 
-            /** Without a named source. */
-            public Observed(Role role, long unreplayedBytes, double lagSeconds, boolean replayPaused, Wal wal) {
-                this(role, unreplayedBytes, lagSeconds, replayPaused, wal, null);
+            /**
+             * A replica of a backend whose lag is all it reports (RDS, Aurora): nothing waits to be applied that it
+             * could count, its replay is never paused by us, and {@code source} is the node it replicates where its
+             * backend names one (null otherwise).
+             */
+            public static Observed replicaByLag(double lagSeconds, String source) {
+                return new Observed(Role.REPLICA, 0, lagSeconds, false, null, source, false);
+            }
+
+            /** A node in {@code role} with nothing waiting to be applied, where its WAL stands; open. */
+            public static Observed withWal(Role role, Wal wal) {
+                return new Observed(role, 0, 0, false, wal, null, false);
             }
         }
 
@@ -146,21 +154,9 @@ public interface Database<R> {
             standbys = List.copyOf(standbys);
         }
 
-        /** Without a system identifier. */
-        public Wal(long timeline, long lsn, boolean commitsWait, List<Standby> standbys, String name, Receiver receiver,
-                long nextXid) {
-            this(timeline, lsn, commitsWait, standbys, name, receiver, nextXid, 0);
-        }
-
         /** Whether this and {@code other} are known to be of different clusters (pg_upgrade, a new initdb). */
         public boolean otherSystemThan(long other) {
             return system != 0 && other != 0 && system != other;
-        }
-
-        /** Without a transaction id. */
-        public Wal(long timeline, long lsn, boolean commitsWait, List<Standby> standbys, String name,
-                Receiver receiver) {
-            this(timeline, lsn, commitsWait, standbys, name, receiver, 0);
         }
 
         /** The standby named {@code name}, where exactly one streams under that name. */

@@ -77,13 +77,13 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
         String status = instance.dbInstanceStatus();
         boolean replica = instance.readReplicaSourceDBInstanceIdentifier() != null;
         if (STOPPED.contains(status)) {
-            return new Observation.Observed(Role.FENCED, 0, 0, false);
+            return Observation.Observed.fenced();
         }
         if (!replica && WRITABLE.contains(status)) {
             if (ref.fenceParameterGroup() != null && inSync(instance, ref.fenceParameterGroup())) {
                 try {
                     if (readOnly(ref, instance.engine())) {
-                        return new Observation.Observed(Role.FENCED, 0, 0, false);
+                        return Observation.Observed.fenced();
                     }
                 } catch (SdkException e) {
                     return AwsFailure.of(what(ref) + ": DescribeDBParameters of its fence group "
@@ -91,7 +91,7 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
                             .as(Observation.Unavailable::new, Observation.Rejected::new);
                 }
             }
-            return new Observation.Observed(Role.WRITABLE, 0, 0, false);
+            return Observation.Observed.writable();
         }
         if (!replica || !"available".equals(status)) {
             return new Observation.Unavailable(what(ref) + " is " + status + (replica ? " (a read replica of "
@@ -102,10 +102,10 @@ public final class RdsDatabase implements Database<DatabaseRef.Rds> {
         String source = source(ref, instance.readReplicaSourceDBInstanceIdentifier());
         if (!replicating) {
             // replication in error, stopped or terminated: whatever CloudWatch last said, what it lacks is unknown
-            return new Observation.Observed(Role.REPLICA, 0, Double.POSITIVE_INFINITY, false, null, source);
+            return Observation.Observed.replicaByLag(Double.POSITIVE_INFINITY, source);
         }
         try {
-            return new Observation.Observed(Role.REPLICA, 0, replicaLag(ref), false, null, source);
+            return Observation.Observed.replicaByLag(replicaLag(ref), source);
         } catch (SdkException e) {
             return AwsFailure.of(what(ref) + ": its ReplicaLag could not be read from CloudWatch", e)
                     .as(Observation.Unavailable::new, Observation.Rejected::new);

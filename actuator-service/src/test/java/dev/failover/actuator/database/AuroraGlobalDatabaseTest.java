@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.failover.actuator.database.Database.Move;
 import dev.failover.actuator.database.Database.Observation;
-import dev.failover.actuator.database.Database.Role;
 import dev.failover.actuator.database.Database.WriteOutcome;
 import dev.failover.actuator.scaling.AwsScalersTest;
 import dev.failover.contract.topology.DatabaseRef;
@@ -92,7 +91,7 @@ class AuroraGlobalDatabaseTest {
         aws.answers("GetMetricStatistics", 200, lag(850));
 
         assertThat(database.observe(WEST_MEMBER)).as("850 ms, sampled at a moment of the minute from 02:59")
-                .isEqualTo(new Observation.Observed(Role.REPLICA, 0, 60.85, false));
+                .isEqualTo(Observation.Observed.replicaByLag(60.85, null));
         assertThat(aws.requests("DescribeGlobalClusters")).singleElement().satisfies(form -> assertThat(form)
                 .containsEntry("GlobalClusterIdentifier", "orders"));
         assertThat(aws.requests("GetMetricStatistics")).singleElement().satisfies(form -> assertThat(form)
@@ -101,7 +100,7 @@ class AuroraGlobalDatabaseTest {
                 .containsEntry("Dimensions.member.1.Value", "orders-west"));
 
         aws.answers("DescribeGlobalClusters", 200, global(WEST, null));
-        assertThat(database.observe(WEST_MEMBER)).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+        assertThat(database.observe(WEST_MEMBER)).isEqualTo(Observation.Observed.writable());
     }
 
     @Test

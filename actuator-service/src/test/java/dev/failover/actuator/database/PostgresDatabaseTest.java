@@ -59,10 +59,10 @@ class PostgresDatabaseTest {
     void thePrimaryIsWritableAndTheReplicaCaughtUp() throws SQLException {
         write(10);
         assertThat(withoutWal(DATABASE.observe(primary)))
-                .isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+                .isEqualTo(Observation.Observed.writable());
         await("the replica caught up").atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(withoutWal(DATABASE.observe(replica)))
-                        .isEqualTo(new Observation.Observed(Role.REPLICA, 0, 0, false)));
+                        .isEqualTo(Observation.Observed.replicaByLag(0, null)));
         assertThat(query(primary, "SELECT sync_state FROM pg_stat_replication")).as("the pair replicates synchronously")
                 .isEqualTo("sync");
     }
@@ -155,7 +155,7 @@ class PostgresDatabaseTest {
         sql(replica, "SELECT pg_wal_replay_resume()");
         await("the replica caught up again").atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(withoutWal(DATABASE.observe(replica)))
-                        .isEqualTo(new Observation.Observed(Role.REPLICA, 0, 0, false)));
+                        .isEqualTo(Observation.Observed.replicaByLag(0, null)));
     }
 
     /**
@@ -250,7 +250,7 @@ class PostgresDatabaseTest {
         assertThat(DATABASE.unfence(replica)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
                 r -> assertThat(r.details()).contains("open to new sessions"));
         assertThat(withoutWal(DATABASE.observe(replica)))
-                .isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+                .isEqualTo(Observation.Observed.writable());
         assertThat(count(replica)).as("every row the primary acknowledged").isEqualTo(acknowledged);
         sql(replica, "INSERT INTO orders (note) VALUES ('after the promotion')");
         assertThat(count(replica)).isEqualTo(acknowledged + 1);
@@ -269,7 +269,7 @@ class PostgresDatabaseTest {
         assertThat(DATABASE.unfence(primary)).isInstanceOfSatisfying(WriteOutcome.Requested.class,
                 r -> assertThat(r.details()).contains("unfenced"));
         assertThat(withoutWal(DATABASE.observe(primary)))
-                .isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+                .isEqualTo(Observation.Observed.writable());
         // its synchronous standby was promoted: a commit that waited for it would wait until it is rebuilt as a replica
         try (Connection connection = connect(primary); Statement statement = connection.createStatement()) {
             statement.execute("SET synchronous_commit TO local");

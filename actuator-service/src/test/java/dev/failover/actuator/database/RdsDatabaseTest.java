@@ -102,7 +102,7 @@ class RdsDatabaseTest {
                 "2026-11-25T02:58:00Z=12.0"));
 
         assertThat(database.observe(WEST)).as("3.5 s, sampled at a moment of the minute from 02:59")
-                .isEqualTo(new Observation.Observed(Role.REPLICA, 0, 63.5, false, null, "rds:us-east-1:orders-east"));
+                .isEqualTo(Observation.Observed.replicaByLag(63.5, "rds:us-east-1:orders-east"));
 
         assertThat(aws.requests("DescribeDBInstances")).singleElement().satisfies(form -> assertThat(form)
                 .containsEntry("DBInstanceIdentifier", "orders-west").containsEntry("Version", "2014-10-31"));
@@ -179,11 +179,11 @@ class RdsDatabaseTest {
     @Test
     void aPrimaryIsWritableAStoppedOneFencedAndOneBeingPromotedIsLookedAtAgain() {
         aws.answers("DescribeDBInstances", 200, described("backing-up", null));
-        assertThat(database.observe(WEST)).isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+        assertThat(database.observe(WEST)).isEqualTo(Observation.Observed.writable());
         assertThat(aws.requests("GetMetricStatistics")).as("no lag asked of a primary").isEmpty();
 
         aws.answers("DescribeDBInstances", 200, described("stopped", null));
-        assertThat(database.observe(WEST)).isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
+        assertThat(database.observe(WEST)).isEqualTo(Observation.Observed.fenced());
 
         aws.answers("DescribeDBInstances", 200, described("modifying", SOURCE));
         assertThat(database.observe(WEST)).isInstanceOfSatisfying(Observation.Unavailable.class,
@@ -342,26 +342,26 @@ class RdsDatabaseTest {
     void aPrimaryIsFencedOnceItsFenceGroupIsAppliedAndHoldsTheParameterOn() {
         aws.answers("DescribeDBInstances", 200, primaryWith("postgres", "orders-west-fence=applying"));
         assertThat(database.observe(EAST_FENCED_BY_GROUP)).as("still applying: it takes writes")
-                .isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+                .isEqualTo(Observation.Observed.writable());
         assertThat(aws.requests("DescribeDBParameters")).as("not read while applying").isEmpty();
 
         aws.answers("DescribeDBInstances", 200, primaryWith("postgres", "orders-west-fence=in-sync"));
         aws.answers("DescribeDBParameters", 200, parameters("default_transaction_read_only", "0"));
         assertThat(database.observe(EAST_FENCED_BY_GROUP))
-                .isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+                .isEqualTo(Observation.Observed.writable());
 
         aws.answers("DescribeDBParameters", 200, parameters("default_transaction_read_only", "1"));
         assertThat(database.observe(EAST_FENCED_BY_GROUP))
-                .isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
+                .isEqualTo(Observation.Observed.fenced());
         assertThat(aws.requests("DescribeDBParameters")).last().satisfies(form -> assertThat(form)
                 .containsEntry("DBParameterGroupName", "orders-west-fence").containsEntry("Source", "user"));
 
         aws.answers("DescribeDBInstances", 200, primaryWith("mysql", "orders-west-fence=in-sync"));
         assertThat(database.observe(EAST_FENCED_BY_GROUP)).as("MySQL's parameter is read_only")
-                .isEqualTo(new Observation.Observed(Role.WRITABLE, 0, 0, false));
+                .isEqualTo(Observation.Observed.writable());
         aws.answers("DescribeDBParameters", 200, parameters("read_only", "1"));
         assertThat(database.observe(EAST_FENCED_BY_GROUP))
-                .isEqualTo(new Observation.Observed(Role.FENCED, 0, 0, false));
+                .isEqualTo(Observation.Observed.fenced());
 
         aws.answers("DescribeDBInstances", 200, primaryWith("postgres", "orders-west-fence=in-sync"));
         aws.answers("DescribeDBParameters", 403, error(RDS_XMLNS, "AccessDenied", "not authorized to perform"

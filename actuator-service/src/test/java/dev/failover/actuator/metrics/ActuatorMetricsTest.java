@@ -131,10 +131,9 @@ class ActuatorMetricsTest {
         assertThat(registry.get(ActuatorMetrics.DATABASE_LAST_PROMOTION).tag("group", "api").gauge().value()).isNaN();
 
         tier.set(DataTiers.seen(Map.of("primary",
-                new DataTier.Node(new Database.Observation.Observed(Database.Role.WRITABLE,
-                        0, 0, false), NOW),
+                new DataTier.Node(Database.Observation.Observed.writable(), NOW),
                 "secondary", new DataTier.Node(new Database.Observation.Observed(Database.Role.REPLICA,
-                        800, 21.5, true), NOW)),
+                        800, 21.5, true, null, null, false), NOW)),
                 NOW, Duration.ofMillis(2_500)));
         assertThat(
                 registry.get(ActuatorMetrics.DATABASE_LAG).tags("group", "api", "target", "secondary").gauge().value())
@@ -213,7 +212,7 @@ class ActuatorMetricsTest {
 
         DataTier.Promotion promoted = new DataTier.Promotion("secondary", NOW.minusSeconds(150), null);
         DataTier.Node writable = new DataTier.Node(
-                new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false), NOW);
+                Database.Observation.Observed.writable(), NOW);
         tier.set(DataTiers
                 .of(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable("timed out"), NOW),
                         "secondary", writable), null, null, promoted, Map.of()));
@@ -224,8 +223,8 @@ class ActuatorMetricsTest {
         assertThat(primary.get()).as("writable beside it").isEqualTo(150.0);
 
         tier.set(DataTiers
-                .of(Map.of("primary", new DataTier.Node(new Database.Observation.Observed(Database.Role.FENCED, 0,
-                        0, false), NOW), "secondary", writable), null, null, promoted, Map.of()));
+                .of(Map.of("primary", new DataTier.Node(Database.Observation.Observed.fenced(), NOW), "secondary",
+                        writable), null, null, promoted, Map.of()));
         assertThat(primary.get()).as("fenced").isZero();
     }
 

@@ -499,8 +499,8 @@ class RegionSwitchPlanTest {
         String east = "jdbc:postgresql://db.us-east-1.example.com:5432/app";
         String west = "jdbc:postgresql://db.us-west-2.example.com:5432/app";
         Map<String, Database.Observation> nodes = new ConcurrentHashMap<>(Map.of(
-                east, new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false),
-                west, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false)));
+                east, Database.Observation.Observed.writable(),
+                west, Database.Observation.Observed.replicaByLag(0, null)));
         List<String> calls = new CopyOnWriteArrayList<>();
         Database<PostgresRef> postgres = new Database<>() {
             @Override
@@ -511,14 +511,14 @@ class RegionSwitchPlanTest {
             @Override
             public WriteOutcome promote(PostgresRef ref, Move move) {
                 calls.add("promote " + ref.jdbcUrl());
-                nodes.put(ref.jdbcUrl(), new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false));
+                nodes.put(ref.jdbcUrl(), Database.Observation.Observed.writable());
                 return new WriteOutcome.Requested("promoted");
             }
 
             @Override
             public WriteOutcome fence(PostgresRef ref) {
                 calls.add("fence " + ref.jdbcUrl());
-                nodes.put(ref.jdbcUrl(), new Database.Observation.Observed(Database.Role.FENCED, 0, 0, false));
+                nodes.put(ref.jdbcUrl(), Database.Observation.Observed.fenced());
                 return new WriteOutcome.Requested("fenced");
             }
         };

@@ -45,7 +45,7 @@ class GroupStatusViewTest {
         DataTier tier = DataTiers.seen(Map.of("primary", new DataTier.Node(new Database.Observation.Unavailable(
                 "connect timed out"), at), "secondary", new DataTier.Node(
                         new Database.Observation.Observed(
-                                Database.Role.REPLICA, 4_096, 12.5, true),
+                                Database.Role.REPLICA, 4_096, 12.5, true, null, null, false),
                         at)),
                 at, Duration.ofMillis(1_500));
         GroupStatusView view = GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null, null,
@@ -84,8 +84,8 @@ class GroupStatusViewTest {
     @Test
     void aReplicaSaysWhatItsPromotionWouldLose() {
         Instant at = Instant.parse("2026-11-26T03:00:00Z");
-        Map<String, DataTier.Node> nodes = Map.of("secondary", new DataTier.Node(new Database.Observation.Observed(
-                Database.Role.REPLICA, 0, 0, false), at));
+        Map<String, DataTier.Node> nodes = Map.of("secondary",
+                new DataTier.Node(Database.Observation.Observed.replicaByLag(0, null), at));
         GroupStatusView window = GroupStatusView.of(new GroupStatus("api", null, new Convergence.Idle(), null,
                 null, "primary", null, new DataTier(nodes, null, null, null, Map.of("secondary",
                         new LossExposure.Window(Duration.ofMillis(2_500), "received everything")), at)));

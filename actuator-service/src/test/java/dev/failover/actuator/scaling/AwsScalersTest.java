@@ -92,7 +92,7 @@ public class AwsScalersTest {
     // ---------------------------------------------------------------- ECS
 
     static ScalingRef.EcsService ecsRef() {
-        return new ScalingRef.EcsService("prod", "api", 6, 1, null);
+        return new ScalingRef.EcsService("prod", "api", 6, 1, null, null, null, null);
     }
 
     static String ecsTarget(String operation) {
@@ -190,7 +190,8 @@ public class AwsScalersTest {
 
         assertThat(new EcsScaler(ecs).scaleDown(ecsRef())).as("the write is accepted")
                 .isInstanceOf(ScaleOutcome.Requested.class);
-        assertThat(new EcsScaler(ecs).scaleDown(new ScalingRef.EcsService("prod", "api", 6, null, null)))
+        assertThat(
+                new EcsScaler(ecs).scaleDown(new ScalingRef.EcsService("prod", "api", 6, null, null, null, null, null)))
                 .as("no pilot-light size: down to zero").isInstanceOf(ScaleOutcome.Requested.class);
 
         assertThat(ecsRequests("UpdateService")).extracting(b -> b.get("desiredCount").asInt())
@@ -227,7 +228,7 @@ public class AwsScalersTest {
     // ---------------------------------------------------------------- Auto Scaling
 
     static ScalingRef.AutoScalingGroup asgRef() {
-        return new ScalingRef.AutoScalingGroup("api-asg", 4, 1, null);
+        return new ScalingRef.AutoScalingGroup("api-asg", 4, 1, null, null, null, null);
     }
 
     static final String ASG_UPDATED = "<UpdateAutoScalingGroupResponse xmlns=\"" + ASG_XMLNS + "\"><ResponseMetadata>"

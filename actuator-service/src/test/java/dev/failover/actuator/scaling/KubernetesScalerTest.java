@@ -38,7 +38,7 @@ class KubernetesScalerTest {
     KubernetesMockServer server;
 
     static ScalingRef.KubernetesDeployment ref() {
-        return new ScalingRef.KubernetesDeployment("prod", "api", 3, 1, null);
+        return new ScalingRef.KubernetesDeployment("prod", "api", 3, 1, null, null, null);
     }
 
     void createDeployment(int replicas) {
@@ -160,7 +160,7 @@ class KubernetesScalerTest {
         assertThat(specReplicas()).isEqualTo(1);
 
         assertThat(new KubernetesScaler(client)
-                .scaleDown(new ScalingRef.KubernetesDeployment("prod", "api", 3, null, null)))
+                .scaleDown(new ScalingRef.KubernetesDeployment("prod", "api", 3, null, null, null, null)))
                 .as("the writes are accepted").isInstanceOf(ScaleOutcome.Requested.class);
         autoscalerSyncs("api", 1);
         assertThat(autoscaler("api").getSpec().getMinReplicas()).as("an HPA's minimum is at least 1").isEqualTo(1);
@@ -246,7 +246,7 @@ class KubernetesScalerTest {
         assertThat(specReplicas()).as("pilot-light size").isEqualTo(1);
 
         assertThat(new KubernetesScaler(client)
-                .scaleDown(new ScalingRef.KubernetesDeployment("prod", "api", 3, null, null)))
+                .scaleDown(new ScalingRef.KubernetesDeployment("prod", "api", 3, null, null, null, null)))
                 .as("the write is accepted").isInstanceOf(ScaleOutcome.Requested.class);
         assertThat(specReplicas()).as("no pilot-light size: zero").isZero();
     }

@@ -109,7 +109,7 @@ class CutResponsesTest {
     /** ECS's JSON answer cut: a capacity read that failed (tried again), not "service not found" (BLOCKED). */
     @Test
     void aCapacityReadCutAfterItsHeadersIsUnavailableNotAMissingService() {
-        ScalingRef.EcsService api = new ScalingRef.EcsService("prod", "api", 4, 1, null, "us-west-2", null);
+        ScalingRef.EcsService api = new ScalingRef.EcsService("prod", "api", 4, 1, null, "us-west-2", null, null);
 
         Optional<CapacityOutcome> read = BackendClients.scalers(settings(Set.of(ScalingSettings.Placed.of(api))))
                 .observe(api);

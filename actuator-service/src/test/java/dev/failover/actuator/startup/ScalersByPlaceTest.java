@@ -71,7 +71,7 @@ class ScalersByPlaceTest {
     }
 
     static ScalingRef.EcsService ecs(String service, String region, String role) {
-        return new ScalingRef.EcsService("prod", service, 4, 1, null, region, role);
+        return new ScalingRef.EcsService("prod", service, 4, 1, null, region, role, null);
     }
 
     @Test
@@ -247,9 +247,9 @@ class ScalersByPlaceTest {
                     "us-west-2",
                     new ScalingSettings.Cluster.ApiServer(URI.create(dr.url("/")), drToken, Optional.empty()));
             ScalingRef.KubernetesDeployment inDr = new ScalingRef.KubernetesDeployment("prod", "api", 3, 1, null,
-                    "us-west-2");
+                    "us-west-2", null);
             ScalingRef.KubernetesDeployment inPrimary = new ScalingRef.KubernetesDeployment("prod", "api", 3, 1, null,
-                    "us-east-1");
+                    "us-east-1", null);
             Scalers scalers = BackendClients
                     .scalers(settings(Set.of(Placed.of(inDr), Placed.of(inPrimary)), Optional.empty(),
                             clusters));

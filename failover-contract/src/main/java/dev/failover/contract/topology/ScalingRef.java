@@ -90,18 +90,6 @@ public sealed interface ScalingRef
             capacity = capacityOrDefault(capacity);
         }
 
-        public EcsService(String cluster, String service, Integer activeSize, Integer pilotLightSize,
-                Integer readyTimeoutSeconds,
-                String region, String roleArn) {
-            this(cluster, service, activeSize, pilotLightSize, readyTimeoutSeconds, region, roleArn, null);
-        }
-
-        /** In no region yet: {@link Target} places it in its own. */
-        public EcsService(String cluster, String service, Integer activeSize, Integer pilotLightSize,
-                Integer readyTimeoutSeconds) {
-            this(cluster, service, activeSize, pilotLightSize, readyTimeoutSeconds, null, null, null);
-        }
-
         @Override
         public Place place() {
             return new Place.Aws(region, roleArn);
@@ -139,18 +127,6 @@ public sealed interface ScalingRef
             capacity = capacityOrDefault(capacity);
         }
 
-        public AutoScalingGroup(String autoScalingGroup, Integer activeSize, Integer pilotLightSize,
-                Integer readyTimeoutSeconds,
-                String region, String roleArn) {
-            this(autoScalingGroup, activeSize, pilotLightSize, readyTimeoutSeconds, region, roleArn, null);
-        }
-
-        /** In no region yet: {@link Target} places it in its own. */
-        public AutoScalingGroup(String autoScalingGroup, Integer activeSize, Integer pilotLightSize,
-                Integer readyTimeoutSeconds) {
-            this(autoScalingGroup, activeSize, pilotLightSize, readyTimeoutSeconds, null, null, null);
-        }
-
         @Override
         public Place place() {
             return new Place.Aws(region, roleArn);
@@ -185,17 +161,6 @@ public sealed interface ScalingRef
         public KubernetesDeployment {
             readyTimeoutSeconds = readyTimeoutOrDefault(readyTimeoutSeconds);
             capacity = capacityOrDefault(capacity);
-        }
-
-        public KubernetesDeployment(String namespace, String deployment, Integer activeSize, Integer pilotLightSize,
-                Integer readyTimeoutSeconds, String cluster) {
-            this(namespace, deployment, activeSize, pilotLightSize, readyTimeoutSeconds, cluster, null);
-        }
-
-        /** In no cluster yet: {@link Target} places it in the one named like its region. */
-        public KubernetesDeployment(String namespace, String deployment, Integer activeSize, Integer pilotLightSize,
-                Integer readyTimeoutSeconds) {
-            this(namespace, deployment, activeSize, pilotLightSize, readyTimeoutSeconds, null, null);
         }
 
         @Override

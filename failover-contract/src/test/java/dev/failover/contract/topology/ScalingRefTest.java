@@ -56,15 +56,15 @@ class ScalingRefTest {
     @Test
     void eachVariantHoldsItsOwnKeys() {
         assertThat(primaryScaling(TopologyLoaderTest.VALID)).isEqualTo(new ScalingRef.EcsService("c", "s", 4, 1, 600,
-                "us-east-1", null));
+                "us-east-1", null, null));
         assertThat(primaryScaling(withScaling("scaling: {kind: asg, autoScalingGroup: api-asg, activeSize: 2, "
                 + "readyTimeoutSeconds: 90}")))
-                .isEqualTo(new ScalingRef.AutoScalingGroup("api-asg", 2, null, 90, "us-east-1", null));
+                .isEqualTo(new ScalingRef.AutoScalingGroup("api-asg", 2, null, 90, "us-east-1", null, null));
         assertThat(primaryScaling(
                 withScaling("scaling: {activeSize: 3, namespace: prod, deployment: api, kind: kubernetes}")))
                 .as("kind need not come first")
                 .isEqualTo(new ScalingRef.KubernetesDeployment("prod", "api", 3, null, 600,
-                        "us-east-1"));
+                        "us-east-1", null));
     }
 
     /** The actuator owning a group may run in any region: a ref is placed in its target's region unless it names its own. */

@@ -39,7 +39,7 @@ final class WalEvidence {
                     !point.syncStandbys().isEmpty(),
                     point.syncStandbys().stream().map(name -> new Database.Standby(name,
                             "sync", 0)).toList(),
-                    null, null), true);
+                    null, null, 0, 0), true);
         }
     }
 

@@ -30,13 +30,13 @@ class LossExposureTest {
     }
 
     static Observed primary(long timeline, long lsn, boolean commitsWait, Standby... standbys) {
-        return new Observed(Role.WRITABLE, 0, 0, false, new Database.Wal(timeline, lsn, commitsWait, List.of(standbys),
-                null, null));
+        return Observed.withWal(Role.WRITABLE, new Database.Wal(timeline, lsn, commitsWait, List.of(standbys),
+                null, null, 0, 0));
     }
 
     static Observed replica(long timeline, long received) {
-        return new Observed(Role.REPLICA, 0, 0, false, new Database.Wal(timeline, received, true, List.of(), "replica",
-                new Database.Receiver(true, "db-east:5432", T0)));
+        return Observed.withWal(Role.REPLICA, new Database.Wal(timeline, received, true, List.of(), "replica",
+                new Database.Receiver(true, "db-east:5432", T0), 0, 0));
     }
 
     static Seen at(int second, String target, Observed node) {
@@ -86,7 +86,7 @@ class LossExposureTest {
                         at(0, "primary", primary(1, 100, true, SYNC, new Standby("replica", "async", 0)))),
                         replica(1, 100), "Unknown", "never seen to have received"),
                 Arguments.of("a backend without positions: its lag", List.of(),
-                        new Observed(Role.REPLICA, 10, 3.5, false),
+                        new Observed(Role.REPLICA, 10, 3.5, false, null, null, false),
                         "Window 3.5 s", "replica lag its backend reports"));
     }
 
@@ -120,11 +120,10 @@ class LossExposureTest {
     }
 
     static Stream<Arguments> writers() {
-        Observed fenced = new Observed(Role.FENCED, 0, 0, false);
+        Observed fenced = Observed.fenced();
         return Stream.of(
                 Arguments.of("none yet", List.of(at(0, "secondary", replica(1, 1))), "none"),
-                Arguments.of("a backend without positions", List.of(at(0, "primary", new Observed(Role.WRITABLE, 0, 0,
-                        false))), "primary"),
+                Arguments.of("a backend without positions", List.of(at(0, "primary", Observed.writable())), "primary"),
                 Arguments.of("the newest writer",
                         List.of(at(0, "primary", primary(1, 1, true)), at(1, "primary", fenced),
                                 at(2, "secondary", primary(2, 5, true))),
@@ -150,9 +149,9 @@ class LossExposureTest {
     void aWayBackMakesTheRestoredNodeTheWriterAtOnce() {
         DataTierWatch watch = new DataTierWatch();
         watch.seen("primary", primary(1, 100, true), T0);
-        watch.seen("primary", new Observed(Role.FENCED, 0, 0, false), T0.plusSeconds(1));
+        watch.seen("primary", Observed.fenced(), T0.plusSeconds(1));
         watch.seen("secondary", primary(2, 100, true), T0.plusSeconds(2));
-        watch.seen("secondary", new Observed(Role.FENCED, 0, 0, false), T0.plusSeconds(3));
+        watch.seen("secondary", Observed.fenced(), T0.plusSeconds(3));
 
         watch.takenBack("secondary", 2, "primary", 1);
 

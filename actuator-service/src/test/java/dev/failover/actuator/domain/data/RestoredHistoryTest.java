@@ -27,7 +27,7 @@ class RestoredHistoryTest {
             T0.plusSeconds(2));
 
     static Observed writing(long system, long timeline, long lsn) {
-        return new Observed(Role.WRITABLE, 0, 0, false, new Database.Wal(timeline, lsn, true, List.of(), null, null, 0,
+        return Observed.withWal(Role.WRITABLE, new Database.Wal(timeline, lsn, true, List.of(), null, null, 0,
                 system));
     }
 
@@ -35,7 +35,7 @@ class RestoredHistoryTest {
     static DataTierWatch sawThePromotion() {
         DataTierWatch watch = new DataTierWatch();
         watch.seen("primary", writing(CLUSTER, 1, 100), T0);
-        watch.seen("primary", new Observed(Role.FENCED, 0, 0, false), T0.plusSeconds(1));
+        watch.seen("primary", Observed.fenced(), T0.plusSeconds(1));
         watch.seen("secondary", writing(CLUSTER, 2, 150), T0.plusSeconds(2));
         return watch;
     }

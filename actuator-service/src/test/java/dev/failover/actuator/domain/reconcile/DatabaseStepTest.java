@@ -149,7 +149,7 @@ public class DatabaseStepTest {
             byTime.remove(ref.jdbcUrl()); // a primary now: no lag read any more
             if (atomic && move == Move.PLANNED) { // the switchover demotes the old writer, as Aurora's does
                 nodes.replaceAll((url, node) -> node instanceof Observation.Observed o && o.role() == Role.WRITABLE
-                        ? new Observation.Observed(Role.REPLICA, 0, 0, false) : node);
+                        ? Observation.Observed.replicaByLag(0, null) : node);
             }
             if (nodes.get(ref.jdbcUrl()) instanceof Observation.Observed o && o.role() == Role.REPLICA) {
                 // a node that reports its WAL begins the next timeline, its transaction ids where its replay left them
@@ -157,7 +157,7 @@ public class DatabaseStepTest {
                         .anyMatch(n -> n instanceof Observation.Observed other && other.closed());
                 nodes.put(ref.jdbcUrl(), new Observation.Observed(Role.WRITABLE, 0, 0, false, o.wal() == null ? null
                         : new Database.Wal(o.wal().timeline() + 1, o.wal().lsn(), false, List.of(), null, null,
-                                o.wal().nextXid()),
+                                o.wal().nextXid(), 0),
                         null, closed));
                 return new WriteOutcome.Requested("promotion of " + ref.jdbcUrl() + " requested");
             }
@@ -180,7 +180,7 @@ public class DatabaseStepTest {
         @Override
         public WriteOutcome unfence(PostgresRef ref) {
             calls.add("unfence " + ref.jdbcUrl());
-            nodes.put(ref.jdbcUrl(), new Observation.Observed(Role.WRITABLE, 0, 0, false, wal(ref)));
+            nodes.put(ref.jdbcUrl(), Observation.Observed.withWal(Role.WRITABLE, wal(ref)));
             return new WriteOutcome.Requested(ref.jdbcUrl() + " unfenced");
         }
 
@@ -190,11 +190,11 @@ public class DatabaseStepTest {
     }
 
     public static Database.Observation writable() {
-        return new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false);
+        return Database.Observation.Observed.writable();
     }
 
     public static Database.Observation replica(double lagSeconds, long bytes) {
-        return new Database.Observation.Observed(Database.Role.REPLICA, bytes, lagSeconds, false);
+        return new Database.Observation.Observed(Database.Role.REPLICA, bytes, lagSeconds, false, null, null, false);
     }
 
     final ManualClock clock = new ManualClock(T0);
@@ -365,7 +365,7 @@ public class DatabaseStepTest {
      */
     @Test
     void aMoveAfterABlockedDecisionFencesTheNodeThatWritesNotTheDecisionsFromTarget() {
-        nodes.set(EAST, writable()).set(WEST, new Database.Observation.Observed(Database.Role.FENCED, 0, 0, false))
+        nodes.set(EAST, writable()).set(WEST, Database.Observation.Observed.fenced())
                 .set(EU, replica(0, 0));
         GroupReconciler group = servedByTheInitialState(THREE); // the primary's node seen writing
         group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
@@ -390,7 +390,7 @@ public class DatabaseStepTest {
 
     /** ... of the cluster whose {@code pg_control_system().system_identifier} is {@code system} (0: unknown). */
     static Database.Observation primaryOn(long timeline, long system) {
-        return new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false, new Database.Wal(timeline, 1_000,
+        return Database.Observation.Observed.withWal(Database.Role.WRITABLE, new Database.Wal(timeline, 1_000,
                 false, List.of(), null, null, 0, system));
     }
 
@@ -419,12 +419,12 @@ public class DatabaseStepTest {
     /** A primary writing at 5,000 and its replica streaming, having received all of it. */
     void aStreamingPair() {
         Database.Wal primaryWal = new Database.Wal(1, 5_000, false, List.of(new Database.Standby("replica", "async",
-                5_000)), null, null);
-        nodes.set(EAST, new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false, primaryWal))
+                5_000)), null, null, 0, 0);
+        nodes.set(EAST, Database.Observation.Observed.withWal(Database.Role.WRITABLE, primaryWal))
                 .set(WEST,
-                        new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000,
+                        Database.Observation.Observed.withWal(Database.Role.REPLICA, new Database.Wal(1, 5_000,
                                 false, List.of(), "replica",
-                                new Database.Receiver(true, "db.us-east-1.example.test:5432", T0))));
+                                new Database.Receiver(true, "db.us-east-1.example.test:5432", T0), 0, 0)));
     }
 
     /** An actuator instance over the test's nodes and DNS, keeping its evidence in {@code evidence}. */
@@ -511,12 +511,12 @@ public class DatabaseStepTest {
         DataTierWatch watch = new DataTierWatch();
         watch.seen("primary", node(Role.FENCED, 800, 500), T0);
         watch.seen("secondary",
-                new Database.Observation.Observed(Role.WRITABLE, 0, 0, false, new Database.Wal(2, 800, false,
-                        List.of(), null, null, 500)),
+                Database.Observation.Observed.withWal(Role.WRITABLE, new Database.Wal(2, 800, false,
+                        List.of(), null, null, 500, 0)),
                 T0.plusSeconds(1));
         watch.seen("secondary",
-                new Database.Observation.Observed(Role.FENCED, 0, 0, false, new Database.Wal(2, 800, false,
-                        List.of(), null, null, 500)),
+                Database.Observation.Observed.withWal(Role.FENCED, new Database.Wal(2, 800, false,
+                        List.of(), null, null, 500, 0)),
                 T0.plusSeconds(2));
         watch.takenBack("secondary", 2, "primary", 1);
         watch.seen("primary", node(Role.WRITABLE, 900, 510), T0.plusSeconds(3));
@@ -526,8 +526,8 @@ public class DatabaseStepTest {
         watch.seen("secondary", node(Role.REPLICA, 900, 510), T0.plusSeconds(4)); // rebuilt
         watch.takenBack("secondary", 2, "primary", 1); // a pass of a desired state that still carries it
         watch.seen("secondary",
-                new Database.Observation.Observed(Role.WRITABLE, 0, 0, false, new Database.Wal(2, 950, false,
-                        List.of(), null, null, 520)),
+                Database.Observation.Observed.withWal(Role.WRITABLE, new Database.Wal(2, 950, false,
+                        List.of(), null, null, 520, 0)),
                 T0.plusSeconds(5)); // promoted again, timeline 2 once more
         assertThat(watch.formerPrimary("primary")).as("writing timeline 1 beside a new primary's timeline 2")
                 .isPresent();
@@ -539,12 +539,12 @@ public class DatabaseStepTest {
         DataTierWatch watch = new DataTierWatch();
         watch.restore(new DataTierEvidence(new DataTierEvidence.Point("primary", T0, 1, 5_000, List.of()), Map.of(
                 "secondary", new DataTierEvidence.Point("primary", T0, 1, 5_000, List.of()))));
-        Database.Observation.Observed rebuilt = new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false,
-                new Database.Wal(1, 4_000, false, List.of(), "replica", null));
+        Database.Observation.Observed rebuilt = Database.Observation.Observed.withWal(Database.Role.REPLICA,
+                new Database.Wal(1, 4_000, false, List.of(), "replica", null, 0, 0));
         assertThat(watch.exposure("secondary", rebuilt, T0.plusSeconds(3))).isInstanceOf(LossExposure.Unknown.class);
 
-        Database.Observation.Observed holds = new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false,
-                new Database.Wal(1, 5_200, false, List.of(), "replica", null));
+        Database.Observation.Observed holds = Database.Observation.Observed.withWal(Database.Role.REPLICA,
+                new Database.Wal(1, 5_200, false, List.of(), "replica", null, 0, 0));
         assertThat(watch.exposure("secondary", holds, T0.plusSeconds(3))).isEqualTo(new LossExposure.Window(
                 Duration.ofSeconds(3), watch.exposure("secondary", holds, T0.plusSeconds(3)).describe().replaceFirst(
                         "^up to 3.0 s of acknowledged commits may be missing: ", "")));
@@ -608,8 +608,8 @@ public class DatabaseStepTest {
     @Test
     void aReplicaOfAnOlderTimelineIsNotWaitedForAndTheWritingOldPrimaryIsNotFenced() {
         GroupReconciler group = failedOverWithThePrimaryCutOff(THREE);
-        nodes.set(EU, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 900,
-                false, List.of(), "tertiary", null)));
+        nodes.set(EU, Database.Observation.Observed.withWal(Database.Role.REPLICA, new Database.Wal(1, 900,
+                false, List.of(), "tertiary", null, 0, 0)));
         secondFailoverHeld(group, "follows timeline 1", "writes timeline 2");
         assertThat(servedIp()).isEqualTo("192.0.2.2");
 
@@ -627,22 +627,22 @@ public class DatabaseStepTest {
      */
     @Test
     void aReplicaWhoseReceiverIsDownIsJudgedByTheTimelineItWasLastSeenToReceive() {
-        Database.Wal primaryWal = new Database.Wal(1, 5_000, false, List.of(), null, null);
-        nodes.set(EAST, new Database.Observation.Observed(Database.Role.WRITABLE, 0, 0, false, primaryWal))
+        Database.Wal primaryWal = new Database.Wal(1, 5_000, false, List.of(), null, null, 0, 0);
+        nodes.set(EAST, Database.Observation.Observed.withWal(Database.Role.WRITABLE, primaryWal))
                 .set(WEST,
-                        new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000,
-                                false, List.of(), "replica", null)))
-                .set(EU, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false,
+                        Database.Observation.Observed.withWal(Database.Role.REPLICA, new Database.Wal(1, 5_000,
+                                false, List.of(), "replica", null, 0, 0)))
+                .set(EU, Database.Observation.Observed.withWal(Database.Role.REPLICA,
                         new Database.Wal(1, 5_000,
-                                false, List.of(), "tertiary", null)));
+                                false, List.of(), "tertiary", null, 0, 0)));
         GroupReconciler group = reconciler(THREE);
         for (int i = 0; i < 3; i++) {
             group.watchDataTier();
             clock.advance(Duration.ofSeconds(1));
         }
         nodes.set(EAST, new Database.Observation.Unavailable("region lost"));
-        nodes.set(EU, new Database.Observation.Observed(Database.Role.REPLICA, 0, 0, false, new Database.Wal(0, 5_000,
-                false, List.of(), "tertiary", null))); // its primary gone: the receiver is down
+        nodes.set(EU, Database.Observation.Observed.withWal(Database.Role.REPLICA, new Database.Wal(0, 5_000,
+                false, List.of(), "tertiary", null, 0, 0))); // its primary gone: the receiver is down
         group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
         run(group, 20);
         assertThat(group.status().convergence()).isInstanceOf(Convergence.Converged.class);
@@ -677,7 +677,7 @@ public class DatabaseStepTest {
 
     /** A replica that names the node it replicates, as RDS does ({@code ReadReplicaSourceDBInstanceIdentifier}). */
     static Database.Observation replicaOf(String source, double lagSeconds) {
-        return new Database.Observation.Observed(Database.Role.REPLICA, 0, lagSeconds, false, null, source);
+        return Database.Observation.Observed.replicaByLag(lagSeconds, source);
     }
 
     /**
@@ -875,7 +875,7 @@ public class DatabaseStepTest {
     /** A node fenced before this move (an old primary of an earlier one) is not unfenced when a promotion is refused. */
     @Test
     void aPromotionRefusedUnfencesNothingThisMoveDidNotFence() {
-        nodes.set(EAST, new Database.Observation.Observed(Database.Role.FENCED, 0, 0, false)).set(WEST, replica(0, 0));
+        nodes.set(EAST, Database.Observation.Observed.fenced()).set(WEST, replica(0, 0));
         nodes.refusePromotion.add(WEST);
         GroupReconciler group = reconciler();
         group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
@@ -985,9 +985,9 @@ public class DatabaseStepTest {
     @Test
     void aReplicaStillStreamingFromTheUnreachableOldPrimaryHoldsTheFailover() {
         nodes.set(EAST, new Database.Observation.Unavailable("connect timed out")).set(WEST,
-                new Database.Observation.Observed(
-                        Database.Role.REPLICA, 0, 0, false, new Database.Wal(1, 5_000, false, List.of(), "replica",
-                                new Database.Receiver(true, "db.us-east-1.example.test:5432", T0))));
+                Database.Observation.Observed.withWal(Database.Role.REPLICA,
+                        new Database.Wal(1, 5_000, false, List.of(), "replica",
+                                new Database.Receiver(true, "db.us-east-1.example.test:5432", T0), 0, 0)));
         GroupReconciler group = run(reconciler(holding(10)), 20);
         group.offer(decision(1, DecisionKind.FAILOVER, "primary", "secondary"));
         run(group, 60);
@@ -1208,8 +1208,8 @@ public class DatabaseStepTest {
 
     /** A node on timeline 1 at {@code lsn}, whose next transaction id is {@code nextXid}. */
     static Database.Observation node(Role role, long lsn, long nextXid) {
-        return new Database.Observation.Observed(role, 0, 0, false, new Database.Wal(1, lsn, false, List.of(),
-                role == Role.REPLICA ? "replica" : null, null, nextXid));
+        return Database.Observation.Observed.withWal(role, new Database.Wal(1, lsn, false, List.of(),
+                role == Role.REPLICA ? "replica" : null, null, nextXid, 0));
     }
 
     /** A planned switchover fenced the primary and promoted the secondary; then every DNS write is refused. */
@@ -1359,8 +1359,8 @@ public class DatabaseStepTest {
     @Test
     void aPromotedNodeThatTookAWriteIsKeptAndTheSwitchRetried() {
         GroupReconciler group = switchoverRefusedAfterThePromotion();
-        nodes.set(WEST, new Observation.Observed(Role.WRITABLE, 0, 0, false, new Database.Wal(2, 900, false, List.of(),
-                null, null, 501)));
+        nodes.set(WEST, Observation.Observed.withWal(Role.WRITABLE, new Database.Wal(2, 900, false, List.of(),
+                null, null, 501, 0)));
         run(group, 20);
 
         assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST);
@@ -1378,8 +1378,8 @@ public class DatabaseStepTest {
         for (int pass = 0; pass < 10 && !nodes.calls.contains("fence " + WEST); pass++) {
             clock.advance(group.run());
         }
-        nodes.set(WEST, new Observation.Observed(Role.FENCED, 0, 0, false, new Database.Wal(2, 900, false, List.of(),
-                null, null, 501)));
+        nodes.set(WEST, Observation.Observed.withWal(Role.FENCED, new Database.Wal(2, 900, false, List.of(),
+                null, null, 501, 0)));
         run(group, 20);
 
         assertThat(nodes.calls).containsExactly("fence " + EAST, "promote " + WEST, "fence " + WEST, "unfence " + WEST);
@@ -1598,7 +1598,7 @@ public class DatabaseStepTest {
 
     @Test
     void aFailbackToAFencedOldPrimaryIsBlockedNeverMadeWritable() {
-        nodes.set(EAST, new Database.Observation.Observed(Database.Role.FENCED, 0, 0, false)).set(WEST, writable());
+        nodes.set(EAST, Database.Observation.Observed.fenced()).set(WEST, writable());
         GroupReconciler group = reconciler();
         group.offer(decision(2, DecisionKind.FAILBACK, "secondary", "primary"));
         run(group, 20);

@@ -52,7 +52,8 @@ class StartCheckTest {
             seen.put(
                     kv[0], new DataTier.Node(
                             kv[1].equals("UNAVAILABLE") ? new Database.Observation.Unavailable("cut off")
-                                    : new Database.Observation.Observed(Database.Role.valueOf(kv[1]), 0, 0, false),
+                                    : new Database.Observation.Observed(Database.Role.valueOf(kv[1]), 0, 0, false, null,
+                                            null, false),
                             AT));
         }
         DesiredState state = desired.equals("-") || desired.equals("none") ? null

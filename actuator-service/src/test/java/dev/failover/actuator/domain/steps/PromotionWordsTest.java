@@ -187,7 +187,7 @@ class PromotionWordsTest {
     }
 
     private static Database.Wal wal(long timeline, long lsn, Database.Receiver receiver) {
-        return new Database.Wal(timeline, lsn, false, List.of(), null, receiver);
+        return new Database.Wal(timeline, lsn, false, List.of(), null, receiver, 0, 0);
     }
 
     private static Arguments row(String finding, String said, String sentence) {
