@@ -2,6 +2,7 @@ package dev.failover.actuator.database;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -245,12 +246,17 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
 
     @Override
     public WriteOutcome promote(PostgresRef ref, Move move) {
-        try (Connection connection = connect(ref); Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery(
-                        "SELECT pg_is_in_recovery() AS replica, CASE WHEN pg_is_in_recovery() THEN pg_promote(false) END")) {
-            row.next();
-            return new WriteOutcome.Requested(row.getBoolean("replica") ? "promotion of " + ref.jdbcUrl() + " requested"
-                    : ref.jdbcUrl() + " is not a replica: nothing to promote");
+        try (Connection connection = connect(ref); Statement statement = connection.createStatement()) {
+            String missing = missing(ref, connection);
+            if (missing != null) {
+                return new WriteOutcome.Rejected(missing);
+            }
+            try (ResultSet row = statement.executeQuery(
+                    "SELECT pg_is_in_recovery() AS replica, CASE WHEN pg_is_in_recovery() THEN pg_promote(false) END")) {
+                row.next();
+                return new WriteOutcome.Requested(row.getBoolean("replica") ? "promotion of " + ref.jdbcUrl()
+                        + " requested" : ref.jdbcUrl() + " is not a replica: nothing to promote");
+            }
         } catch (SQLException e) {
             return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e))
                     : new WriteOutcome.Rejected(describe(ref, e));
@@ -261,7 +267,11 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
     public WriteOutcome fence(PostgresRef ref) {
         closeIdle(ref); // the fence ends every other session: this instance's own is closed first, not counted
         try (Connection connection = connect(ref, true); Statement statement = connection.createStatement()) {
-            // closed first, the first statement (within the lease's bound, ADR 0006): a session that begins after the
+            String missing = missing(ref, connection);
+            if (missing != null) {
+                return new WriteOutcome.Rejected(missing);
+            }
+            // closed first of the changes (within the lease's bound, ADR 0006): a session that begins after the
             // sessions are ended below would otherwise still write
             Access closed = allowConnections(ref, statement, false);
             try {
@@ -294,6 +304,10 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
     public WriteOutcome unfence(PostgresRef ref) {
         closeIdle(ref); // see closeIdle: the next observation must see the reload
         try (Connection connection = connect(ref, true); Statement statement = connection.createStatement()) {
+            String missing = missing(ref, connection);
+            if (missing != null) {
+                return new WriteOutcome.Rejected(missing);
+            }
             Access opened = allowConnections(ref, statement, true); // the first statement: a promoted node's one change
             statement.execute("ALTER SYSTEM RESET default_transaction_read_only");
             statement.execute("SELECT pg_reload_conf()");
@@ -302,6 +316,28 @@ public final class PostgresDatabase implements Database<PostgresRef>, AutoClosea
         } catch (SQLException e) {
             return unreachable(e) ? new WriteOutcome.Unavailable(describe(ref, e))
                     : new WriteOutcome.Rejected(describe(ref, e));
+        }
+    }
+
+    /**
+     * Why a write to the node is refused where the application's database, which the URL names, does not exist there;
+     * null where it does or none is named. The actuator logs in to the maintenance database, so without this a URL naming
+     * another cluster's node (or a mistyped database) would be promoted or fenced there while its observation is
+     * refused. A replica's catalog is its primary's: the check holds on a replica too.
+     */
+    private static String missing(PostgresRef ref, Connection connection) throws SQLException {
+        String application = ref.database();
+        if (application == null) {
+            return null;
+        }
+        try (PreparedStatement present = connection
+                .prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ?)")) {
+            present.setString(1, application);
+            try (ResultSet row = present.executeQuery()) {
+                row.next();
+                return row.getBoolean(1) ? null : ref + ": database \"" + application + "\" does not exist (the"
+                        + " application's database, which the node's URL names): nothing changed";
+            }
         }
     }
 

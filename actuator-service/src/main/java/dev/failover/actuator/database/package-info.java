@@ -16,9 +16,12 @@
  * <li>Its clients in {@code startup.BackendClients#databases}, per region with that region's credentials; every write
  * under the lease ({@code Databases.leasedBy}) with a margin longer than the backend's slowest call
  * ({@code lease.LeaseTerms}).</li>
- * <li>Tests: its own against the real engine or a fixture of the service's API, and a run of the randomized checker
- * with it ({@code DataTierFaultsTest}, {@code ManagedDataTierFaultsTest}): never two writable primaries, nothing
- * acknowledged lost beyond the budget, no move stuck behind its own step.</li>
+ * <li>Tests: its own against the real engine or a fixture of the service's API; the backend joins
+ * {@code DatabaseContractTest} (test sources): the conditions every backend must hold (a promoted replica writable, a
+ * second promotion harmless, the old writer fenced or switched over, an undone fence writable again or refused, a node
+ * not answering {@code Unavailable}, one missing or refusing the login {@code Rejected}, never an exception); and a
+ * run of the randomized checker with it ({@code DataTierFaultsTest}, {@code ManagedDataTierFaultsTest}): never two
+ * writable primaries, nothing acknowledged lost beyond the budget, no move stuck behind its own step.</li>
  * </ol>
  */
 package dev.failover.actuator.database;
