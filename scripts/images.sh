@@ -8,6 +8,9 @@
 #   scripts/images.sh --compose       also what docker-compose.yml takes from registries, made here (once each): Kafka
 #                                     (the base and the build's Kafka jars), BIND9, Prometheus and Alertmanager (each
 #                                     Debian's package); deploy/containers/compose.debian.yml names them
+#   scripts/images.sh --prefetch      only the images made from Debian's mirror (the base, BIND9, Prometheus,
+#                                     Alertmanager), the part that waits on the network: scripts/test.sh makes them in
+#                                     the background while the modules build, so that the image tests find them made
 #
 # The base: Debian bookworm's essential packages, openjdk-17-jre-headless and ca-certificates, nothing else, made by
 # mmdebstrap and imported (localhost/failover/base:bookworm-jre17); docs, man pages and locales left out, each
@@ -40,13 +43,14 @@ REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 # the commit's time, not the clock's: two builds of one commit label their images alike
 CREATED=$(git log -1 --format=%cI 2>/dev/null || date -u +%FT%TZ)
 
-base_only=false rebuild_base=false compose=false
+base_only=false rebuild_base=false compose=false prefetch=false
 for arg in "$@"; do
   case "$arg" in
     --base) base_only=true ;;
     --rebuild-base) rebuild_base=true ;;
     --compose) compose=true ;;
-    *) echo "images.sh: unknown argument '$arg' (--base, --rebuild-base, --compose)" >&2; exit 2 ;;
+    --prefetch) prefetch=true compose=true ;;
+    *) echo "images.sh: unknown argument '$arg' (--base, --rebuild-base, --compose, --prefetch)" >&2; exit 2 ;;
   esac
 done
 for tool in podman mmdebstrap; do
@@ -92,7 +96,8 @@ $base_only && { echo "base: $BASE ($(podman image inspect --format '{{.Size}}' "
 
 if $compose; then
   kafka_version=$(pom_property kafka.version "$ROOT/pom.xml")
-  if ! podman image exists "$PREFIX/kafka:$kafka_version"; then
+  # the Kafka image takes the build's Kafka jars (scripts/kafka.sh runs Maven): not while prefetching beside a build
+  if ! $prefetch && ! podman image exists "$PREFIX/kafka:$kafka_version"; then
     context="$OUT/kafka-context"
     rm -rf "$context" && mkdir -p "$context/libs"
     cp "$(scripts/kafka.sh lib)"/*.jar "$context/libs/"
@@ -112,6 +117,7 @@ if $compose; then
     -- 'USER prometheus' 'ENTRYPOINT ["/usr/bin/prometheus-alertmanager"]' \
     'CMD ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"]' 'EXPOSE 9093'
 fi
+$prefetch && exit 0
 
 missing=()
 for app in "${APPS[@]}"; do

@@ -116,7 +116,8 @@ status=0
 # Every Maven build below runs with -Dformat.check: it validates the Java sources' format and imports where a local
 # build rewrites them (the root pom's profiles), so a file not formatted fails the build (docs/development.md).
 run_started="$(mktemp)" # this run's reports are those newer than it; the jars the region-loss run takes must be too
-trap 'rm -f "$run_started"; if [[ -n ${hog:-} ]]; then kill "$hog" 2>/dev/null || true; fi' EXIT
+trap 'rm -f "$run_started"; if [[ -n ${hog:-} ]]; then kill "$hog" 2>/dev/null || true; fi
+  if [[ -n ${prefetch:-} ]]; then kill -- -"$prefetch" 2>/dev/null || true; fi' EXIT
 # Phase 1, the shipped files: a broken overlay, alert rule, compose file or doc link fails here, in about a minute,
 # before anything is packaged. Not for a partial build (extra arguments say what to build).
 shipped=false
@@ -141,6 +142,18 @@ if [[ $# -eq 0 ]]; then
     summary
     exit "$status"
   fi
+fi
+
+# The images made from Debian's mirror (scripts/images.sh --prefetch: the base, BIND9, Prometheus, Alertmanager) are
+# made in the background while the modules build: they wait on the network, not on the cores, and a machine that has
+# none made them inside ContainerImagesIT and ComposeStackIT, up to about 300 s of a test fork (docs/benchmarks.md,
+# 2026-12-01). Those tests run scripts/images.sh themselves as before; its lock makes them wait for this one, and its
+# failure (no mirror) is then theirs, with their own log. Only when those tests run: not in the gate, nor a partial build.
+if $shipped && ! $gate; then
+  mkdir -p target/images
+  setsid ./scripts/images.sh --prefetch >target/images/prefetch.log 2>&1 &
+  prefetch=$!
+  echo "images from Debian's mirror: made in the background (target/images/prefetch.log)"
 fi
 
 # The system tests run side by side, one fork per core left free, at most two (ADR 0018): each of them keeps about one
