@@ -9,7 +9,7 @@
 #                                     (the base and the build's Kafka jars), BIND9, Prometheus and Alertmanager (each
 #                                     Debian's package); deploy/containers/compose.debian.yml names them
 #   scripts/images.sh --prefetch      only the images made from Debian's mirror (the base, BIND9, Prometheus,
-#                                     Alertmanager), the part that waits on the network: scripts/test.sh makes them in
+#                                     Alertmanager), the part that needs no build: scripts/test.sh makes them in
 #                                     the background while the modules build, so that the image tests find them made
 #
 # The base: Debian bookworm's essential packages, openjdk-17-jre-headless and ca-certificates, nothing else, made by

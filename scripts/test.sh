@@ -145,9 +145,9 @@ if [[ $# -eq 0 ]]; then
 fi
 
 # The images made from Debian's mirror (scripts/images.sh --prefetch: the base, BIND9, Prometheus, Alertmanager) are
-# made in the background while the modules build: they wait on the network, not on the cores, and a machine that has
-# none made them inside ContainerImagesIT and ComposeStackIT, up to about 300 s of a test fork (docs/benchmarks.md,
-# 2026-12-01). Those tests run scripts/images.sh themselves as before; its lock makes them wait for this one, and its
+# made in the background while the modules build: they need nothing the build makes, and a machine that has none made
+# them inside ContainerImagesIT and ComposeStackIT, about 310 s of a test fork (docs/benchmarks.md, 2026-12-02). They
+# are not free: about 35 CPU-s an image, taken from the modules' tests while they run. Those tests run scripts/images.sh themselves as before; its lock makes them wait for this one, and its
 # failure (no mirror) is then theirs, with their own log. Only when those tests run: not in the gate, nor a partial build.
 if $shipped && ! $gate; then
   mkdir -p target/images
