@@ -136,16 +136,9 @@ class DataTierPartitionIT {
                             + " --actuator-url http://" + stack.actuator().host + ":" + stack.actuator().port
                             + " --token " + ServiceProcess.token("viewer", "failover-actuator-service") + "\n");
             Files.setPosixFilePermissions(failoverctl, PosixFilePermissions.fromString("rwxr-xr-x"));
-            // as installed: the start-up guard asks before the server is let write (it keeps the lease the agent goes
-            // on from), then the agent runs beside it
-            ProcessBuilder guard = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh",
-                    ServiceProcess.ROOT.resolve("deploy/postgres/failover-start-guard").toString(),
-                    pair.primary().dataDirectory().toString(), "api", TestTopology.PRIMARY)))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("guard.log").toFile());
-            guard.environment().put("FAILOVERCTL", failoverctl.toString());
-            assertThat(guard.start().waitFor()).as("the start-up guard's answer").isZero();
-            assertThat(Files.readString(dir.resolve("guard.log"))).as("the guard let it write")
-                    .doesNotContain("read-only");
+            // as installed (the agent's header): the agent starts before the server and asks while it is down, the
+            // start-up guard asks before the server is let write, then the server starts
+            pair.primary().stop();
             ProcessBuilder builder = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh",
                     ServiceProcess.ROOT.resolve("deploy/postgres/failover-fence-agent").toString(),
                     pair.primary().dataDirectory().toString(), "api", TestTopology.PRIMARY, Integer.toString(lease))))
@@ -153,36 +146,50 @@ class DataTierPartitionIT {
             builder.environment().put("FAILOVERCTL", failoverctl.toString());
             builder.environment().put("PG_CTL", PostgresPair.bin("pg_ctl"));
             Process agent = builder.start();
-            try (WritingClient writer = new WritingClient(() -> pair.primary().jdbcUrl(), PostgresPair.USER).start()) {
-                await("rows written to the primary").atMost(Duration.ofSeconds(20))
-                        .until(() -> writer.acknowledgedCount() >= 50);
-                await("the agent renews its lease past a whole lease").during(Duration.ofSeconds(lease + 2))
-                        .atMost(Duration.ofSeconds(lease + 5)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> pair.primary().pid() > 0);
-                cut.drop();
-                stack.backend(TestTopology.PRIMARY).fail();
-                Instant failedAt = Instant.now();
+            try {
+                ProcessBuilder guard = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh",
+                        ServiceProcess.ROOT.resolve("deploy/postgres/failover-start-guard").toString(),
+                        pair.primary().dataDirectory().toString(), "api", TestTopology.PRIMARY)))
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("guard.log").toFile());
+                guard.environment().put("FAILOVERCTL", failoverctl.toString());
+                assertThat(guard.start().waitFor()).as("the start-up guard's answer").isZero();
+                assertThat(Files.readString(dir.resolve("guard.log"))).as("the guard let it write")
+                        .doesNotContain("read-only");
+                pair.primary().start();
+                try (WritingClient writer = new WritingClient(() -> pair.primary().jdbcUrl(), PostgresPair.USER)
+                        .start()) {
+                    await("rows written to the primary").atMost(Duration.ofSeconds(20))
+                            .until(() -> writer.acknowledgedCount() >= 50);
+                    await("the agent renews its lease past a whole lease").during(Duration.ofSeconds(lease + 2))
+                            .atMost(Duration.ofSeconds(lease + 5)).pollInterval(Duration.ofMillis(500))
+                            .until(() -> pair.primary().pid() > 0);
+                    cut.drop();
+                    stack.backend(TestTopology.PRIMARY).fail();
+                    Instant failedAt = Instant.now();
 
-                await("the old primary stopped by its agent").atMost(Duration.ofSeconds(90))
-                        .pollInterval(Duration.ofMillis(100))
-                        .until(() -> pair.primary().pid() < 0);
-                Instant stoppedAt = Instant.now();
-                await("BIND answers the secondary").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> DataTierIT.answers(stack).equals(Set.of(TestTopology.SECONDARY_IP)));
-                Instant switchedAt = Instant.now();
-                writer.stop();
-                System.out.printf(
-                        "fence agent: the old primary stopped %.1f s after the failure, DNS switched %.1f s after"
-                                + " it; %d rows acknowledged by the old primary%n",
-                        Duration.between(failedAt, stoppedAt).toMillis()
-                                / 1000.0,
-                        Duration.between(stoppedAt, switchedAt).toMillis() / 1000.0,
-                        writer.acknowledgedCount());
-                assertThat(DataTierIT.isPrimary(pair.replica().jdbcUrl())).as("the replica promoted").isTrue();
-                assertThat(writer.missingOn(pair.replica().jdbcUrl()))
-                        .as("every row the old primary acknowledged on the promoted node").isEmpty();
-                assertThat(writer.acknowledgedAt().values()).as("no write acknowledged after the promotion's switch")
-                        .allMatch(at -> at.isBefore(switchedAt));
+                    await("the old primary stopped by its agent").atMost(Duration.ofSeconds(90))
+                            .pollInterval(Duration.ofMillis(100))
+                            .until(() -> pair.primary().pid() < 0);
+                    Instant stoppedAt = Instant.now();
+                    await("BIND answers the secondary").atMost(Duration.ofSeconds(90))
+                            .pollInterval(Duration.ofMillis(200))
+                            .until(() -> DataTierIT.answers(stack).equals(Set.of(TestTopology.SECONDARY_IP)));
+                    Instant switchedAt = Instant.now();
+                    writer.stop();
+                    System.out.printf(
+                            "fence agent: the old primary stopped %.1f s after the failure, DNS switched %.1f s after"
+                                    + " it; %d rows acknowledged by the old primary%n",
+                            Duration.between(failedAt, stoppedAt).toMillis()
+                                    / 1000.0,
+                            Duration.between(stoppedAt, switchedAt).toMillis() / 1000.0,
+                            writer.acknowledgedCount());
+                    assertThat(DataTierIT.isPrimary(pair.replica().jdbcUrl())).as("the replica promoted").isTrue();
+                    assertThat(writer.missingOn(pair.replica().jdbcUrl()))
+                            .as("every row the old primary acknowledged on the promoted node").isEmpty();
+                    assertThat(writer.acknowledgedAt().values())
+                            .as("no write acknowledged after the promotion's switch")
+                            .allMatch(at -> at.isBefore(switchedAt));
+                }
             } finally {
                 agent.destroyForcibly();
                 System.out.println("agent log:\n" + Files.readString(dir.resolve("agent.log")));

@@ -169,6 +169,37 @@ class FenceAgentTest {
         }
     }
 
+    /**
+     * Installed as the agent's header says, the agent starts before its server and asks while the server is down, so a
+     * server whose start outlasts what the start-up guard's yes covers (a crash recovery, a loaded host) is not stopped
+     * when it comes up: the agent's own answers, asked while it started, are newer than the guard's. Started after the
+     * server instead, as the header used to say, the agent had only the guard's lease and its first question still to
+     * ask (a JVM starting): the fresh clone's suite saw a healthy primary of record stopped that way.
+     */
+    @Test
+    void anAgentStartedBeforeItsServerCoversAStartLongerThanTheGuardsLease() throws Exception {
+        try (PostgresPair pair = PostgresPair.start(Replication.ASYNC, 1)) {
+            Path dir = Files.createTempDirectory("fence-agent");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path failoverctl = failoverctl(dir, answer(dir, "answer", 0));
+            pair.primary().stop();
+            agent(pair.primary(), "primary", failoverctl);
+            ProcessBuilder guard = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh", GUARD.toString(),
+                    pair.primary().dataDirectory().toString(), "api", "primary"))).redirectErrorStream(true);
+            guard.environment().put("FAILOVERCTL", failoverctl.toString());
+            Process guarding = guard.start();
+            String guardSaid = new String(guarding.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(guarding.waitFor()).as("the guard lets it start writable: %s", guardSaid).isZero();
+            Thread.sleep(Duration.ofSeconds(LEASE - 3).toMillis()); // the server's start takes this long after the yes
+            pair.primary().start();
+            await("the primary of record keeps running past a whole lease").during(Duration.ofSeconds(LEASE + 2))
+                    .atMost(Duration.ofSeconds(LEASE + 4)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> pair.primary().pid() > 0);
+            assertThat(Files.readString(pair.primary().dataDirectory().resolveSibling("primary-agent.log")))
+                    .doesNotContain("stops the server");
+        }
+    }
+
     /** A write on the kept connection, asking for read-write explicitly as a client may; false once refused. */
     private static boolean writes(Statement statement) {
         try {
