@@ -97,13 +97,13 @@ import dev.failover.testkit.net.PathCut;
 class DataTierFaultsTest {
 
     /**
-     * The seeds the suite runs (about 30 s): a cut link and a crash at a budget of 0 (held), an answering old primary
-     * that refuses the fence (blocked), a crash promoted within its budget's window (I1 on real losses), a planned move
-     * forced past a refused fence (two writers, allowed), a planned move whose switch is refused after the promotion
-     * (the way back taken), an old primary cut off from the plane while its client writes, the partition healing (then
-     * fenced and promoted, nothing lost) or not (held, saying why), and a crashed old primary back (fenced) while the
-     * promoted one is upgraded by pg_upgrade (not fenced: I7), and two planned moves whose client asks for read-write
-     * explicitly (completed, nothing lost: I1, I2, I8).
+     * The seeds the suite runs (ten, 5-31 s each: about 140 s of a fresh clone's suite): a cut link and a crash at a
+     * budget of 0 (held), an answering old primary that refuses the fence (blocked), a crash promoted within its
+     * budget's window (I1 on real losses), a planned move forced past a refused fence (two writers, allowed), a planned
+     * move whose switch is refused after the promotion (the way back taken), an old primary cut off from the plane
+     * while its client writes, the partition healing (then fenced and promoted, nothing lost) or not (held, saying
+     * why), and a crashed old primary back (fenced) while the promoted one is upgraded by pg_upgrade (not fenced: I7),
+     * and two planned moves whose client asks for read-write explicitly (completed, nothing lost: I1, I2, I8).
      */
     static final String SUITE_SEEDS = "1,7,13,14,17,19,25,30,74,81";
 
