@@ -144,13 +144,8 @@ class FenceAgentTest {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             Path answer = answer(dir, "answer", 0);
             Path failoverctl = failoverctl(dir, answer);
-            ProcessBuilder guard = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh", GUARD.toString(),
-                    pair.primary().dataDirectory().toString(), "api", "primary"))).redirectErrorStream(true);
-            guard.environment().put("FAILOVERCTL", failoverctl.toString());
             long given = System.nanoTime();
-            Process guarding = guard.start();
-            String guardSaid = new String(guarding.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(guarding.waitFor()).as("the guard lets it start writable: %s", guardSaid).isZero();
+            guardLetsItWrite(pair.primary(), failoverctl);
 
             Files.writeString(answer, "7\n"); // from now on no actuator is reached
             agent(pair.primary(), "primary", failoverctl);
@@ -184,12 +179,7 @@ class FenceAgentTest {
             Path failoverctl = failoverctl(dir, answer(dir, "answer", 0));
             pair.primary().stop();
             agent(pair.primary(), "primary", failoverctl);
-            ProcessBuilder guard = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh", GUARD.toString(),
-                    pair.primary().dataDirectory().toString(), "api", "primary"))).redirectErrorStream(true);
-            guard.environment().put("FAILOVERCTL", failoverctl.toString());
-            Process guarding = guard.start();
-            String guardSaid = new String(guarding.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(guarding.waitFor()).as("the guard lets it start writable: %s", guardSaid).isZero();
+            guardLetsItWrite(pair.primary(), failoverctl);
             Thread.sleep(Duration.ofSeconds(LEASE - 3).toMillis()); // the server's start takes this long after the yes
             pair.primary().start();
             await("the primary of record keeps running past a whole lease").during(Duration.ofSeconds(LEASE + 2))
@@ -198,6 +188,16 @@ class FenceAgentTest {
             assertThat(Files.readString(pair.primary().dataDirectory().resolveSibling("primary-agent.log")))
                     .doesNotContain("stops the server");
         }
+    }
+
+    /** The start-up guard run on {@code node} as installed, asking {@code failoverctl}; it must answer 0. */
+    static void guardLetsItWrite(PostgresPair.Node node, Path failoverctl) throws IOException, InterruptedException {
+        ProcessBuilder guard = new ProcessBuilder(PostgresPair.asPostgres(List.of("sh", GUARD.toString(),
+                node.dataDirectory().toString(), "api", "primary"))).redirectErrorStream(true);
+        guard.environment().put("FAILOVERCTL", failoverctl.toString());
+        Process guarding = guard.start();
+        String guardSaid = new String(guarding.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(guarding.waitFor()).as("the guard lets it start writable: %s", guardSaid).isZero();
     }
 
     /** A write on the kept connection, asking for read-write explicitly as a client may; false once refused. */
