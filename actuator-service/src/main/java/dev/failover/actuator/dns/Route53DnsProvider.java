@@ -232,7 +232,8 @@ public final class Route53DnsProvider implements DnsProvider {
         } catch (Route53Listing.Partial partial) {
             return afterPartial(keys, partial);
         } catch (Route53Exception e) {
-            return each(keys, failure(e));
+            ReadOutcome failure = failure(e);
+            return answered(Map.of(), keys, failure, failure instanceof ReadOutcome.Throttled);
         } catch (SdkClientException | IllegalStateException e) {
             return each(keys, new ReadOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
         }
@@ -240,7 +241,8 @@ public final class Route53DnsProvider implements DnsProvider {
 
     /**
      * A listing that failed after it had read some keys: those keep their reads; the others meet the failure once, as
-     * one answer (a throttle slows the budget once), and their passes retry. An interrupt of the sender sends them again.
+     * one answer (a throttle slows the budget once), and their passes retry, or, throttled, go again together at the
+     * next turn. An interrupt of the sender sends them again.
      */
     private Batcher.Answer<RecordKey, ReadOutcome> afterPartial(List<RecordKey> keys, Route53Listing.Partial partial) {
         ReadOutcome rest;
@@ -251,8 +253,21 @@ public final class Route53DnsProvider implements DnsProvider {
         } else {
             return new Batcher.Answer.Partly<>(partial.resolved);
         }
-        Map<RecordKey, ReadOutcome> all = new LinkedHashMap<>(partial.resolved);
-        keys.forEach(key -> all.putIfAbsent(key, rest));
+        return answered(partial.resolved, keys, rest, rest instanceof ReadOutcome.Throttled);
+    }
+
+    /**
+     * The answer to a call of {@code batch} that answered {@code answered} and met {@code failure} for the rest: a
+     * throttle sends the rest again at the budget's next turn (ADR 0022, "A throttled request keeps its place"); any
+     * other failure is each one's.
+     */
+    private static <R, O> Batcher.Answer<R, O> answered(Map<R, O> answered, List<R> batch, O failure,
+            boolean throttled) {
+        if (throttled) {
+            return new Batcher.Answer.Throttled<>(answered, failure);
+        }
+        Map<R, O> all = new LinkedHashMap<>(answered);
+        batch.forEach(request -> all.putIfAbsent(request, failure));
         return new Batcher.Answer.Each<>(all);
     }
 
@@ -291,7 +306,9 @@ public final class Route53DnsProvider implements DnsProvider {
             // Route 53 no longer knows the change (it keeps them for a limited time): long applied
             answer = new Propagation(true, null);
         } catch (Route53Exception e) {
-            answer = new Propagation(false, failure(e));
+            ReadOutcome failure = failure(e);
+            return answered(Map.of(), askers, new Propagation(false, failure),
+                    failure instanceof ReadOutcome.Throttled);
         } catch (SdkClientException | IllegalStateException e) {
             answer = new Propagation(false, new ReadOutcome.Unavailable("Route 53 not reached: " + e.getMessage()));
         }
@@ -378,7 +395,7 @@ public final class Route53DnsProvider implements DnsProvider {
             }
             if (throttled(e)) {
                 slowDown(e);
-                return each(batch, new WriteOutcome.Throttled(reason));
+                return answered(Map.of(), batch, new WriteOutcome.Throttled(reason), true);
             }
             return passing(e) ? each(batch, new WriteOutcome.Unavailable(reason))
                     : new Batcher.Answer.Unattributed<>(new WriteOutcome.Rejected(reason));

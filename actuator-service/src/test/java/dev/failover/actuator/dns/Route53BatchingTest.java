@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import dev.failover.actuator.dns.DnsProvider.ReadOutcome;
 import dev.failover.actuator.dns.DnsProvider.WriteOutcome;
 import dev.failover.actuator.lease.Lease;
+import dev.failover.actuator.requests.Batcher;
 import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.requests.RequestBudget;
 import dev.failover.contract.topology.RecordType;
@@ -310,5 +311,94 @@ class Route53BatchingTest {
         // the 39 come to ask one by one as their listing ends, so a GetChange may go before the last of them arrive
         assertThat(zone.requests().stream().filter(r -> r.path().contains("/change/")).count() - getChanges)
                 .as("group 0's, then a few for the 39 that asked about the same change, not one each").isLessThan(8);
+    }
+
+    /**
+     * Another tool of the account spends Route 53's second (the fixture answers one request a second), and the budget's
+     * turn of the queued groups comes within it: their request is throttled.
+     */
+    void throttledAtTheNextTurn(long throttledBefore) {
+        zone.requestsPerSecond(1);
+        client.listResourceRecordSets(r -> r.hostedZoneId(ZONE_ID).maxItems("1")); // another tool's request
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos()); // the queued groups' turn
+        await().atMost(Duration.ofSeconds(10)).until(() -> zone.account().throttled() == throttledBefore + 1);
+    }
+
+    /** The account's second has passed: the next turn's request is answered. */
+    void nextTurnAfterTheThrottle() throws InterruptedException {
+        Thread.sleep(1_100);
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+    }
+
+    /** Every group's request, queued behind a turn another request took. */
+    <O> List<Future<O>> queued(Function<Integer, O> request) {
+        assertThat(budget.acquire(Priority.SWITCH)).as("another request took the turn").isTrue();
+        List<Future<O>> futures = new ArrayList<>();
+        for (int g = 0; g < GROUPS; g++) {
+            int group = g;
+            futures.add(groups.submit(() -> request.apply(group)));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> dns.waiting() == GROUPS);
+        return futures;
+    }
+
+    static <O> List<O> outcomes(List<Future<O>> futures) throws Exception {
+        List<O> outcomes = new ArrayList<>();
+        for (Future<O> f : futures) {
+            outcomes.add(f.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        return outcomes;
+    }
+
+    /**
+     * ADR 0022, "A throttled request keeps its place": a region's switches in one change batch, throttled. Nothing was
+     * applied, so the batch goes again as it was at the budget's next turn; no group is answered throttled, which would
+     * end its pass and make it read its record again (in a region's failover of 1,000 groups, 20 throttled requests
+     * were 862 passes answered throttled, most of them listing their zone again).
+     */
+    @Test
+    void aThrottledChangeBatchGoesAgainAtTheNextTurnNoGroupAnsweredThrottled() throws Exception {
+        start(300);
+        List<Future<WriteOutcome>> writes = queued(g -> dns.write(switchOf(g, mark(g, 1).text())));
+
+        throttledAtTheNextTurn(0);
+        assertThat(writes).as("no group answered after the throttle").noneMatch(Future::isDone);
+        nextTurnAfterTheThrottle();
+
+        assertThat(outcomes(writes)).allMatch(WriteOutcome.Written.class::isInstance);
+        assertThat(posts()).as("the batch throttled, then the same batch again").isEqualTo(2);
+        assertThat(zone.applied()).hasSize(1);
+        assertThat(zone.applied().get(0).upserts()).hasSize(2 * GROUPS);
+    }
+
+    /** A throttle that lasts is the groups' to back off from: after the batch went again as often as it may. */
+    @Test
+    void aChangeBatchThrottledAtEveryTurnIsAnsweredThrottledAfterItWentAgainTwice() throws Exception {
+        start(300);
+        List<Future<WriteOutcome>> writes = queued(g -> dns.write(switchOf(g, mark(g, 1).text())));
+
+        for (int throttle = 0; throttle <= Batcher.THROTTLED_AGAIN; throttle++) {
+            Thread.sleep(1_100); // the account's second spent by the other tool each time, not by the last throttle
+            throttledAtTheNextTurn(throttle);
+        }
+
+        assertThat(outcomes(writes)).allMatch(WriteOutcome.Throttled.class::isInstance);
+        assertThat(posts()).as("the batch, then twice again").isEqualTo(1 + Batcher.THROTTLED_AGAIN);
+        assertThat(zone.applied()).isEmpty();
+    }
+
+    /** The reads of a region's switches share one listing; a throttled one goes again together, not a listing each. */
+    @Test
+    void aThrottledListingGoesAgainTogetherAtTheNextTurn() throws Exception {
+        start(300);
+        List<Future<ReadOutcome>> reads = queued(g -> dns.read(key(g), Optional.empty(), Priority.SWITCH));
+        long before = lists();
+
+        throttledAtTheNextTurn(0);
+        assertThat(reads).as("no group answered after the throttle").noneMatch(Future::isDone);
+        nextTurnAfterTheThrottle();
+
+        assertThat(outcomes(reads)).allMatch(ReadOutcome.Served.class::isInstance);
+        assertThat(lists() - before).as("the other tool's, the throttled listing, the listing again").isEqualTo(3);
     }
 }

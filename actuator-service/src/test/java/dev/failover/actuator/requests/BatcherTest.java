@@ -279,6 +279,34 @@ class BatcherTest {
                 .containsEntry("far-d", "read alone in call 4");
     }
 
+    /**
+     * A call throttled after it answered some (a listing's second page): the others go again together at the next turn,
+     * first in line; one throttled at every turn is answered after it went again {@link Batcher#THROTTLED_AGAIN} times.
+     */
+    @Test
+    void requestsACallWasThrottledForGoAgainTogetherAndAreAnsweredWhenTheThrottleLasts() throws Exception {
+        Batcher<String, String, String> batcher = new Batcher<>((zone, batch, priority) -> {
+            calls.add(List.copyOf(batch));
+            if (calls.size() == 1) {
+                firstHeld.countDown();
+                held(releaseFirst);
+            }
+            Map<String, String> answered = new LinkedHashMap<>();
+            batch.stream().filter(r -> !r.startsWith("slow") && !(r.startsWith("late") && calls.size() == 2))
+                    .forEach(r -> answered.put(r, "read in call " + calls.size()));
+            return answered.size() == batch.size() ? new Answer.Each<>(answered)
+                    : new Answer.Throttled<>(answered, "throttled");
+        }, priority -> true, 10, r -> 1, r -> r, why -> "failed: " + why);
+
+        Map<String, String> outcomes = behindOne(batcher, List.of("a", "late-b", "slow-c", "late-d"), Priority.SWITCH);
+
+        assertThat(calls).containsExactly(List.of("first"), List.of("a", "late-b", "slow-c", "late-d"),
+                List.of("late-b", "slow-c", "late-d"), List.of("slow-c"));
+        assertThat(outcomes).containsEntry("a", "read in call 2").containsEntry("late-b", "read in call 3")
+                .containsEntry("late-d", "read in call 3").containsEntry("slow-c", "throttled");
+        assertThat(Batcher.THROTTLED_AGAIN).as("the calls above: slow-c went twice again").isEqualTo(2);
+    }
+
     @Test
     void aRequestThatCannotBeWeighedFailsItsCallerAndNoOtherRequest() {
         releaseFirst.countDown();
