@@ -615,7 +615,7 @@ public final class Route53DnsProvider implements DnsProvider {
         return value.substring(1, value.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
     }
 
-    private static boolean throttled(Route53Exception e) {
+    static boolean throttled(Route53Exception e) {
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
         return (code != null && THROTTLED.contains(code)) || e.statusCode() == 429;
     }

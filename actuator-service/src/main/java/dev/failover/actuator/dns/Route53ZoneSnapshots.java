@@ -10,12 +10,14 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
+import dev.failover.actuator.requests.Batcher;
 import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.requests.RequestBudget;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
 import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+import software.amazon.awssdk.services.route53.model.Route53Exception;
 
 /**
  * One listing of a whole hosted zone shared by every group's resync read (ADR 0022, "Resyncs from a zone's listing"):
@@ -196,8 +198,9 @@ final class Route53ZoneSnapshots {
             RRType startType = null;
             String startIdentifier = null;
             int pages = 0;
+            int throttled = 0;
             while (true) {
-                if (++pages > MAX_PAGES) {
+                if (throttled == 0 && ++pages > MAX_PAGES) {
                     throw new TooLarge();
                 }
                 if (!budget.acquire(() -> priorityOf(hostedZoneId))) {
@@ -207,9 +210,21 @@ final class Route53ZoneSnapshots {
                 String name = startName;
                 RRType type = startType;
                 String identifier = startIdentifier;
-                ListResourceRecordSetsResponse page = client.listResourceRecordSets(r -> r.hostedZoneId(hostedZoneId)
-                        .startRecordName(name).startRecordType(type).startRecordIdentifier(identifier)
-                        .maxItems(String.valueOf(Route53Listing.PAGE)));
+                ListResourceRecordSetsResponse page;
+                try {
+                    page = client.listResourceRecordSets(r -> r.hostedZoneId(hostedZoneId).startRecordName(name)
+                            .startRecordType(type).startRecordIdentifier(identifier)
+                            .maxItems(String.valueOf(Route53Listing.PAGE)));
+                } catch (Route53Exception e) {
+                    // the page goes again at the next turn, as a batch's requests do (ADR 0022, "A throttled request
+                    // keeps its place"): the pages read so far, and the reads waiting for the listing, are not lost
+                    if (!Route53DnsProvider.throttled(e) || throttled++ >= Batcher.THROTTLED_AGAIN) {
+                        throw e;
+                    }
+                    budget.throttled();
+                    continue;
+                }
+                throttled = 0;
                 for (ResourceRecordSet set : page.resourceRecordSets()) {
                     sets.computeIfAbsent(nameType(Route53Listing.unescape(set.name()), set.typeAsString()),
                             k -> new ArrayList<>()).add(set);

@@ -84,6 +84,37 @@ class Route53ResyncListingTest {
         assertThat(listings()).as("the pages of one listing, not a listing a group").isEqualTo(8);
     }
 
+    /**
+     * A page of the zone's listing throttled (another tool of the account spent its second) goes again at the next turn
+     * (ADR 0022, "A throttled request keeps its place"): the listing goes on from that page and answers every resync,
+     * rather than failing the resync that took it and sending the others waiting for it to read live.
+     */
+    @Test
+    void aThrottledPageOfTheZonesListingGoesAgainAndTheListingAnswersEveryResync() throws Exception {
+        start(10, new RequestBudget("Route 53", 1.25, 1.25, System::nanoTime)); // 80 sets: 8 pages, 0.8 s apart
+        zone.requestsPerSecond(2);
+        java.util.concurrent.ExecutorService tool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            tool.submit(() -> {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> listings() == 1);
+                client.getChange(r -> r.id("C-another-tool")); // its second request in the first page's second
+                return null;
+            });
+
+            for (int g = 0; g < GROUPS; g++) {
+                assertThat(values(dns.read(Route53BatchingTest.key(g), Optional.empty(), Priority.RESYNC)))
+                        .containsExactly("192.0.2.1");
+            }
+        } finally {
+            tool.shutdownNow();
+        }
+
+        long throttled = zone.account().throttled();
+        assertThat(throttled).as("the second page, at least").isPositive();
+        assertThat(listings()).as("one listing's 8 pages and the pages throttled, not a listing a group")
+                .isEqualTo(8 + throttled);
+    }
+
     /** The provider over ten groups, on a budget of a turn every 5 s whose first turn a switch has just taken. */
     private RequestBudget startWithTheTurnTaken() throws Exception {
         RequestBudget budget = RequestBudget.fixed("Route 53", 0.2);
