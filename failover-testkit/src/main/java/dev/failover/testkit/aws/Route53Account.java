@@ -104,9 +104,11 @@ public final class Route53Account implements AutoCloseable {
             String method = exchange.getRequestMethod();
             var credential = CREDENTIAL
                     .matcher(Objects.toString(exchange.getRequestHeaders().getFirst("Authorization"), ""));
+            boolean over = overBudget();
             requests.add(new SignedRequest(method, path, credential.find() ? credential.group(1) : "none",
-                    exchange.getRequestHeaders().getFirst("X-Amz-Security-Token")));
-            if (overBudget()) {
+                    exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"), Instant.now(),
+                    exchange.getRequestURI().getRawQuery(), over));
+            if (over) {
                 throttled.incrementAndGet();
                 Route53Zone.answer(exchange, 400, Route53Zone.error("Throttling", "Rate exceeded"));
                 return;

@@ -17,7 +17,8 @@ import dev.failover.testkit.aws.Route53Zone.RecordSet;
  * A {@link Route53Account} as a program, for the region benchmark ({@code scripts/bench-region.sh}): the hosted zones
  * and weighted record sets of a file, one endpoint, Route 53's per-account request limit. It prints, as they happen,
  * {@code served <epoch-ms> <name> <set-identifier>} when a record's whole weight moves to another set, and every
- * second {@code stats <epoch-ms> requests=N throttled=N changes=N lists=N getchanges=N}.
+ * second {@code stats <epoch-ms> requests=N throttled=N changes=N lists=N getchanges=N}, after a line
+ * {@code request <epoch-ms> METHOD PATH[?QUERY] [throttled]} for each request of that second.
  * <p>
  * The file has one record per line: {@code ZONE_ID NAME TTL SET_ID VALUE WEIGHT [SET_ID VALUE WEIGHT ...]}.
  */
@@ -58,8 +59,14 @@ public final class Route53Fixture {
             }));
         }
         var stats = Executors.newSingleThreadScheduledExecutor();
+        int[] printed = { 0 };
         stats.scheduleAtFixedRate(() -> {
             var requests = account.requests();
+            for (var r : requests.subList(printed[0], requests.size())) {
+                System.out.println("request " + r.at().toEpochMilli() + " " + r.method() + " " + r.path()
+                        + (r.query() == null ? "" : "?" + r.query()) + (r.throttled() ? " throttled" : ""));
+            }
+            printed[0] = requests.size();
             System.out.println("stats " + System.currentTimeMillis() + " requests=" + requests.size() + " throttled="
                     + account.throttled() + " changes="
                     + requests.stream().filter(r -> r.method().equals("POST")).count()

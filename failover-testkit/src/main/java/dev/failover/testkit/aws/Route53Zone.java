@@ -112,9 +112,11 @@ public final class Route53Zone implements AutoCloseable {
 
     /**
      * One request as received: method, path, the access key id of its SigV4 signature ("none" when unsigned) and its
-     * {@code X-Amz-Security-Token} (null without one).
+     * {@code X-Amz-Security-Token} (null without one); when it came, its query (null without one) and whether the
+     * account answered it Throttling.
      */
-    public record SignedRequest(String method, String path, String accessKeyId, String sessionToken) {
+    public record SignedRequest(String method, String path, String accessKeyId, String sessionToken, Instant at,
+            String query, boolean throttled) {
     }
 
     record Key(String name, String type, String setIdentifier) {
