@@ -3,10 +3,12 @@ package dev.failover.actuator.dns;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
@@ -32,20 +34,25 @@ import software.amazon.awssdk.services.route53.model.Route53Exception;
  * <p>
  * A zone where a listing is not worth it is read one record at a time, as before, for {@link #SPARSE_FOR}: one of more
  * than {@link #MAX_PAGES} pages (a zone mostly of other records: its listing is stopped there), or one whose last
- * listing answered fewer than {@link #MIN_READS_PER_PAGE} resyncs a page (a read of one record costs a page).
+ * listing held fewer than {@link #MIN_GROUPS_PER_PAGE} records a page that groups read here (a read of one record costs a
+ * page). A zone is judged by what it holds, not by the reads that came while its listing was fresh: at an actuator's
+ * start the groups' first reads come before any listing, and a first listing that answered few of them made the zone
+ * read one record at a time for ten minutes (ADR 0022, "Resyncs from a zone's listing").
  * <p>
  * The caller maps Route 53's errors: a listing that fails throws to the resync that took it; the others that waited for
  * it read their record as before.
  */
 final class Route53ZoneSnapshots {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Route53ZoneSnapshots.class);
+
     /** How old a zone's listing may be when a resync is answered from it: the default resync interval. */
     static final Duration MAX_AGE = Duration.ofSeconds(10);
 
     /** The most pages a zone's listing takes; a larger zone is read one record at a time. */
     static final int MAX_PAGES = 20;
-    /** How many resyncs a listing must answer a page to be worth taking again. */
-    static final int MIN_READS_PER_PAGE = 3;
+    /** How many records groups read here a page of a zone's listing must hold for the zone to be worth listing. */
+    static final int MIN_GROUPS_PER_PAGE = 3;
     /** How long a zone not worth listing is read one record at a time before a listing is tried again. */
     static final Duration SPARSE_FOR = Duration.ofMinutes(10);
 
@@ -65,8 +72,8 @@ final class Route53ZoneSnapshots {
     /** Per owner name (lower case): writes under way, and when the last one ended. */
     private final Map<String, Integer> writing = new HashMap<>();
     private final Map<String, Long> written = new HashMap<>();
-    /** Per zone, the resyncs its latest listing answered. */
-    private final Map<String, Integer> answered = new HashMap<>();
+    /** Per zone, the records (name and type) groups read here: what a listing of it is worth. */
+    private final Map<String, Set<String>> asked = new HashMap<>();
     /** Per zone read one record at a time, until when. */
     private final Map<String, Long> sparseUntil = new HashMap<>();
     /** Per zone being listed, the highest priority of the reads waiting for it: its pages' turns go at that. */
@@ -96,6 +103,7 @@ final class Route53ZoneSnapshots {
         CompletableFuture<Snapshot> wait;
         boolean list = false;
         synchronized (this) {
+            asked(hostedZoneId, key);
             long now = nanoTime.getAsLong();
             Long sparse = sparseUntil.get(hostedZoneId);
             if (writing.getOrDefault(owner, 0) > 0 || sparse != null && now - sparse < 0) {
@@ -106,13 +114,15 @@ final class Route53ZoneSnapshots {
                 if (!usable(snapshot, owner)) {
                     return Optional.empty(); // written here since it began: read alone, the zone is not listed again
                 }
-                answered.merge(hostedZoneId, 1, Integer::sum);
                 return Optional.of(snapshot);
             }
             wait = listing.get(hostedZoneId);
-            if (wait == null && snapshot != null
-                    && answered.getOrDefault(hostedZoneId, 0) < MIN_READS_PER_PAGE * snapshot.pages()) {
-                sparse(hostedZoneId, now); // the last listing did not pay for itself
+            if (wait == null && snapshot != null && held(hostedZoneId, snapshot) < MIN_GROUPS_PER_PAGE
+                    * snapshot.pages()) {
+                LOG.infof("hosted zone %s is read one record at a time for %s: its last listing, %d pages, held %d"
+                        + " records groups read here", hostedZoneId, SPARSE_FOR, snapshot.pages(),
+                        held(hostedZoneId, snapshot));
+                sparse(hostedZoneId, now); // a listing does not pay for itself here
                 return Optional.empty();
             }
             if (wait == null && !mayList) {
@@ -144,7 +154,6 @@ final class Route53ZoneSnapshots {
                     || nanoTime.getAsLong() - snapshot.listedFrom() >= MAX_AGE.toNanos()) {
                 return Optional.empty(); // a listing whose pages waited long for their turns is not answered from
             }
-            answered.merge(hostedZoneId, 1, Integer::sum);
             return Optional.of(snapshot);
         }
     }
@@ -154,20 +163,29 @@ final class Route53ZoneSnapshots {
      * ended; empty otherwise. Never lists, nor waits for a listing being taken.
      */
     synchronized Optional<Snapshot> fresh(String hostedZoneId, RecordKey key) {
+        asked(hostedZoneId, key);
         String owner = key.ownerName().toLowerCase(Locale.ROOT);
         Snapshot snapshot = latest.get(hostedZoneId);
         if (snapshot == null || writing.getOrDefault(owner, 0) > 0 || !usable(snapshot, owner)
                 || nanoTime.getAsLong() - snapshot.listedFrom() >= MAX_AGE.toNanos()) {
             return Optional.empty();
         }
-        answered.merge(hostedZoneId, 1, Integer::sum);
         return Optional.of(snapshot);
+    }
+
+    /** A read of {@code key} came for the zone; the caller holds the lock. */
+    private void asked(String hostedZoneId, RecordKey key) {
+        asked.computeIfAbsent(hostedZoneId, z -> new HashSet<>()).add(nameType(key.name(), key.type().name()));
+    }
+
+    /** How many of the records groups read here the zone's listing holds; the caller holds the lock. */
+    private int held(String hostedZoneId, Snapshot snapshot) {
+        return (int) asked.getOrDefault(hostedZoneId, Set.of()).stream().filter(snapshot.sets()::containsKey).count();
     }
 
     private void sparse(String hostedZoneId, long now) {
         sparseUntil.put(hostedZoneId, now + SPARSE_FOR.toNanos());
         latest.remove(hostedZoneId);
-        answered.remove(hostedZoneId);
     }
 
     private boolean usable(Snapshot snapshot, String owner) {
@@ -239,7 +257,6 @@ final class Route53ZoneSnapshots {
             Snapshot snapshot = new Snapshot(listedFrom, Map.copyOf(sets), pages);
             synchronized (this) {
                 latest.put(hostedZoneId, snapshot);
-                answered.put(hostedZoneId, 0);
                 listingEnded(hostedZoneId);
             }
             done.complete(snapshot);
