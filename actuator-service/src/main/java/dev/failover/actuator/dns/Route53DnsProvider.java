@@ -441,6 +441,10 @@ public final class Route53DnsProvider implements DnsProvider {
      * under way) does not: it is the zone's, not the account's.
      */
     private void slowDown(Route53Exception e) {
+        slowDown(budget, e);
+    }
+
+    static void slowDown(RequestBudget budget, Route53Exception e) {
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
         if (!"PriorRequestNotComplete".equals(code)) {
             budget.throttled();

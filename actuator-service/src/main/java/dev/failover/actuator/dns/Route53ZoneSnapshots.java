@@ -239,7 +239,7 @@ final class Route53ZoneSnapshots {
                     if (!Route53DnsProvider.throttled(e) || throttled++ >= Batcher.THROTTLED_AGAIN) {
                         throw e;
                     }
-                    budget.throttled();
+                    Route53DnsProvider.slowDown(budget, e);
                     continue;
                 }
                 throttled = 0;
