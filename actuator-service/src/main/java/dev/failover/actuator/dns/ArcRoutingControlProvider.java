@@ -204,7 +204,7 @@ public final class ArcRoutingControlProvider implements DnsProvider {
      * The writes of one panel waiting together as one UpdateRoutingControlStates: ARC applies all or none, and checks
      * the safety rules on what the whole update leaves. Refused by a rule that only one write touches, that write gets
      * the refusal and the others go again at once; refused otherwise, or in conflict on every endpoint, each goes again
-     * alone; throttled on every endpoint, each is throttled and the budget slows down.
+     * alone; throttled on every endpoint, the budget slows down and the update goes again at the next turn.
      */
     private Batcher.Answer<RecordWrite, WriteOutcome> update(Transaction transaction, List<RecordWrite> batch,
             Supplier<Priority> priority) {
@@ -261,7 +261,9 @@ public final class ArcRoutingControlProvider implements DnsProvider {
         Attempt.AllFailed<?> failed = (Attempt.AllFailed<?>) update;
         if (failed.throttled()) {
             budget.throttled();
-            return each(batch, new WriteOutcome.Throttled(failed.reasons()));
+            // nothing was changed: the same update goes again at the next turn (ADR 0022, "A throttled request keeps its
+            // place"), the lease asked again before it goes to each endpoint
+            return new Batcher.Answer.Throttled<>(Map.of(), new WriteOutcome.Throttled(failed.reasons()));
         }
         if (failed.conflict() && batch.size() > 1) {
             // a conflict on a control of one group (another update of it under way) must not hold up the others

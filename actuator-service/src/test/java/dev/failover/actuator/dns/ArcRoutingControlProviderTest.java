@@ -348,34 +348,46 @@ class ArcRoutingControlProviderTest {
     }
 
     /**
-     * Every endpoint throttles group 0's update: that write is Throttled (its pass backs off), the budget slows down, and
-     * the groups waiting behind it are not answered by the throttle: they go at their turn, together.
+     * Every endpoint throttles an update of the groups waiting together (ADR 0022, "A throttled request keeps its
+     * place"): the budget slows down once, no group is answered throttled (each would end its pass and read its controls
+     * again), and the same update goes again at the next turn.
      */
     @Test
-    void aThrottleAnswersOnlyTheUpdateItRefusedAndSlowsTheBudget() throws Exception {
-        Map<String, ArcSettings.Group> groups = groupsOnOnePanel(GROUPS);
+    void aThrottledUpdateGoesAgainAtTheNextTurnAndSlowsTheBudget() throws Exception {
+        Map<String, ArcSettings.Group> groups = groupsOnOnePanel(5);
         for (int i = 0; i < 5; i++) {
             cluster.endpoint(i, Health.THROTTLING);
         }
         ArcRoutingControlProvider dns = new ArcRoutingControlProvider(endpoints(i -> OWN), groups, 0,
                 ArcSafetyRuleCatalog.none(), budget, Lease.HELD);
-        List<Double> rateAfterThrottle = new ArrayList<>();
+        assertThat(budget.acquire(Priority.SWITCH)).as("another update took the turn").isTrue();
+        ExecutorService callers = Executors.newCachedThreadPool();
+        try {
+            List<Future<WriteOutcome>> writes = new ArrayList<>();
+            for (int g = 0; g < 5; g++) {
+                int group = g;
+                writes.add(callers.submit(() -> dns.write(failoverOf(group))));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> dns.waiting() == 5);
+            nanos.addAndGet(Duration.ofSeconds(1).toNanos()); // their turn
 
-        Map<Integer, WriteOutcome> written = together(dns, GROUPS, () -> {
-            rateAfterThrottle.add(budget.rate()); // the clock has not moved since the throttle: nothing grown back
+            await().atMost(Duration.ofSeconds(10)).until(() -> updateCalls().size() == 5); // every endpoint throttled
+            double rateAfterThrottle = budget.rate(); // the clock has not moved since: nothing grown back
             for (int i = 0; i < 5; i++) {
                 cluster.heal(i);
             }
-        });
+            nanos.addAndGet(Duration.ofSeconds(1).toNanos()); // the next turn, at the slower rate
 
-        assertThat(written.get(0)).isInstanceOfSatisfying(WriteOutcome.Throttled.class,
-                t -> assertThat(t.reason()).contains("ThrottlingException"));
-        assertThat(written.entrySet()).filteredOn(e -> e.getKey() != 0).extracting(Map.Entry::getValue)
-                .allMatch(WriteOutcome.Written.class::isInstance);
-        assertThat(cluster.accepted("UpdateRoutingControlStates")).singleElement().satisfies(c -> assertThat(c.body()
-                .path("UpdateRoutingControlStateEntries")).hasSize(10));
-        assertThat(rateAfterThrottle).as("halved once: five endpoints' throttles are one event")
-                .containsExactly(ArcRoutingControlProvider.UPDATES_PER_SECOND / 2.0);
+            for (Future<WriteOutcome> write : writes) {
+                assertThat(write.get(10, TimeUnit.SECONDS)).isInstanceOf(WriteOutcome.Written.class);
+            }
+            assertThat(rateAfterThrottle).as("halved once: five endpoints' throttles are one event")
+                    .isEqualTo(ArcRoutingControlProvider.UPDATES_PER_SECOND / 2.0);
+            assertThat(cluster.accepted("UpdateRoutingControlStates")).singleElement().satisfies(c -> assertThat(c
+                    .body().path("UpdateRoutingControlStateEntries")).hasSize(10));
+        } finally {
+            callers.shutdownNow();
+        }
     }
 
     /**
