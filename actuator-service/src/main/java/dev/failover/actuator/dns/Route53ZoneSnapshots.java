@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
+import org.jboss.logging.Logger;
+
 import dev.failover.actuator.requests.Batcher;
 import dev.failover.actuator.requests.Priority;
 import dev.failover.actuator.requests.RequestBudget;
@@ -44,7 +46,7 @@ import software.amazon.awssdk.services.route53.model.Route53Exception;
  */
 final class Route53ZoneSnapshots {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Route53ZoneSnapshots.class);
+    private static final Logger LOG = Logger.getLogger(Route53ZoneSnapshots.class);
 
     /** How old a zone's listing may be when a resync is answered from it: the default resync interval. */
     static final Duration MAX_AGE = Duration.ofSeconds(10);
@@ -117,11 +119,10 @@ final class Route53ZoneSnapshots {
                 return Optional.of(snapshot);
             }
             wait = listing.get(hostedZoneId);
-            if (wait == null && snapshot != null && held(hostedZoneId, snapshot) < MIN_GROUPS_PER_PAGE
-                    * snapshot.pages()) {
+            int held = wait == null && snapshot != null ? held(hostedZoneId, snapshot) : 0;
+            if (wait == null && snapshot != null && held < MIN_GROUPS_PER_PAGE * snapshot.pages()) {
                 LOG.infof("hosted zone %s is read one record at a time for %s: its last listing, %d pages, held %d"
-                        + " records groups read here", hostedZoneId, SPARSE_FOR, snapshot.pages(),
-                        held(hostedZoneId, snapshot));
+                        + " records groups read here", hostedZoneId, SPARSE_FOR, snapshot.pages(), held);
                 sparse(hostedZoneId, now); // a listing does not pay for itself here
                 return Optional.empty();
             }

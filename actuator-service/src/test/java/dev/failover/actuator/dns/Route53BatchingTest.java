@@ -325,9 +325,16 @@ class Route53BatchingTest {
     }
 
     /** The account's second has passed: the next turn's request is answered. */
-    void nextTurnAfterTheThrottle() throws InterruptedException {
-        Thread.sleep(1_100);
+    void nextTurnAfterTheThrottle() {
+        accountsSecondPassed();
         nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+    }
+
+    /** Waits until the fixture's window holds no answered request: the last one it answered is over a second old. */
+    void accountsSecondPassed() {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> zone.requests()
+                .stream().filter(r -> !r.throttled()).map(Route53Zone.SignedRequest::at)
+                .allMatch(at -> at.plusMillis(1_050).isBefore(java.time.Instant.now())));
     }
 
     /** Every group's request, queued behind a turn another request took. */
@@ -378,7 +385,7 @@ class Route53BatchingTest {
         List<Future<WriteOutcome>> writes = queued(g -> dns.write(switchOf(g, mark(g, 1).text())));
 
         for (int throttle = 0; throttle <= Batcher.THROTTLED_AGAIN; throttle++) {
-            Thread.sleep(1_100); // the account's second spent by the other tool each time, not by the last throttle
+            accountsSecondPassed(); // the account's second spent by the other tool each time, not by the last throttle
             throttledAtTheNextTurn(throttle);
         }
 
