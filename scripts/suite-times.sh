@@ -2,7 +2,9 @@
 # Where the suite's time went, from the surefire and failsafe reports a run left (./scripts/test.sh, or a fresh clone's
 # .ci/run): the seconds each module's unit tests and each system-test class took, longest first, with the sums, and
 # the tests each module ran. Class times are what the test JVM measured; with two forks (and mvn -T 2) they overlap, so
-# their sum exceeds the wall clock. docs/benchmarks.md, "The suite's time", keeps a run's table; scripts/test.sh ends
+# their sum exceeds the wall clock. The CPU-seconds beside them are what the class cost the machine, whatever ran beside
+# it: the test JVM's and every process it started (the testkit's ClassCpu listener, target/test-cpu; processes podman
+# runs are not in them). The suite is CPU-bound on two cores: CPU-seconds are what taking a test out would save. docs/benchmarks.md, "The suite's time", keeps a run's table; scripts/test.sh ends
 # with the counts (ROWS 0) of the reports its own run wrote (--since a file made when it started).
 #
 #   ./scripts/suite-times.sh [REPO_DIR] [ROWS] [--since FILE]     (default: this checkout, 30 rows)
@@ -46,13 +48,28 @@ for path in glob.glob(os.path.join(root, "*", "target", "*-reports", "TEST-*.xml
     else:
         total, n = modules.get(module, (0.0, 0))
         modules[module] = (total + seconds, n + tests)
+# the CPU of each top-level class (ClassCpu's lines: class, wall ms, CPU ms); a system test's by its class, a unit
+# test's summed by module (a nested class's reports are its top-level class's)
+cpu_of = {}
+for path in glob.glob(os.path.join(root, "*", "target", "test-cpu", "*.tsv")):
+    if os.path.getmtime(path) < newer_than:
+        continue
+    module = os.path.relpath(path, root).split(os.sep)[0]
+    for line in open(path):
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) == 3:
+            key = parts[0].rsplit(".", 1)[-1] if parts[0].rsplit(".", 1)[-1] in classes else module
+            cpu_of[key] = cpu_of.get(key, 0.0) + int(parts[2]) / 1000
 for module, (seconds, tests) in modules.items():
     entries.append((seconds, module + " unit tests", tests))
 entries.sort(reverse=True)
+def cpu(what):
+    value = cpu_of.get(what[:-len(" unit tests")] if what.endswith(" unit tests") else what)
+    return f"{value:8.1f}" if value is not None else f"{'-':>8}"
 if rows > 0:
-    print(f"{'seconds':>8}  {'tests':>5}  what")
+    print(f"{'seconds':>8}  {'CPU-s':>8}  {'tests':>5}  what")
     for seconds, what, tests in entries[:rows]:
-        print(f"{seconds:8.1f}  {tests:5d}  {what}")
+        print(f"{seconds:8.1f}  {cpu(what)}  {tests:5d}  {what}")
 units = sum(s for s, _ in modules.values())
 for (module, kind), (tests, skipped) in sorted(per_module.items()):
     print(f"{module}: {tests} {kind}" + (f" ({skipped} skipped)" if skipped else ""))
@@ -60,6 +77,9 @@ if classes:
     print("system-test classes: " + ", ".join(sorted(classes)))
 for (name, why), n in sorted(skipped_why.items()):
     print(f"skipped: {name}, {n} test(s): {why}")
+it_cpu = sum(v for key, v in cpu_of.items() if key in classes)
+unit_cpu = sum(cpu_of.values()) - it_cpu
 print(f"sums: unit tests {units:.0f} s, system tests {its:.0f} s (class times, overlapping across forks); "
+      f"CPU: unit tests {unit_cpu:.0f} CPU-s, system tests {it_cpu:.0f} CPU-s; "
       f"{counts['tests']} tests, {counts['failures']} failures, {counts['errors']} errors, {counts['skipped']} skipped")
 PY

@@ -105,7 +105,7 @@ summary() {
   echo "== what ran =="
   printf '%s\n' "${phases[@]}"
   echo "total: $SECONDS s"
-  ./scripts/suite-times.sh "$ROOT" 0 --since "$run_started" || true
+  ./scripts/suite-times.sh "$ROOT" 15 --since "$run_started" || true  # the 15 costliest, with their CPU-seconds
   if ((${#left_out[@]})); then
     echo "== left out, and why =="
     printf -- '- %s\n' "${left_out[@]}"

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.failover.testkit.cpu.ClassCpu;
 import dev.failover.testkit.net.FreePorts;
 
 /** The broker as the local stack runs it: scripts/kafka.sh, a separate process, on free ports. */
@@ -106,6 +107,10 @@ final class StandaloneKafka implements AutoCloseable {
 
     @Override
     public void close() throws IOException, InterruptedException {
+        // scripts/kafka.sh runs the broker in the background, outside this JVM's tree: its CPU is counted here
+        if (Files.exists(stackDir.resolve("kafka/kafka.pid"))) {
+            ClassCpu.detached(pid());
+        }
         run("stop");
     }
 }

@@ -44,7 +44,8 @@ class PackageLayersTest {
                 "bench", "demo", "dns", "kafka", "db", "topology", "net", "config", "aws", "metrics", "openapi",
                 "signing", "records",
                 "golden",
-                "layers"));
+                "layers",
+                "cpu")); // what each test class cost: depends on nothing of the testkit
     }
 
     @Test
