@@ -36,15 +36,33 @@ for service in "${SERVICES[@]}"; do
 done
 
 start=$SECONDS
-echo "aot-train: recording the AOT caches on $java during the demo (log: $log)"
-if ! AOT_TRAIN=1 DEMO_SKIP_BUILD=1 "$ROOT/scripts/demo.sh" >"$log" 2>&1; then
-  echo "aot-train: the training run failed; the last lines of $log:" >&2
-  tail -n 30 "$log" >&2
-  exit 1
-fi
+# A training JVM that does not exit writes no cache: once (2026-12-02, a fresh clone's suite) the probe-service's JVM
+# stopped its application, then neither wrote its cache nor exited until kill -9, 180 s later (its threads were not
+# printed then; stack_stop now prints them into its log). The cache is an optimisation the suite's system tests run
+# with, not what they test: a run that left a cache unwritten records them all once more; a second miss fails.
+for attempt in 1 2; do
+  echo "aot-train: recording the AOT caches on $java during the demo (log: $log)"
+  if ! AOT_TRAIN=1 DEMO_SKIP_BUILD=1 "$ROOT/scripts/demo.sh" >"$log" 2>&1; then
+    echo "aot-train: the training run failed; the last lines of $log:" >&2
+    tail -n 30 "$log" >&2
+    exit 1
+  fi
+  missing=()
+  for service in "${SERVICES[@]}"; do
+    [[ -f "$ROOT/$service/target/quarkus-app/app.aot" ]] || missing+=("$service")
+  done
+  ((${#missing[@]} == 0)) && break
+  echo "aot-train: ${missing[*]} wrote no cache (attempt $attempt); the training stack's lines about it:" >&2
+  grep -h "did not stop\|stopped " "$log" >&2 || true
+  if ((attempt == 2)); then
+    echo "aot-train: see $STACK_DIR/logs" >&2
+    exit 1
+  fi
+  mkdir -p "$STACK_DIR/attempt-1"
+  cp -r "$STACK_DIR/logs" "$STACK_DIR/attempt-1/" # the first attempt's logs, for what the JVM hung on
+  for service in "${SERVICES[@]}"; do rm -f "$ROOT/$service/target/quarkus-app/app.aot"; done
+done
 for service in "${SERVICES[@]}"; do
-  cache="$ROOT/$service/target/quarkus-app/app.aot"
-  [[ -f "$cache" ]] || { echo "aot-train: $service wrote no cache; see $STACK_DIR/logs" >&2; exit 1; }
-  echo "aot-train: $service: $(du -m "$cache" | cut -f1) MiB"
+  echo "aot-train: $service: $(du -m "$ROOT/$service/target/quarkus-app/app.aot" | cut -f1) MiB"
 done
 echo "aot-train: done in $((SECONDS - start)) s; $(grep '^RESULT' "$log")"

@@ -49,7 +49,13 @@ stack_stop() {
       if kill -0 "$pid" 2>/dev/null; then
         kill "$pid" 2>/dev/null || true
         for _ in $(seq 1 "$patience"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-        kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+        if kill -0 "$pid" 2>/dev/null; then
+          # what it hangs on, in its log, before kill -9: a JVM prints its threads on SIGQUIT
+          kill -QUIT "$pid" 2>/dev/null || true
+          sleep 2
+          say "$(basename "$f" .pid) (pid $pid) did not stop within $((patience / 4)) s: kill -9 (its threads are in its log)"
+          kill -9 "$pid" 2>/dev/null || true
+        fi
         say "stopped $(basename "$f" .pid) (pid $pid)"
       fi
       rm -f "$f"
